@@ -1,0 +1,35 @@
+import { Catch } from '@nestjs/common';
+import { ProblemDetailsFilter, type StatusMap } from '@switchyard/http';
+
+/**
+ * Tenant API mapping. An unknown or suspended tenant is 403; another tenant's ids are 404, exactly like
+ * ids that do not exist, so a caller can never tell the two apart.
+ */
+export const API_STATUSES: StatusMap = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  TENANT_NOT_FOUND: 403,
+  TENANT_SUSPENDED: 403,
+  TENANT_NOT_ACTIVE: 403,
+  NO_TENANT_CONTEXT: 403,
+  NOT_FOUND: 404,
+  EMPLOYEE_NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  TENANT_EXISTS: 409,
+  TENANT_MOVING: 503,
+  TENANT_FROZEN: 503,
+  SERVER_NOT_FOUND: 500,
+  MIGRATION_DRIFT: 500,
+  MIGRATION_OUT_OF_ORDER: 500,
+  MIGRATION_FAILED: 500,
+  PROVISIONING_FAILED: 500,
+  CONFIG_INVALID: 500,
+};
+
+@Catch()
+export class ApiProblemFilter extends ProblemDetailsFilter {
+  constructor() {
+    super(API_STATUSES);
+  }
+}

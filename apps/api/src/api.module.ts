@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuthModule } from '@switchyard/auth';
+import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
+import { ControlPlaneModule } from '@switchyard/control-plane';
+import { PostgresHealthIndicator } from '@switchyard/http';
+import { TenantContextInterceptor } from '@switchyard/tenancy';
+import { TenantDataModule } from '@switchyard/tenant-data';
+import { ApiProblemFilter } from './api-problem.filter';
+import { EmployeesController } from './employees/employees.controller';
+import { HealthController } from './health/health.controller';
+import { TenantController } from './tenant/tenant.controller';
+import { TenantGuard } from './tenant/tenant.guard';
+import { WellnessEntriesController, WellnessSummaryController } from './wellness/wellness-entries.controller';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: SwitchyardConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        SwitchyardConfigModule.forRoot(config),
+        // The tenant API reads placements as the application role: it cannot change one.
+        ControlPlaneModule.forRoot('reader'),
+        TenantDataModule,
+        AuthModule,
+        TerminusModule,
+      ],
+      controllers: [TenantController, EmployeesController, WellnessEntriesController, WellnessSummaryController, HealthController],
+      providers: [
+        TenantGuard,
+        PostgresHealthIndicator,
+        { provide: APP_FILTER, useClass: ApiProblemFilter },
+        { provide: APP_INTERCEPTOR, useExisting: TenantContextInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { nestLogLevels, SwitchyardConfig } from '@switchyard/config';
+import { configureHttpApp } from '@switchyard/http';
+import { ApiModule } from './api.module';
+
+/** Builds the tenant API (not yet listening). */
+export async function createApiApp(config: SwitchyardConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    bodyParser: false,
+    logger: nestLogLevels(config),
+  });
+  configureHttpApp(app, config.httpBodyLimit);
+  return app;
+}

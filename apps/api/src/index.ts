@@ -1,0 +1,2 @@
+export { createApiApp } from './create-api-app';
+export { ApiModule } from './api.module';

@@ -1,0 +1,28 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { JwtAuthGuard, type AuthenticatedRequest } from '@switchyard/auth';
+import { DomainError } from '@switchyard/errors';
+import { isUuid } from '@switchyard/postgres';
+import { PlacementCache, type TenantScopedRequest } from '@switchyard/tenancy';
+
+/**
+ * Verifies the token, then admits only a tenant that exists and is active (403 otherwise), and ties the
+ * request to it; TenantContextInterceptor then scopes the handler to that tenant.
+ */
+@Injectable()
+export class TenantGuard extends JwtAuthGuard {
+  constructor(private readonly placements: PlacementCache) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & TenantScopedRequest>();
+    const tid = request.user?.tid;
+    if (!isUuid(tid)) throw new DomainError('UNAUTHENTICATED', 'Token has no valid tid claim');
+    const placement = await this.placements.get(tid);
+    if (placement.status === 'suspended') throw new DomainError('TENANT_SUSPENDED', 'Tenant is suspended');
+    if (placement.status !== 'active') throw new DomainError('TENANT_NOT_ACTIVE', 'Tenant is not active');
+    request.tenantId = tid;
+    return true;
+  }
+}

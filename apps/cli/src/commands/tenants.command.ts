@@ -1,0 +1,65 @@
+import { Command, Option } from 'commander';
+import { TENANT_STATUSES, TenantsService, TIERS, type TenantStatus, type Tier } from '@switchyard/control-plane';
+import { TenantLifecycleService } from '@switchyard/provisioning';
+import { printJson, printTable, tenantJson, tenantRow } from '../output';
+import { withCliContext } from '../runtime';
+
+export function tenantsCommand(): Command {
+  const tenants = new Command('tenants').description('create, list and inspect tenants');
+
+  tenants
+    .command('create <slug>')
+    .description('onboard a tenant in a tier (re-running resumes an interrupted provisioning)')
+    .requiredOption('--name <name>', 'display name')
+    .addOption(new Option('--tier <tier>', 'isolation tier').choices(TIERS).makeOptionMandatory())
+    .option('--server <server>', 'registered server to place it on (default: primary)')
+    .option('--json', 'print JSON')
+    .action(async (slug: string, options: { name: string; tier: Tier; server?: string; json?: boolean }) => {
+      await withCliContext(async (context) => {
+        const { tenant, resumed } = await context.get(TenantLifecycleService).create({ slug, name: options.name, tier: options.tier, server: options.server });
+        if (options.json) printJson(tenantJson(tenant));
+        else {
+          process.stdout.write(`${resumed ? 'resumed and provisioned' : 'created'} ${tenant.slug} (${tenant.tier})\n`);
+          printTable([tenantRow(tenant)]);
+        }
+      });
+    });
+
+  tenants
+    .command('list')
+    .description('list tenants')
+    .addOption(new Option('--tier <tier>', 'only this tier').choices(TIERS))
+    .addOption(new Option('--status <status>', 'only this status').choices(TENANT_STATUSES))
+    .option('--json', 'print JSON')
+    .action(async (options: { tier?: Tier; status?: TenantStatus; json?: boolean }) => {
+      await withCliContext(async (context) => {
+        const service = context.get(TenantsService);
+        const all = [];
+        for (let afterSlug: string | undefined; ; ) {
+          const page = await service.list({ tier: options.tier, status: options.status, limit: 500, afterSlug });
+          all.push(...page);
+          if (page.length < 500) break;
+          afterSlug = page[page.length - 1].slug;
+        }
+        if (options.json) printJson(all.map(tenantJson));
+        else printTable(all.map(tenantRow));
+      });
+    });
+
+  tenants
+    .command('show <slug>')
+    .description('show one tenant (slug or id)')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, options: { json?: boolean }) => {
+      await withCliContext(async (context) => {
+        const tenant = await context.get(TenantsService).get(ref);
+        if (options.json) printJson(tenantJson(tenant));
+        else {
+          for (const [key, value] of Object.entries(tenantRow(tenant))) process.stdout.write(`${key.padEnd(9)} ${value}\n`);
+          process.stdout.write(`${'migrated'.padEnd(9)} ${tenant.schemaVersion ?? '-'}\n`);
+        }
+      });
+    });
+
+  return tenants;
+}

@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import type { INestApplication } from '@nestjs/common';
+import { createApiApp } from '@apps/api';
+import { createControlPlaneApp } from '@apps/control-plane';
+import { TokenIssuer } from '@switchyard/auth';
+import type { TenantRecord } from '@switchyard/control-plane';
+import { redactUrl } from '@switchyard/postgres';
+import { openRuntime } from '../runtime';
+import { seedDemoTenants } from './demo-seed';
+
+const TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
+function banner(tenants: TenantRecord[], tokens: Map<string, string>, opsToken: string, ports: { api: number; controlPlane: number }): string {
+  const api = `http://localhost:${ports.api}`;
+  const cp = `http://localhost:${ports.controlPlane}`;
+  const lines = ['', 'Switchyard is running.', `  tenant API         ${api}`, `  control-plane API  ${cp}`, ''];
+  for (const t of tenants) {
+    lines.push(`${t.slug} (${t.tier} tier)`);
+    lines.push(`  export ${t.slug.toUpperCase()}_TOKEN=${tokens.get(t.slug)}`);
+    lines.push(`  curl -s ${api}/v1/tenant -H "Authorization: Bearer $${t.slug.toUpperCase()}_TOKEN"`);
+    lines.push(`  curl -s ${api}/v1/employees -H "Authorization: Bearer $${t.slug.toUpperCase()}_TOKEN"`);
+    lines.push(`  curl -s ${api}/v1/wellness-summary -H "Authorization: Bearer $${t.slug.toUpperCase()}_TOKEN"`);
+    lines.push('');
+  }
+  lines.push('operator (control plane)');
+  lines.push(`  export OPS_TOKEN=${opsToken}`);
+  lines.push(`  curl -s ${cp}/v1/tenants -H "Authorization: Bearer $OPS_TOKEN"`);
+  lines.push(
+    `  curl -s -X POST ${cp}/v1/tenants -H "Authorization: Bearer $OPS_TOKEN" -H 'Content-Type: application/json' -d '{"slug":"umbrella","name":"Umbrella","tier":"schema"}'`,
+  );
+  lines.push('', `Tokens are valid for ${TOKEN_TTL_SECONDS / 86400} days; mint more with: npx switchyard token <slug> [--ops]`, 'Press Ctrl+C to stop.', '');
+  return lines.join('\n');
+}
+
+export function devCommand(): Command {
+  return new Command('dev')
+    .description('run everything on one machine: embedded PostgreSQL (unless DATABASE_URL is set), both APIs, demo tenants')
+    .option('--no-seed', 'do not create the demo tenants')
+    .action(async (options: { seed: boolean }) => {
+      const runtime = await openRuntime((line) => console.log(line));
+      const { config } = runtime;
+      if (!runtime.embedded) console.log(`using PostgreSQL at ${redactUrl(config.databaseUrl)}`);
+      const apps: INestApplication[] = [];
+      const shutdown = async () => {
+        for (const app of apps.reverse()) await app.close().catch(() => undefined);
+        await runtime.close();
+      };
+      process.once('SIGINT', () => void shutdown().then(() => process.exit(0)));
+      process.once('SIGTERM', () => void shutdown().then(() => process.exit(0)));
+      try {
+        const controlPlane = await createControlPlaneApp(config);
+        apps.push(controlPlane);
+        const api = await createApiApp(config);
+        apps.push(api);
+        const tenants = options.seed ? await seedDemoTenants(controlPlane, api) : [];
+        await controlPlane.listen(config.ports.controlPlane, '0.0.0.0');
+        await api.listen(config.ports.api, '0.0.0.0');
+        const issuer = controlPlane.get(TokenIssuer);
+        const tokens = new Map(tenants.map((t) => [t.slug, issuer.issue({ sub: `demo-user@${t.slug}`, tid: t.id, expiresInSeconds: TOKEN_TTL_SECONDS })]));
+        const opsToken = issuer.issue({ sub: 'ops:demo', roles: ['ops'], expiresInSeconds: TOKEN_TTL_SECONDS });
+        console.log(banner(tenants, tokens, opsToken, config.ports));
+      } catch (error) {
+        await shutdown();
+        throw error;
+      }
+    });
+}

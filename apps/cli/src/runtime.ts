@@ -1,0 +1,41 @@
+import { type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { buildConfig, embeddedLocation, needsEmbeddedPostgres, parseEnvironment, readEnvironment, SwitchyardConfig } from '@switchyard/config';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '@switchyard/embedded';
+import { InstallationService } from '@switchyard/provisioning';
+import { CliModule } from './cli.module';
+
+export interface Runtime {
+  config: SwitchyardConfig;
+  embedded?: RunningEmbeddedPostgres;
+  close(): Promise<void>;
+}
+
+/**
+ * Resolves the configuration a command runs with: DATABASE_URL when set, otherwise the embedded
+ * PostgreSQL of the project folder (joined if `npm start` already runs it, started otherwise).
+ */
+export async function openRuntime(log: (line: string) => void = () => undefined): Promise<Runtime> {
+  const env = parseEnvironment(readEnvironment());
+  let embedded: RunningEmbeddedPostgres | undefined;
+  if (needsEmbeddedPostgres(env)) {
+    const location = embeddedLocation(env);
+    embedded = await startEmbeddedPostgres(location);
+    log(embedded.reused ? `using the embedded PostgreSQL already running on port ${location.port}` : `started embedded PostgreSQL on port ${location.port} (data in ${location.dataDir})`);
+  }
+  const config = buildConfig(env, embedded ? { databaseUrl: embedded.url, jwtSecret: embedded.jwtSecret, appRolePassword: embedded.appRolePassword } : undefined);
+  return { config, embedded, close: async () => embedded?.stop() };
+}
+
+/** Runs `fn` with an application context over an up-to-date installation, then tears everything down. */
+export async function withCliContext<T>(fn: (context: INestApplicationContext, runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime((line) => process.stderr.write(`${line}\n`));
+  const context = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), { logger: ['error', 'warn'] });
+  try {
+    await context.get(InstallationService).ensureInstalled();
+    return await fn(context, runtime);
+  } finally {
+    await context.close();
+    await runtime.close();
+  }
+}

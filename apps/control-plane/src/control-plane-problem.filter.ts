@@ -1,0 +1,32 @@
+import { Catch } from '@nestjs/common';
+import { ProblemDetailsFilter, type StatusMap } from '@switchyard/http';
+
+/** Control-plane mapping: operators are told plainly what does not exist and what conflicts. */
+export const CONTROL_PLANE_STATUSES: StatusMap = {
+  VALIDATION_FAILED: 400,
+  SERVER_NOT_FOUND: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  TENANT_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  EMPLOYEE_NOT_FOUND: 404,
+  TENANT_EXISTS: 409,
+  TENANT_MOVING: 409,
+  TENANT_NOT_ACTIVE: 409,
+  TENANT_SUSPENDED: 409,
+  EMAIL_TAKEN: 409,
+  MIGRATION_DRIFT: 409,
+  MIGRATION_OUT_OF_ORDER: 409,
+  NO_TENANT_CONTEXT: 500,
+  TENANT_FROZEN: 503,
+  MIGRATION_FAILED: 500,
+  PROVISIONING_FAILED: 500,
+  CONFIG_INVALID: 500,
+};
+
+@Catch()
+export class ControlPlaneProblemFilter extends ProblemDetailsFilter {
+  constructor() {
+    super(CONTROL_PLANE_STATUSES);
+  }
+}

@@ -1,0 +1,23 @@
+import { SLUG_PATTERN, TENANT_STATUSES, TIERS } from '@switchyard/control-plane';
+import { z } from 'zod';
+
+const slug = z.string().regex(SLUG_PATTERN, 'must match ^[a-z][a-z0-9-]{2,62}$');
+const name = z.string().trim().min(1).max(200);
+const serverName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a registered server name');
+
+export const createTenantBody = z.strictObject({ slug, name, tier: z.enum(TIERS), server: serverName.optional() });
+
+export const updateTenantBody = z
+  .strictObject({ name: name.optional(), status: z.enum(['active', 'suspended']).optional() })
+  .refine((b) => b.name !== undefined || b.status !== undefined, 'give name or status');
+
+export const listTenantsQuery = z.object({
+  tier: z.enum(TIERS).optional(),
+  status: z.enum(TENANT_STATUSES).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(128).optional(),
+});
+
+/** Path parameter naming a tenant by UUID or slug. */
+export const tenantRef = z.string().min(1).max(64);

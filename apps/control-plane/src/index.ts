@@ -1,0 +1,2 @@
+export { createControlPlaneApp } from './create-control-plane-app';
+export { ControlPlaneAppModule } from './control-plane-app.module';

@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { OpsGuard } from '@switchyard/auth';
+import { SLUG_PATTERN, TenantsService } from '@switchyard/control-plane';
+import { DomainError } from '@switchyard/errors';
+import { ZodValidationPipe } from '@switchyard/http';
+import { TenantLifecycleService } from '@switchyard/provisioning';
+import type { Response } from 'express';
+import type { z } from 'zod';
+import { createTenantBody, listTenantsQuery, tenantRef, updateTenantBody } from '../control-plane.schemas';
+import { tenantView, type TenantView } from './tenant.view';
+
+const refPipe = new ZodValidationPipe(tenantRef, 'tenant');
+
+function decodeSlugCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const slug = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!SLUG_PATTERN.test(slug)) throw new DomainError('VALIDATION_FAILED', 'cursor is not valid');
+  return slug;
+}
+
+@Controller('v1/tenants')
+@UseGuards(OpsGuard)
+export class TenantsController {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly lifecycle: TenantLifecycleService,
+  ) {}
+
+  /** 201 for a new tenant; 200 when an interrupted provisioning of the same tenant was resumed. */
+  @Post()
+  async create(
+    @Body(new ZodValidationPipe(createTenantBody, 'body')) body: z.infer<typeof createTenantBody>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TenantView> {
+    const { tenant, resumed } = await this.lifecycle.create(body);
+    response.status(resumed ? 200 : 201).location(`/v1/tenants/${tenant.id}`);
+    return tenantView(tenant);
+  }
+
+  @Get()
+  async list(@Query(new ZodValidationPipe(listTenantsQuery, 'query')) query: z.infer<typeof listTenantsQuery>) {
+    const rows = await this.tenants.list({ ...query, limit: query.limit + 1, afterSlug: decodeSlugCursor(query.cursor) });
+    const items = rows.slice(0, query.limit);
+    const nextCursor = rows.length > query.limit ? Buffer.from(items[items.length - 1].slug).toString('base64url') : null;
+    return { items: items.map(tenantView), nextCursor };
+  }
+
+  @Get(':ref')
+  async get(@Param('ref', refPipe) ref: string): Promise<TenantView> {
+    return tenantView(await this.tenants.get(ref));
+  }
+
+  @Patch(':ref')
+  async update(
+    @Param('ref', refPipe) ref: string,
+    @Body(new ZodValidationPipe(updateTenantBody, 'body')) body: z.infer<typeof updateTenantBody>,
+  ): Promise<TenantView> {
+    return tenantView(await this.tenants.update(ref, body));
+  }
+
+  /** Offboards the tenant: its data is removed in its tier. */
+  @Delete(':ref')
+  @HttpCode(204)
+  async delete(@Param('ref', refPipe) ref: string): Promise<void> {
+    await this.lifecycle.delete(ref);
+  }
+}

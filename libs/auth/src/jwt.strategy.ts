@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { SwitchyardConfig } from '@switchyard/config';
+import { DomainError } from '@switchyard/errors';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { VerifiedClaims } from './claims';
+
+/**
+ * Bearer-token verification with passport-jwt. Only the one configured algorithm is accepted (so
+ * `alg: none` and algorithm confusion fail), `exp` is required, and `iss`/`aud` are checked when set.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(config: SwitchyardConfig) {
+    const { jwt } = config;
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: (jwt.algorithm === 'HS256' ? jwt.secret : jwt.publicKey)!,
+      algorithms: [jwt.algorithm],
+      issuer: jwt.issuer,
+      audience: jwt.audience,
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(payload: Record<string, unknown>): VerifiedClaims {
+    const { sub, tid, roles, exp } = payload;
+    if (typeof exp !== 'number') throw new DomainError('UNAUTHENTICATED', 'Token has no exp claim');
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw new DomainError('UNAUTHENTICATED', 'Token has no valid sub claim');
+    if (tid !== undefined && typeof tid !== 'string') throw new DomainError('UNAUTHENTICATED', 'Token has an invalid tid claim');
+    if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
+      throw new DomainError('UNAUTHENTICATED', 'Token has an invalid roles claim');
+    }
+    return { sub, tid, roles, exp };
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,40}$/, 'must be a lower-case SQL identifier');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+/** Every environment variable Switchyard reads, validated once at start-up. */
+export const environmentSchema = z.object({
+  DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
+  REDIS_URL: optionalString.pipe(z.string().url().optional()),
+  JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  JWT_PUBLIC_KEY: optionalString,
+  JWT_PRIVATE_KEY: optionalString,
+  JWT_ISSUER: optionalString,
+  JWT_AUDIENCE: optionalString,
+  API_PORT: port.default(3000),
+  CONTROL_PLANE_PORT: port.default(3001),
+  SWITCHYARD_DB_PREFIX: identifier.default('switchyard'),
+  APP_DB_USER: identifier.default('switchyard_app'),
+  APP_DB_PASSWORD: optionalString,
+  SHARED_POOL_MAX: positiveInt.default(20),
+  DATABASE_POOL_MAX: positiveInt.default(5),
+  STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
+  POOL_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
+  PLACEMENT_CACHE_TTL_MS: positiveInt.default(30_000),
+  PLACEMENT_CACHE_MAX: positiveInt.default(100_000),
+  HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
+  EMBEDDED_DATA_DIR: z.string().default('.switchyard'),
+  EMBEDDED_PG_PORT: port.default(54329),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('warn'),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;

@@ -1,0 +1,6 @@
+export { SwitchyardConfig, nestLogLevels } from './switchyard-config';
+export type { JwtAlgorithm, JwtSettings } from './switchyard-config';
+export { SwitchyardConfigModule } from './switchyard-config.module';
+export { buildConfig, embeddedLocation, needsEmbeddedPostgres, parseEnvironment, readEnvironment } from './load-config';
+export type { EmbeddedSupply, EnvironmentSource } from './load-config';
+export type { Environment } from './config.schema';

@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { DomainError } from '@switchyard/errors';
+import { environmentSchema, type Environment } from './config.schema';
+import { SwitchyardConfig } from './switchyard-config';
+
+export type EnvironmentSource = Record<string, string | undefined>;
+
+/** What an embedded PostgreSQL supplies when DATABASE_URL is unset. */
+export interface EmbeddedSupply {
+  databaseUrl: string;
+  jwtSecret: string;
+  appRolePassword: string;
+}
+
+/**
+ * Reads the process environment (plus a `.env` file in the working directory, which never overrides a
+ * variable that is already set). This is the only place in Switchyard that reads `process.env`.
+ */
+export function readEnvironment(overrides: EnvironmentSource = {}): EnvironmentSource {
+  const dotenvPath = resolve(process.cwd(), '.env');
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  return { ...fromFile, ...process.env, ...overrides };
+}
+
+/** Validates the environment; every problem names its variable. */
+export function parseEnvironment(source: EnvironmentSource): Environment {
+  const result = environmentSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new DomainError('CONFIG_INVALID', `Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+/** True when no external PostgreSQL is configured and the embedded one must serve. */
+export function needsEmbeddedPostgres(env: Environment): boolean {
+  return env.DATABASE_URL === undefined;
+}
+
+/**
+ * Builds the final configuration. `embedded` fills in what an embedded PostgreSQL provides; without
+ * it, DATABASE_URL and a JWT key are required.
+ */
+export function buildConfig(env: Environment, embedded?: EmbeddedSupply): SwitchyardConfig {
+  const databaseUrl = env.DATABASE_URL ?? embedded?.databaseUrl;
+  if (!databaseUrl) {
+    throw new DomainError('CONFIG_INVALID', 'Invalid configuration:\n  DATABASE_URL: required (or run `switchyard dev` for the embedded default)');
+  }
+  const secret = env.JWT_SECRET ?? (env.JWT_PUBLIC_KEY ? undefined : embedded?.jwtSecret);
+  if (!secret && !env.JWT_PUBLIC_KEY) {
+    throw new DomainError('CONFIG_INVALID', 'Invalid configuration:\n  JWT_SECRET: required (or JWT_PUBLIC_KEY for RS256)');
+  }
+  if (env.JWT_SECRET && env.JWT_PUBLIC_KEY) {
+    throw new DomainError('CONFIG_INVALID', 'Invalid configuration:\n  JWT_SECRET / JWT_PUBLIC_KEY: set one, not both');
+  }
+  const prefix = env.SWITCHYARD_DB_PREFIX;
+  return new SwitchyardConfig({
+    embedded: env.DATABASE_URL === undefined,
+    embeddedDataDir: resolve(process.cwd(), env.EMBEDDED_DATA_DIR),
+    embeddedPort: env.EMBEDDED_PG_PORT,
+    databaseUrl,
+    redisUrl: env.REDIS_URL,
+    jwt: secret
+      ? { algorithm: 'HS256', secret, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }
+      : {
+          algorithm: 'RS256',
+          publicKey: env.JWT_PUBLIC_KEY,
+          privateKey: env.JWT_PRIVATE_KEY,
+          issuer: env.JWT_ISSUER,
+          audience: env.JWT_AUDIENCE,
+        },
+    ports: { api: env.API_PORT, controlPlane: env.CONTROL_PLANE_PORT },
+    names: {
+      controlDatabase: `${prefix}_control`,
+      sharedDatabase: `${prefix}_shared`,
+      templateDatabase: `${prefix}_template`,
+      appRole: env.APP_DB_USER,
+    },
+    appRolePassword: env.APP_DB_PASSWORD ?? embedded?.appRolePassword,
+    pools: {
+      sharedMax: env.SHARED_POOL_MAX,
+      databaseMax: env.DATABASE_POOL_MAX,
+      statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
+      idleTimeoutMs: env.POOL_IDLE_TIMEOUT_MS,
+    },
+    placementCache: { ttlMs: env.PLACEMENT_CACHE_TTL_MS, max: env.PLACEMENT_CACHE_MAX },
+    httpBodyLimit: env.HTTP_BODY_LIMIT,
+    logLevel: env.LOG_LEVEL,
+  } as SwitchyardConfig);
+}
+
+/** Where the embedded PostgreSQL keeps its data and which port it listens on. */
+export function embeddedLocation(env: Environment): { dataDir: string; port: number } {
+  return { dataDir: resolve(process.cwd(), env.EMBEDDED_DATA_DIR), port: env.EMBEDDED_PG_PORT };
+}

@@ -1,0 +1,57 @@
+export type JwtAlgorithm = 'HS256' | 'RS256';
+
+export interface JwtSettings {
+  algorithm: JwtAlgorithm;
+  /** HS256 shared secret (verifies and signs). */
+  secret?: string;
+  /** RS256 public key (verifies). */
+  publicKey?: string;
+  /** RS256 private key, only needed by `switchyard token` to mint development tokens. */
+  privateKey?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/**
+ * The validated configuration every Switchyard process runs with. Built once at start-up by
+ * `loadConfig`; injected as this class (there is only one implementation).
+ */
+export class SwitchyardConfig {
+  /** True when DATABASE_URL was unset and an embedded PostgreSQL serves this process. */
+  readonly embedded!: boolean;
+  readonly embeddedDataDir!: string;
+  readonly embeddedPort!: number;
+  /** Owner connection to the primary server (database part is ignored; Switchyard picks its own). */
+  readonly databaseUrl!: string;
+  readonly redisUrl?: string;
+  readonly jwt!: JwtSettings;
+  readonly ports!: { api: number; controlPlane: number };
+  /** Names of the databases and the application role this installation owns on each server. */
+  readonly names!: {
+    controlDatabase: string;
+    sharedDatabase: string;
+    templateDatabase: string;
+    appRole: string;
+  };
+  readonly appRolePassword?: string;
+  readonly pools!: {
+    sharedMax: number;
+    databaseMax: number;
+    statementTimeoutMs: number;
+    idleTimeoutMs: number;
+  };
+  readonly placementCache!: { ttlMs: number; max: number };
+  readonly httpBodyLimit!: string;
+  readonly logLevel!: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+  constructor(values: SwitchyardConfig) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+}
+
+/** Nest logger levels for the configured LOG_LEVEL (that level and everything more severe). */
+export function nestLogLevels(config: SwitchyardConfig): Array<SwitchyardConfig['logLevel']> {
+  const order: Array<SwitchyardConfig['logLevel']> = ['error', 'warn', 'log', 'debug', 'verbose'];
+  return order.slice(0, order.indexOf(config.logLevel) + 1);
+}

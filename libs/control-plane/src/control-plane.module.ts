@@ -1,0 +1,50 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
+import { withCredentials, withDatabase } from '@switchyard/postgres';
+import { ControlPlaneDatabase } from './control-plane-database';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { PlacementInvalidations } from './placement-invalidations';
+import { ServerDirectory } from './servers/server-directory';
+import { ServersRepository } from './servers/servers.repository';
+import { TenantsRepository } from './tenants/tenants.repository';
+import { TenantsService } from './tenants/tenants.service';
+
+export type ControlPlaneAccess = 'owner' | 'reader';
+
+/** URL of the control-plane database for the given kind of access. */
+export function controlPlaneUrl(config: SwitchyardConfig, access: ControlPlaneAccess): string {
+  const url = withDatabase(config.databaseUrl, config.names.controlDatabase);
+  return access === 'owner' ? url : withCredentials(url, config.names.appRole, config.appRolePassword);
+}
+
+@Module({})
+export class ControlPlaneModule {
+  /**
+   * `owner` for processes that administer tenants (control-plane API, CLI); `reader` for the tenant
+   * API, which only ever needs to read placements and connects as the application role.
+   */
+  static forRoot(access: ControlPlaneAccess): DynamicModule {
+    return {
+      module: ControlPlaneModule,
+      global: true,
+      providers: [
+        {
+          provide: ControlPlaneDatabase,
+          inject: [SwitchyardConfig],
+          useFactory: (config: SwitchyardConfig) => ControlPlaneDatabase.connect(controlPlaneUrl(config, access)),
+        },
+        {
+          provide: PlacementInvalidations,
+          inject: [SwitchyardConfig],
+          useFactory: (config: SwitchyardConfig) => new PlacementInvalidations(config.redisUrl),
+        },
+        TenantsRepository,
+        ServersRepository,
+        LedgerRepository,
+        TenantsService,
+        ServerDirectory,
+      ],
+      exports: [ServerDirectory, ControlPlaneDatabase, PlacementInvalidations, TenantsRepository, ServersRepository, LedgerRepository, TenantsService],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+export * from './schema/control-plane.schema';
+export { ControlPlaneDatabase } from './control-plane-database';
+export type { ControlPlaneDrizzle } from './control-plane-database';
+export { ControlPlaneModule, controlPlaneUrl } from './control-plane.module';
+export type { ControlPlaneAccess } from './control-plane.module';
+export { PlacementInvalidations } from './placement-invalidations';
+export { TenantsRepository } from './tenants/tenants.repository';
+export { TenantsService, SLUG_PATTERN } from './tenants/tenants.service';
+export type { NewTenant, PlacementLocation, TenantListFilter, TenantRecord } from './tenants/tenant.types';
+export { ServersRepository } from './servers/servers.repository';
+export type { ServerRecord, ServerUsage } from './servers/servers.repository';
+export { LedgerRepository } from './ledger/ledger.repository';
+export type { LedgerEntry, LedgerTarget } from './ledger/ledger.repository';
+export { ServerDirectory, PRIMARY_SERVER } from './servers/server-directory';

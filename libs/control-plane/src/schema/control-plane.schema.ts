@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const TIERS = ['shared', 'schema', 'database'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const TENANT_STATUSES = ['provisioning', 'active', 'suspended', 'deleting'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+export const PLACEMENT_STATES = ['provisioning', 'ready', 'moving'] as const;
+export type PlacementState = (typeof PLACEMENT_STATES)[number];
+
+export const LEDGER_STATUSES = ['running', 'applied', 'failed'] as const;
+export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** PostgreSQL servers Switchyard may place shared cells and tenant databases on. */
+export const servers = pgTable('servers', {
+  name: text('name').primaryKey(),
+  host: text('host').notNull(),
+  port: integer('port').notNull(),
+  createdAt: createdAt(),
+});
+
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique('tenants_slug_key'),
+    name: text('name').notNull(),
+    status: text('status').$type<TenantStatus>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('tenants_slug_check', sql`${t.slug} ~ '^[a-z][a-z0-9-]{2,62}$'`),
+    check('tenants_status_check', sql`${t.status} in ('provisioning', 'active', 'suspended', 'deleting')`),
+    index('tenants_status_idx').on(t.status, t.slug),
+  ],
+);
+
+/** Where a tenant's rows live. `version` grows by one at every change of location. */
+export const placements = pgTable(
+  'placements',
+  {
+    tenantId: uuid('tenant_id')
+      .primaryKey()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tier: text('tier').$type<Tier>().notNull(),
+    server: text('server')
+      .notNull()
+      .references(() => servers.name),
+    database: text('database').notNull(),
+    schema: text('schema').notNull(),
+    version: integer('version').notNull().default(1),
+    state: text('state').$type<PlacementState>().notNull(),
+    schemaVersion: text('schema_version'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('placements_tier_check', sql`${t.tier} in ('shared', 'schema', 'database')`),
+    check('placements_state_check', sql`${t.state} in ('provisioning', 'ready', 'moving')`),
+    index('placements_tier_idx').on(t.tier),
+  ],
+);
+
+/**
+ * The control-plane view of which migration is applied where. The target itself also records each
+ * migration in the same transaction as its DDL (the target-local ledger), which is the truth this table
+ * is reconciled from after a crash.
+ */
+export const migrationLedger = pgTable(
+  'migration_ledger',
+  {
+    target: text('target').notNull(),
+    migration: text('migration').notNull(),
+    tier: text('tier').$type<Tier>().notNull(),
+    tenantId: uuid('tenant_id'),
+    server: text('server').notNull(),
+    database: text('database').notNull(),
+    schema: text('schema').notNull(),
+    checksum: text('checksum').notNull(),
+    status: text('status').$type<LedgerStatus>().notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    durationMs: integer('duration_ms'),
+    error: text('error'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.target, t.migration] }),
+    check('migration_ledger_status_check', sql`${t.status} in ('running', 'applied', 'failed')`),
+    index('migration_ledger_tenant_idx').on(t.tenantId),
+  ],
+);

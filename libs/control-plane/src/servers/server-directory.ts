@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
+import { DomainError } from '@switchyard/errors';
+import { serverAddress, withCredentials, withDatabase } from '@switchyard/postgres';
+
+export const PRIMARY_SERVER = 'primary';
+
+/**
+ * Turns a registered server name into connection URLs. Credentials never live in the control-plane
+ * database: the primary server's come from DATABASE_URL (the owner) and APP_DB_USER/APP_DB_PASSWORD
+ * (the application role).
+ */
+@Injectable()
+export class ServerDirectory {
+  constructor(private readonly config: SwitchyardConfig) {}
+
+  names(): string[] {
+    return [PRIMARY_SERVER];
+  }
+
+  address(server: string): { host: string; port: number } {
+    return serverAddress(this.baseUrl(server));
+  }
+
+  /** Owner connection to the server's maintenance database (the one DATABASE_URL names). */
+  maintenanceUrl(server: string): string {
+    return this.baseUrl(server);
+  }
+
+  ownerUrl(server: string, database: string): string {
+    return withDatabase(this.baseUrl(server), database);
+  }
+
+  appUrl(server: string, database: string): string {
+    return withCredentials(this.ownerUrl(server, database), this.config.names.appRole, this.config.appRolePassword);
+  }
+
+  private baseUrl(server: string): string {
+    if (server !== PRIMARY_SERVER) throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
+    return this.config.databaseUrl;
+  }
+}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { ControlPlaneDatabase } from '../control-plane-database';
+import { placements, tenants, type PlacementState, type TenantStatus } from '../schema/control-plane.schema';
+import type { NewTenant, PlacementLocation, TenantListFilter, TenantRecord } from './tenant.types';
+
+const selection = {
+  id: tenants.id,
+  slug: tenants.slug,
+  name: tenants.name,
+  status: tenants.status,
+  createdAt: tenants.createdAt,
+  updatedAt: tenants.updatedAt,
+  tier: placements.tier,
+  server: placements.server,
+  database: placements.database,
+  schema: placements.schema,
+  version: placements.version,
+  state: placements.state,
+  schemaVersion: placements.schemaVersion,
+};
+
+type Row = Omit<TenantRecord, 'placement'> & PlacementLocation;
+
+function toRecord(row: Row): TenantRecord {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    status: row.status,
+    tier: row.tier,
+    placement: { server: row.server, database: row.database, schema: row.schema },
+    version: row.version,
+    state: row.state,
+    schemaVersion: row.schemaVersion,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+@Injectable()
+export class TenantsRepository {
+  constructor(private readonly database: ControlPlaneDatabase) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  private baseQuery() {
+    return this.db.select(selection).from(tenants).innerJoin(placements, eq(placements.tenantId, tenants.id));
+  }
+
+  async findById(id: string): Promise<TenantRecord | undefined> {
+    const [row] = await this.baseQuery().where(eq(tenants.id, id));
+    return row ? toRecord(row) : undefined;
+  }
+
+  async findBySlug(slug: string): Promise<TenantRecord | undefined> {
+    const [row] = await this.baseQuery().where(eq(tenants.slug, slug));
+    return row ? toRecord(row) : undefined;
+  }
+
+  async list(filter: TenantListFilter): Promise<TenantRecord[]> {
+    const conditions: SQL[] = [];
+    if (filter.tier) conditions.push(eq(placements.tier, filter.tier));
+    if (filter.status) conditions.push(eq(tenants.status, filter.status));
+    if (filter.q) {
+      const pattern = `%${escapeLike(filter.q)}%`;
+      conditions.push(or(ilike(tenants.slug, pattern), ilike(tenants.name, pattern))!);
+    }
+    if (filter.afterSlug) conditions.push(gt(tenants.slug, filter.afterSlug));
+    const rows = await this.baseQuery()
+      .where(and(...conditions))
+      .orderBy(asc(tenants.slug))
+      .limit(filter.limit);
+    return rows.map(toRecord);
+  }
+
+  /** Inserts the tenant (status `provisioning`) and its placement in one transaction. */
+  async insert(input: NewTenant): Promise<TenantRecord> {
+    await this.db.transaction(async (tx) => {
+      await tx.insert(tenants).values({ id: input.id, slug: input.slug, name: input.name, status: 'provisioning' });
+      await tx.insert(placements).values({
+        tenantId: input.id,
+        tier: input.tier,
+        server: input.placement.server,
+        database: input.placement.database,
+        schema: input.placement.schema,
+        state: 'provisioning',
+      });
+    });
+    return (await this.findById(input.id))!;
+  }
+
+  async update(id: string, changes: { name?: string; status?: TenantStatus }): Promise<TenantRecord | undefined> {
+    if (changes.name === undefined && changes.status === undefined) return this.findById(id);
+    const updated = await this.db
+      .update(tenants)
+      .set({ ...changes, updatedAt: sql`now()` })
+      .where(eq(tenants.id, id))
+      .returning({ id: tenants.id });
+    return updated.length ? this.findById(id) : undefined;
+  }
+
+  async markProvisioned(id: string, schemaVersion: string | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(placements)
+        .set({ state: 'ready' satisfies PlacementState, schemaVersion, updatedAt: sql`now()` })
+        .where(eq(placements.tenantId, id));
+      await tx
+        .update(tenants)
+        .set({ status: 'active', updatedAt: sql`now()` })
+        .where(and(eq(tenants.id, id), eq(tenants.status, 'provisioning')));
+    });
+  }
+
+  async setSchemaVersion(id: string, schemaVersion: string): Promise<void> {
+    await this.db.update(placements).set({ schemaVersion }).where(eq(placements.tenantId, id));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.delete(tenants).where(eq(tenants.id, id));
+  }
+}

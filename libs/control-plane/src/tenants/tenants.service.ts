@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@switchyard/errors';
+import { isUuid } from '@switchyard/postgres';
+import { PlacementInvalidations } from '../placement-invalidations';
+import type { TenantStatus } from '../schema/control-plane.schema';
+import type { TenantListFilter, TenantRecord } from './tenant.types';
+import { TenantsRepository } from './tenants.repository';
+
+export const SLUG_PATTERN = /^[a-z][a-z0-9-]{2,62}$/;
+
+/** Reads and edits tenants. Creation and deletion touch storage and live in @switchyard/provisioning. */
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly invalidations: PlacementInvalidations,
+  ) {}
+
+  /** Finds a tenant by UUID or by slug; anything else is simply not found. */
+  async get(idOrSlug: string): Promise<TenantRecord> {
+    const tenant = isUuid(idOrSlug)
+      ? await this.tenants.findById(idOrSlug)
+      : SLUG_PATTERN.test(idOrSlug)
+        ? await this.tenants.findBySlug(idOrSlug)
+        : undefined;
+    if (!tenant) throw new DomainError('TENANT_NOT_FOUND', `No tenant ${JSON.stringify(idOrSlug)}`);
+    return tenant;
+  }
+
+  list(filter: TenantListFilter): Promise<TenantRecord[]> {
+    return this.tenants.list(filter);
+  }
+
+  async update(idOrSlug: string, changes: { name?: string; status?: Extract<TenantStatus, 'active' | 'suspended'> }): Promise<TenantRecord> {
+    const tenant = await this.get(idOrSlug);
+    if (changes.status && tenant.status !== 'active' && tenant.status !== 'suspended') {
+      throw new DomainError('TENANT_NOT_ACTIVE', `Tenant ${tenant.slug} is ${tenant.status}; its status cannot be changed now`);
+    }
+    const updated = await this.tenants.update(tenant.id, changes);
+    if (!updated) throw new DomainError('TENANT_NOT_FOUND', `No tenant ${JSON.stringify(idOrSlug)}`);
+    await this.invalidations.publish(tenant.id);
+    return updated;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Every failure a library reports on purpose carries one of these codes. Apps map codes to HTTP
+ * statuses or CLI exit messages; libraries never know about HTTP.
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'TENANT_NOT_FOUND'
+  | 'TENANT_SUSPENDED'
+  | 'TENANT_NOT_ACTIVE'
+  | 'TENANT_EXISTS'
+  | 'TENANT_MOVING'
+  | 'TENANT_FROZEN'
+  | 'NO_TENANT_CONTEXT'
+  | 'NOT_FOUND'
+  | 'EMPLOYEE_NOT_FOUND'
+  | 'EMAIL_TAKEN'
+  | 'SERVER_NOT_FOUND'
+  | 'MIGRATION_DRIFT'
+  | 'MIGRATION_OUT_OF_ORDER'
+  | 'MIGRATION_FAILED'
+  | 'PROVISIONING_FAILED'
+  | 'CONFIG_INVALID';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function isDomainError(error: unknown, code?: ErrorCode): error is DomainError {
+  return error instanceof DomainError && (code === undefined || error.code === code);
+}

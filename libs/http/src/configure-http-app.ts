@@ -1,0 +1,34 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import { problem, PROBLEM_CONTENT_TYPE } from './problem';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+const BODY_ERRORS: Record<string, [number, string]> = {
+  'entity.too.large': [413, 'Request body is too large'],
+  'entity.parse.failed': [400, 'Request body is not valid JSON'],
+  'encoding.unsupported': [415, 'Unsupported content encoding'],
+  'charset.unsupported': [415, 'Unsupported charset'],
+  'request.aborted': [400, 'Request aborted'],
+  'entity.verify.failed': [400, 'Request body could not be read'],
+};
+
+/**
+ * What both APIs share at the HTTP edge: a bounded strict JSON body parser whose failures are
+ * problem+json like every other error, and no framework fingerprint. Must run before `listen()`.
+ * The app is created with `bodyParser: false` so Nest does not install its own parser.
+ */
+export function configureHttpApp(app: NestExpressApplication, bodyLimit: string): void {
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(json({ limit: bodyLimit, strict: true }));
+  app.use((error: BodyParserError, _req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    const [status, detail] = BODY_ERRORS[error.type ?? ''] ?? [error.status && error.status < 500 ? error.status : 400, 'Malformed request'];
+    res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(status, detail)));
+  });
+  app.enableShutdownHooks();
+}

@@ -1,0 +1,44 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainError, type ErrorCode } from '@switchyard/errors';
+import type { Response } from 'express';
+import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
+
+export type StatusMap = Record<ErrorCode, number>;
+
+/**
+ * Turns every error into application/problem+json. Domain codes map through the app's own table (the
+ * same code may mean 403 in the tenant API and 404 in the control-plane API); anything unknown is a 500
+ * whose detail reveals nothing.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  constructor(private readonly statuses: StatusMap) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toProblem(exception);
+    if (body.status === 503 && exception instanceof DomainError && typeof exception.details?.retryAfterSeconds === 'number') {
+      response.setHeader('Retry-After', String(exception.details.retryAfterSeconds));
+    }
+    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  private toProblem(exception: unknown): Problem {
+    if (exception instanceof DomainError) {
+      const status = this.statuses[exception.code] ?? 500;
+      const errors = exception.details?.errors as Problem['errors'];
+      if (status >= 500) this.logger.error(`${exception.code}: ${exception.message}`);
+      return problem(status, exception.message, { code: exception.code, ...(errors ? { errors } : {}) });
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const detail = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+      return problem(status, Array.isArray(detail) ? detail.join('; ') : String(detail));
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return problem(500, 'An unexpected error occurred');
+  }
+}

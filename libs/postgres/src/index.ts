@@ -1,0 +1,5 @@
+export { isUuid, quoteIdent, tenantStorageNames } from './identifiers';
+export { redactUrl, serverAddress, withCredentials, withDatabase } from './connection-url';
+export { PgErrorCode, isPgError, pgErrorOf } from './pg-errors';
+export type { PgError } from './pg-errors';
+export { inTransaction, withOwnerClient } from './owner-connection';

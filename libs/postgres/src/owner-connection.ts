@@ -1,0 +1,32 @@
+import { Client, type ClientConfig } from 'pg';
+
+/**
+ * Runs `fn` on a short-lived owner connection. Used for DDL that cannot share a pool: CREATE DATABASE,
+ * provisioning, migrations. Never used on a request path.
+ */
+export async function withOwnerClient<T>(
+  url: string,
+  fn: (client: Client) => Promise<T>,
+  options: Partial<ClientConfig> = {},
+): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: 'switchyard-owner', ...options });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Runs `fn` inside BEGIN/COMMIT on the given client; rolls back on any error. */
+export async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

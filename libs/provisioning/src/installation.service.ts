@@ -1,0 +1,98 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
+import { controlPlaneUrl, PRIMARY_SERVER, ServerDirectory, ServersRepository } from '@switchyard/control-plane';
+import { loadMigrationSet, MigrationRunner, sharedTargetKey, templateTargetKey, type MigrationTarget } from '@switchyard/migrations';
+import { isPgError, PgErrorCode, quoteIdent, withOwnerClient } from '@switchyard/postgres';
+import type { Client } from 'pg';
+import { withInstallationLock } from './installation-lock';
+
+/**
+ * Brings a server to the state every other part assumes: the application role, the control-plane,
+ * shared and template databases, all migrated, and the primary server registered. Idempotent and
+ * serialised across processes, so every entry point (apps, CLI, tests) may call it at start-up.
+ */
+@Injectable()
+export class InstallationService {
+  private readonly logger = new Logger(InstallationService.name);
+
+  constructor(
+    private readonly config: SwitchyardConfig,
+    private readonly servers: ServerDirectory,
+    private readonly serversRepository: ServersRepository,
+    private readonly runner: MigrationRunner,
+  ) {}
+
+  async ensureInstalled(): Promise<void> {
+    const { controlDatabase, sharedDatabase, templateDatabase } = this.config.names;
+    const maintenanceUrl = this.servers.maintenanceUrl(PRIMARY_SERVER);
+    await withInstallationLock(maintenanceUrl, 'exclusive', async (client) => {
+      await this.ensureAppRole(client);
+      for (const database of [controlDatabase, sharedDatabase, templateDatabase]) await this.ensureDatabase(client, database);
+      await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(templateDatabase)} FROM PUBLIC`);
+      await this.installControlPlane();
+      await this.serversRepository.upsert({ name: PRIMARY_SERVER, ...this.servers.address(PRIMARY_SERVER) });
+      await this.migrateSharedAndTemplate();
+    });
+  }
+
+  private async ensureAppRole(client: Client): Promise<void> {
+    const role = quoteIdent(this.config.names.appRole);
+    const password = this.config.appRolePassword ? `PASSWORD ${client.escapeLiteral(this.config.appRolePassword)}` : 'PASSWORD NULL';
+    // The application role must never be able to bypass RLS or own anything (I2): enforce it on every start.
+    const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS ${password}`;
+    const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [this.config.names.appRole]);
+    if (rowCount) await client.query(`ALTER ROLE ${role} ${attributes}`);
+    else await client.query(`CREATE ROLE ${role} ${attributes}`);
+  }
+
+  private async ensureDatabase(client: Client, database: string): Promise<void> {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rowCount) return;
+    try {
+      await client.query(`CREATE DATABASE ${quoteIdent(database)}`);
+      this.logger.log(`created database ${database}`);
+    } catch (error) {
+      if (!isPgError(error, PgErrorCode.duplicateDatabase)) throw error;
+    }
+  }
+
+  private async installControlPlane(): Promise<void> {
+    const url = controlPlaneUrl(this.config, 'owner');
+    const applied = await this.runner.migrateControlPlane(url, loadMigrationSet('control-plane'));
+    if (applied.length) this.logger.log(`control plane migrated: ${applied.join(', ')}`);
+    const role = quoteIdent(this.config.names.appRole);
+    await withOwnerClient(url, async (client) => {
+      await client.query(`
+        REVOKE ALL ON DATABASE ${quoteIdent(this.config.names.controlDatabase)} FROM PUBLIC;
+        GRANT CONNECT ON DATABASE ${quoteIdent(this.config.names.controlDatabase)} TO ${role};
+        REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+        GRANT USAGE ON SCHEMA public TO ${role};
+        GRANT SELECT ON tenants, placements, servers TO ${role};`);
+    });
+  }
+
+  private async migrateSharedAndTemplate(): Promise<void> {
+    const set = loadMigrationSet('tenant');
+    const { sharedDatabase, templateDatabase, appRole } = this.config.names;
+    const targets: MigrationTarget[] = [
+      { key: sharedTargetKey(PRIMARY_SERVER, sharedDatabase), database: sharedDatabase },
+      { key: templateTargetKey(PRIMARY_SERVER, templateDatabase), database: templateDatabase },
+    ].map(({ key, database }) => ({
+      key,
+      set: 'tenant',
+      tier: key.startsWith('shared') ? 'shared' : 'database',
+      tenantId: null,
+      server: PRIMARY_SERVER,
+      database,
+      schema: 'public',
+      url: this.servers.ownerUrl(PRIMARY_SERVER, database),
+      appRole,
+    }));
+    for (const target of targets) {
+      await withOwnerClient(target.url, (client) => client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC'));
+      const result = await this.runner.migrateTarget(target, set);
+      if (result.error) throw result.error;
+      if (result.applied.length) this.logger.log(`${target.key} migrated: ${result.applied.join(', ')}`);
+    }
+  }
+}

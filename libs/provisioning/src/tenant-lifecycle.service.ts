@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  PlacementInvalidations,
+  PRIMARY_SERVER,
+  ServersRepository,
+  SLUG_PATTERN,
+  TenantsRepository,
+  TenantsService,
+  type TenantRecord,
+  type Tier,
+} from '@switchyard/control-plane';
+import { DomainError } from '@switchyard/errors';
+import { isPgError, PgErrorCode } from '@switchyard/postgres';
+import { TIER_PROVISIONERS, type TierProvisioner } from './tiers/tier-provisioner';
+
+export interface CreateTenantInput {
+  slug: string;
+  name: string;
+  tier: Tier;
+  server?: string;
+}
+
+/**
+ * Onboards and offboards tenants. A tenant is inserted as `provisioning`, its storage is created, and
+ * only then does it become `active`; a failed or crashed provisioning leaves it `provisioning`, and
+ * creating the same slug in the same tier again resumes it.
+ */
+@Injectable()
+export class TenantLifecycleService {
+  private readonly logger = new Logger(TenantLifecycleService.name);
+  private readonly byTier: Map<Tier, TierProvisioner>;
+
+  constructor(
+    @Inject(TIER_PROVISIONERS) provisioners: TierProvisioner[],
+    private readonly tenants: TenantsRepository,
+    private readonly tenantsService: TenantsService,
+    private readonly servers: ServersRepository,
+    private readonly invalidations: PlacementInvalidations,
+  ) {
+    this.byTier = new Map(provisioners.map((p) => [p.tier, p]));
+  }
+
+  async create(input: CreateTenantInput): Promise<{ tenant: TenantRecord; resumed: boolean }> {
+    if (!SLUG_PATTERN.test(input.slug)) {
+      throw new DomainError('VALIDATION_FAILED', 'slug must match ^[a-z][a-z0-9-]{2,62}$');
+    }
+    const provisioner = this.provisioner(input.tier);
+    const server = input.server ?? PRIMARY_SERVER;
+    if (!(await this.servers.findByName(server))) {
+      throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
+    }
+    const existing = await this.tenants.findBySlug(input.slug);
+    if (existing) {
+      if (existing.status !== 'provisioning' || existing.tier !== input.tier) {
+        throw new DomainError('TENANT_EXISTS', `A tenant with slug ${input.slug} already exists`);
+      }
+      this.logger.log(`resuming provisioning of ${input.slug}`);
+      return { tenant: await this.finishProvisioning(existing, provisioner), resumed: true };
+    }
+    const id = randomUUID();
+    let tenant: TenantRecord;
+    try {
+      tenant = await this.tenants.insert({ id, slug: input.slug, name: input.name, tier: input.tier, placement: provisioner.location(id, server) });
+    } catch (error) {
+      if (isPgError(error, PgErrorCode.uniqueViolation)) {
+        throw new DomainError('TENANT_EXISTS', `A tenant with slug ${input.slug} already exists`);
+      }
+      throw error;
+    }
+    return { tenant: await this.finishProvisioning(tenant, provisioner), resumed: false };
+  }
+
+  /** Offboards: removes the tenant's data in its tier, then the tenant. Re-runnable. */
+  async delete(idOrSlug: string): Promise<void> {
+    const tenant = await this.tenantsService.get(idOrSlug);
+    if (tenant.state === 'moving') throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is being moved`);
+    await this.tenants.update(tenant.id, { status: 'deleting' });
+    await this.invalidations.publish(tenant.id);
+    await this.provisioner(tenant.tier).deprovision(tenant);
+    await this.tenants.delete(tenant.id);
+    await this.invalidations.publish(tenant.id);
+  }
+
+  private async finishProvisioning(tenant: TenantRecord, provisioner: TierProvisioner): Promise<TenantRecord> {
+    const started = Date.now();
+    const schemaVersion = await provisioner.provision(tenant);
+    await this.tenants.markProvisioned(tenant.id, schemaVersion);
+    await this.invalidations.publish(tenant.id);
+    this.logger.log(`provisioned ${tenant.slug} (${tenant.tier}) in ${Date.now() - started} ms`);
+    return (await this.tenants.findById(tenant.id))!;
+  }
+
+  private provisioner(tier: Tier): TierProvisioner {
+    const provisioner = this.byTier.get(tier);
+    if (!provisioner) throw new DomainError('VALIDATION_FAILED', `tier must be one of shared, schema, database`);
+    return provisioner;
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
+import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyard/control-plane';
+import { DomainError } from '@switchyard/errors';
+import { loadMigrationSet, MigrationRunner, tenantTargetKey } from '@switchyard/migrations';
+import { quoteIdent, tenantStorageNames, withOwnerClient } from '@switchyard/postgres';
+import type { TierProvisioner } from './tier-provisioner';
+
+@Injectable()
+export class SchemaTierProvisioner implements TierProvisioner {
+  readonly tier = 'schema' as const;
+
+  constructor(
+    private readonly config: SwitchyardConfig,
+    private readonly servers: ServerDirectory,
+    private readonly runner: MigrationRunner,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  location(tenantId: string, server: string) {
+    return { server, database: this.config.names.sharedDatabase, schema: tenantStorageNames(tenantId).schema };
+  }
+
+  async provision(tenant: TenantRecord): Promise<string | null> {
+    const { server, database } = tenant.placement;
+    const schema = tenantStorageNames(tenant.id).schema;
+    const url = this.servers.ownerUrl(server, database);
+    await withOwnerClient(url, (client) => client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`));
+    const result = await this.runner.migrateTarget(
+      { key: tenantTargetKey('schema', tenant.id), set: 'tenant', tier: 'schema', tenantId: tenant.id, server, database, schema, url, appRole: this.config.names.appRole },
+      loadMigrationSet('tenant'),
+    );
+    if (result.error) throw new DomainError('PROVISIONING_FAILED', result.error.message);
+    return result.version;
+  }
+
+  async deprovision(tenant: TenantRecord): Promise<void> {
+    const { server, database } = tenant.placement;
+    const schema = tenantStorageNames(tenant.id).schema;
+    await withOwnerClient(this.servers.ownerUrl(server, database), async (client) => {
+      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+      await client.query('DELETE FROM switchyard_meta.migrations WHERE target_schema = $1', [schema]);
+    });
+    await this.ledger.forgetTarget(tenantTargetKey('schema', tenant.id));
+  }
+}

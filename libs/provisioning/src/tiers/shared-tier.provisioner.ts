@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
+import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyard/control-plane';
+import { loadMigrationSet, sharedTargetKey } from '@switchyard/migrations';
+import { inTransaction, quoteIdent, withOwnerClient } from '@switchyard/postgres';
+import { TENANT_TABLES } from '@switchyard/tenant-data';
+import type { TierProvisioner } from './tier-provisioner';
+
+@Injectable()
+export class SharedTierProvisioner implements TierProvisioner {
+  readonly tier = 'shared' as const;
+
+  constructor(
+    private readonly config: SwitchyardConfig,
+    private readonly servers: ServerDirectory,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  location(_tenantId: string, server: string) {
+    return { server, database: this.config.names.sharedDatabase, schema: 'public' };
+  }
+
+  /** The shared database is migrated at installation; a shared tenant is just a control-plane row. */
+  async provision(tenant: TenantRecord): Promise<string | null> {
+    const key = sharedTargetKey(tenant.placement.server, tenant.placement.database);
+    const applied = (await this.ledger.entriesFor(key)).filter((e) => e.status === 'applied').map((e) => e.migration);
+    const files = loadMigrationSet('tenant').files.map((f) => f.name);
+    return files.filter((name) => applied.includes(name)).at(-1) ?? null;
+  }
+
+  async deprovision(tenant: TenantRecord): Promise<void> {
+    const url = this.servers.ownerUrl(tenant.placement.server, tenant.placement.database);
+    await withOwnerClient(url, (client) =>
+      inTransaction(client, async () => {
+        // The tenant context also satisfies FORCE RLS when the owner is not a superuser.
+        await client.query("SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', 'public', true)", [tenant.id]);
+        for (const table of [...TENANT_TABLES].reverse()) {
+          await client.query(`DELETE FROM ${quoteIdent(table)} WHERE tenant_id = $1`, [tenant.id]);
+        }
+      }),
+    );
+  }
+}

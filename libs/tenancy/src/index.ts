@@ -1,0 +1,13 @@
+export { TenancyModule } from './tenancy.module';
+export { TenantDb } from './tenant-db';
+export type { TenantTx } from './tenant-db';
+export { TenantContext } from './context/tenant-context';
+export { TenantContextInterceptor } from './context/tenant-context.interceptor';
+export type { TenantScopedRequest } from './context/tenant-context.interceptor';
+export { PlacementCache } from './placement/placement-cache';
+export type { Placement } from './placement/placement';
+export { PoolRegistry } from './pools/pool-registry';
+export { ConnectionResolver } from './routing/connection-resolver';
+export type { ResolvedConnection } from './routing/connection-resolver';
+export { TIER_STRATEGIES, transactionPrologue } from './routing/tier-strategy';
+export type { Route, TierStrategy } from './routing/tier-strategy';

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@switchyard/errors';
+import { isUuid, quoteIdent, tenantStorageNames } from '@switchyard/postgres';
+import type { Placement } from '../placement/placement';
+import { transactionPrologue, type Route, type TierStrategy } from './tier-strategy';
+
+function tenantIdOf(placement: Placement): string {
+  if (!isUuid(placement.tenantId)) throw new DomainError('TENANT_NOT_FOUND', 'Unknown tenant');
+  return placement.tenantId;
+}
+
+function misplaced(placement: Placement, what: string): never {
+  // A placement that points anywhere but the tenant's own derived storage is refused outright: a
+  // corrupted control-plane row must not route tenant A into tenant B's schema or database.
+  throw new DomainError('TENANT_NOT_FOUND', `Placement of tenant ${placement.tenantId} names a foreign ${what}`);
+}
+
+/** Shared tables: the shared cell's pool; RLS on the transaction-local tenant id does the isolation. */
+@Injectable()
+export class SharedTierStrategy implements TierStrategy {
+  readonly tier = 'shared' as const;
+
+  route(placement: Placement): Route {
+    if (placement.schema !== 'public') misplaced(placement, 'schema');
+    return {
+      server: placement.server,
+      database: placement.database,
+      poolKind: 'shared',
+      prologue: transactionPrologue(tenantIdOf(placement), quoteIdent('public')),
+    };
+  }
+}
+
+/** The tenant's own schema in a shared cell: same pool, transaction-local search_path, RLS behind it. */
+@Injectable()
+export class SchemaTierStrategy implements TierStrategy {
+  readonly tier = 'schema' as const;
+
+  route(placement: Placement): Route {
+    const tenantId = tenantIdOf(placement);
+    if (placement.schema !== tenantStorageNames(tenantId).schema) misplaced(placement, 'schema');
+    return {
+      server: placement.server,
+      database: placement.database,
+      poolKind: 'shared',
+      prologue: transactionPrologue(tenantId, quoteIdent(placement.schema)),
+    };
+  }
+}
+
+/** The tenant's own database: its own small pool, RLS as the second wall. */
+@Injectable()
+export class DatabaseTierStrategy implements TierStrategy {
+  readonly tier = 'database' as const;
+
+  route(placement: Placement): Route {
+    const tenantId = tenantIdOf(placement);
+    if (placement.database !== tenantStorageNames(tenantId).database) misplaced(placement, 'database');
+    if (placement.schema !== 'public') misplaced(placement, 'schema');
+    return {
+      server: placement.server,
+      database: placement.database,
+      poolKind: 'tenant-database',
+      prologue: transactionPrologue(tenantId, quoteIdent('public')),
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TenantContext } from './context/tenant-context';
+import { TenantContextInterceptor } from './context/tenant-context.interceptor';
+import { PlacementCache } from './placement/placement-cache';
+import { PoolRegistry } from './pools/pool-registry';
+import { ConnectionResolver } from './routing/connection-resolver';
+import { DatabaseTierStrategy, SchemaTierStrategy, SharedTierStrategy } from './routing/tier-strategies';
+import { TIER_STRATEGIES } from './routing/tier-strategy';
+import { TenantDb } from './tenant-db';
+
+/**
+ * The connection resolver and `TenantDb`. Needs SwitchyardConfigModule and ControlPlaneModule (reader
+ * access is enough) registered globally by the importing app.
+ */
+@Module({
+  providers: [
+    SharedTierStrategy,
+    SchemaTierStrategy,
+    DatabaseTierStrategy,
+    {
+      provide: TIER_STRATEGIES,
+      inject: [SharedTierStrategy, SchemaTierStrategy, DatabaseTierStrategy],
+      useFactory: (...strategies) => strategies,
+    },
+    PlacementCache,
+    PoolRegistry,
+    ConnectionResolver,
+    TenantContext,
+    TenantContextInterceptor,
+    TenantDb,
+  ],
+  exports: [TenantDb, TenantContext, TenantContextInterceptor, PlacementCache, PoolRegistry, ConnectionResolver],
+})
+export class TenancyModule {}
