@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantTx } from '@switchyard/tenancy';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
 import { employees } from '../schema/tenant-data.schema';
 import type { Employee, EmployeeChanges, NewEmployee } from './employee.types';
 
@@ -13,7 +14,8 @@ const columns = {
 };
 
 /**
- * Written once for every tier. The explicit tenant filter is for the index (the primary key starts with
+ * Written once for every tier. Ids are UUIDv7, so id order is creation order and keyset pagination by
+ * id lists rows oldest first. The explicit tenant filter is for the index (the primary key starts with
  * tenant_id); isolation does not depend on it — RLS filters every statement regardless.
  */
 @Injectable()
@@ -38,7 +40,7 @@ export class EmployeesRepository {
   async insert(tx: TenantTx, input: NewEmployee): Promise<Employee> {
     const [row] = await tx.db
       .insert(employees)
-      .values({ tenantId: tx.tenantId, email: input.email, fullName: input.fullName })
+      .values({ tenantId: tx.tenantId, id: uuidv7(), email: input.email, fullName: input.fullName })
       .returning(columns);
     return row;
   }

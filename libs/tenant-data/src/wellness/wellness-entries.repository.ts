@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantTx } from '@switchyard/tenancy';
 import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
 import { wellnessEntries, type WellnessKind } from '../schema/tenant-data.schema';
 import type { NewWellnessEntry, WellnessEntry, WellnessEntryFilter, WellnessSummaryRow } from './wellness.types';
 
@@ -53,6 +54,7 @@ export class WellnessEntriesRepository {
       .insert(wellnessEntries)
       .values({
         tenantId: tx.tenantId,
+        id: uuidv7(),
         employeeId: input.employeeId,
         kind: input.kind,
         value: String(input.value),

@@ -1,0 +1,3 @@
+export { testConfig, dropTestInstallation } from './test-installation';
+export { testEnvironment } from './test-environment';
+export { probeRedis } from './redis-probe';

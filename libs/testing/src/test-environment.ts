@@ -1,0 +1,18 @@
+import { embeddedLocation, parseEnvironment, readEnvironment } from '@switchyard/config';
+
+/**
+ * Test settings, read through the config library like everything else:
+ * TEST_DATABASE_URL (a superuser URL; default: an embedded PostgreSQL in .switchyard/test),
+ * TEST_REDIS_URL (default redis://127.0.0.1:6379, used when reachable), and CI (in CI a missing
+ * service fails the run instead of skipping its tests).
+ */
+export function testEnvironment() {
+  const env = readEnvironment();
+  const base = parseEnvironment({ EMBEDDED_DATA_DIR: '.switchyard/test', EMBEDDED_PG_PORT: '54339' });
+  return {
+    databaseUrl: env.TEST_DATABASE_URL?.trim() || undefined,
+    redisUrl: env.TEST_REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
+    ci: env.CI === 'true' || env.CI === '1',
+    embedded: embeddedLocation(base),
+  };
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { buildConfig, parseEnvironment, type EnvironmentSource, type SwitchyardConfig } from '@switchyard/config';
+import { quoteIdent, withDatabase, withOwnerClient } from '@switchyard/postgres';
+
+/**
+ * Configuration of a throw-away installation on the test server: its own database prefix and its own
+ * application role, so test files can run in parallel without seeing each other.
+ */
+export function testConfig(databaseUrl: string, overrides: EnvironmentSource = {}): SwitchyardConfig {
+  const prefix = `syt_${randomBytes(4).toString('hex')}`;
+  return buildConfig(
+    parseEnvironment({
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: 'switchyard-test-secret-0123456789abcdef',
+      SWITCHYARD_DB_PREFIX: prefix,
+      APP_DB_USER: `${prefix}_app`,
+      APP_DB_PASSWORD: 'switchyard-test-app-password',
+      LOG_LEVEL: 'error',
+      ...overrides,
+    }),
+  );
+}
+
+/** Drops every database and the role of a test installation. */
+export async function dropTestInstallation(config: SwitchyardConfig): Promise<void> {
+  const { controlDatabase, sharedDatabase, templateDatabase, appRole } = config.names;
+  await withOwnerClient(config.databaseUrl, async (client) => {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [controlDatabase]);
+    let tenantDatabases: string[] = [];
+    if (exists.rowCount) {
+      tenantDatabases = await withOwnerClient(withDatabase(config.databaseUrl, controlDatabase), async (control) => {
+        const { rows } = await control
+          .query<{ database: string }>("SELECT database FROM placements WHERE tier = 'database'")
+          .catch(() => ({ rows: [] as { database: string }[] }));
+        return rows.map((r) => r.database);
+      });
+    }
+    for (const database of [...tenantDatabases, controlDatabase, sharedDatabase, templateDatabase]) {
+      await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+    }
+    await client.query(`DROP ROLE IF EXISTS ${quoteIdent(appRole)}`);
+  });
+}
