@@ -26,6 +26,9 @@ export const environmentSchema = z.object({
   SWITCHYARD_DB_PREFIX: identifier.default('switchyard'),
   APP_DB_USER: identifier.default('switchyard_app'),
   APP_DB_PASSWORD: optionalString,
+  /** Where the application role connects (e.g. PgBouncer); default: the server of DATABASE_URL. */
+  APP_DB_HOST: optionalString,
+  APP_DB_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SHARED_POOL_MAX: positiveInt.default(20),
   DATABASE_POOL_MAX: positiveInt.default(5),
   STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),

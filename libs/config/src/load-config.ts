@@ -79,6 +79,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       appRole: env.APP_DB_USER,
     },
     appRolePassword: env.APP_DB_PASSWORD ?? embedded?.appRolePassword,
+    appEndpoint: env.APP_DB_HOST ? { host: env.APP_DB_HOST, port: env.APP_DB_PORT ?? 5432 } : undefined,
     pools: {
       sharedMax: env.SHARED_POOL_MAX,
       databaseMax: env.DATABASE_POOL_MAX,

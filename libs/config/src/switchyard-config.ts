@@ -34,6 +34,8 @@ export class SwitchyardConfig {
     appRole: string;
   };
   readonly appRolePassword?: string;
+  /** Host/port the application role connects to (a pooler such as PgBouncer); default: the server itself. */
+  readonly appEndpoint?: { host: string; port: number };
   readonly pools!: {
     sharedMax: number;
     databaseMax: number;

@@ -1,20 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
-import { withCredentials, withDatabase } from '@switchyard/postgres';
+import { withDatabase } from '@switchyard/postgres';
 import { ControlPlaneDatabase } from './control-plane-database';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { PlacementInvalidations } from './placement-invalidations';
-import { ServerDirectory } from './servers/server-directory';
+import { PRIMARY_SERVER, ServerDirectory } from './servers/server-directory';
 import { ServersRepository } from './servers/servers.repository';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
 
 export type ControlPlaneAccess = 'owner' | 'reader';
 
-/** URL of the control-plane database for the given kind of access. */
-export function controlPlaneUrl(config: SwitchyardConfig, access: ControlPlaneAccess): string {
-  const url = withDatabase(config.databaseUrl, config.names.controlDatabase);
-  return access === 'owner' ? url : withCredentials(url, config.names.appRole, config.appRolePassword);
+/** Owner URL of the control-plane database (installation, migrations). */
+export function controlPlaneUrl(config: SwitchyardConfig): string {
+  return withDatabase(config.databaseUrl, config.names.controlDatabase);
 }
 
 @Module({})
@@ -30,8 +29,13 @@ export class ControlPlaneModule {
       providers: [
         {
           provide: ControlPlaneDatabase,
-          inject: [SwitchyardConfig],
-          useFactory: (config: SwitchyardConfig) => ControlPlaneDatabase.connect(controlPlaneUrl(config, access)),
+          inject: [SwitchyardConfig, ServerDirectory],
+          useFactory: (config: SwitchyardConfig, servers: ServerDirectory) =>
+            ControlPlaneDatabase.connect(
+              access === 'owner'
+                ? controlPlaneUrl(config)
+                : servers.appUrl(PRIMARY_SERVER, config.names.controlDatabase),
+            ),
         },
         {
           provide: PlacementInvalidations,

@@ -57,7 +57,7 @@ export class InstallationService {
   }
 
   private async installControlPlane(): Promise<void> {
-    const url = controlPlaneUrl(this.config, 'owner');
+    const url = controlPlaneUrl(this.config);
     const applied = await this.runner.migrateControlPlane(url, loadMigrationSet('control-plane'));
     if (applied.length) this.logger.log(`control plane migrated: ${applied.join(', ')}`);
     const role = quoteIdent(this.config.names.appRole);

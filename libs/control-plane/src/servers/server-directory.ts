@@ -8,7 +8,7 @@ export const PRIMARY_SERVER = 'primary';
 /**
  * Turns a registered server name into connection URLs. Credentials never live in the control-plane
  * database: the primary server's come from DATABASE_URL (the owner) and APP_DB_USER/APP_DB_PASSWORD
- * (the application role).
+ * (the application role, optionally through a pooler at APP_DB_HOST/APP_DB_PORT).
  */
 @Injectable()
 export class ServerDirectory {
@@ -31,8 +31,15 @@ export class ServerDirectory {
     return withDatabase(this.baseUrl(server), database);
   }
 
+  /** Application-role connection; through the configured pooler (APP_DB_HOST) when there is one. */
   appUrl(server: string, database: string): string {
-    return withCredentials(this.ownerUrl(server, database), this.config.names.appRole, this.config.appRolePassword);
+    const url = new URL(withCredentials(this.ownerUrl(server, database), this.config.names.appRole, this.config.appRolePassword));
+    const endpoint = server === PRIMARY_SERVER ? this.config.appEndpoint : undefined;
+    if (endpoint) {
+      url.hostname = endpoint.host;
+      url.port = String(endpoint.port);
+    }
+    return url.toString();
   }
 
   private baseUrl(server: string): string {
