@@ -8,7 +8,7 @@ const CHANNEL = 'switchyard:placement-invalidations';
  * Process-wide: the tenant API and the control-plane API may run in one process (`switchyard dev`),
  * each with its own Nest container, and a change made by one must be seen at once by the other.
  */
-const localBus = new EventEmitter().setMaxListeners(0);
+const processBus = new EventEmitter().setMaxListeners(0);
 
 /**
  * Tells every placement cache that a tenant's placement or status changed. Always delivered in this
@@ -19,7 +19,11 @@ export class PlacementInvalidations implements OnModuleDestroy {
   private publisher?: Redis;
   private subscriber?: Redis;
 
-  constructor(redisUrl?: string) {
+  /** `bus` is the process-wide one except in tests that stand for two separate processes. */
+  constructor(
+    redisUrl?: string,
+    private readonly bus: EventEmitter = processBus,
+  ) {
     if (redisUrl) this.connectRedis(redisUrl);
   }
 
@@ -30,7 +34,7 @@ export class PlacementInvalidations implements OnModuleDestroy {
       client.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     }
     this.subscriber.subscribe(CHANNEL).catch((error: Error) => this.logger.warn(`Redis subscribe: ${error.message}`));
-    this.subscriber.on('message', (_channel: string, tenantId: string) => localBus.emit('invalidate', tenantId));
+    this.subscriber.on('message', (_channel: string, tenantId: string) => this.bus.emit('invalidate', tenantId));
   }
 
   /** Resolves when Redis (if any) is subscribed, so tests and readiness checks can wait for it. */
@@ -45,7 +49,7 @@ export class PlacementInvalidations implements OnModuleDestroy {
   }
 
   async publish(tenantId: string): Promise<void> {
-    localBus.emit('invalidate', tenantId);
+    this.bus.emit('invalidate', tenantId);
     if (this.publisher) {
       await this.publisher.publish(CHANNEL, tenantId).catch((error: Error) => {
         this.logger.warn(`could not publish invalidation of ${tenantId}: ${error.message}`);
@@ -54,8 +58,8 @@ export class PlacementInvalidations implements OnModuleDestroy {
   }
 
   subscribe(listener: (tenantId: string) => void): () => void {
-    localBus.on('invalidate', listener);
-    return () => localBus.off('invalidate', listener);
+    this.bus.on('invalidate', listener);
+    return () => this.bus.off('invalidate', listener);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -19,6 +19,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toProblem(exception);
+    if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     if (body.status === 503 && exception instanceof DomainError && typeof exception.details?.retryAfterSeconds === 'number') {
       response.setHeader('Retry-After', String(exception.details.retryAfterSeconds));
     }
