@@ -4,10 +4,10 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 // Aliases come from tsconfig.base.json, so tests resolve libraries exactly like the compiler does.
-const { compilerOptions } = JSON.parse(readFileSync(resolve(__dirname, 'tsconfig.base.json'), 'utf8')) as {
+const { compilerOptions } = JSON.parse(readFileSync(resolve('tsconfig.base.json'), 'utf8')) as {
   compilerOptions: { paths: Record<string, string[]> };
 };
-const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(__dirname, target)]));
+const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(target)]));
 
 export default defineConfig({
   // SWC, not esbuild: Nest's dependency injection needs emitted decorator metadata.
