@@ -27,7 +27,7 @@ export interface Harness {
 
 /** Boots a fresh installation with both apps (initialised, not listening). */
 export async function startHarness(overrides: EnvironmentSource = {}): Promise<Harness> {
-  const config = testConfig(inject('databaseUrl'), overrides);
+  const config = testConfig(inject('databaseUrl'), inject('runId'), overrides);
   const controlPlane = await createControlPlaneApp(config);
   await controlPlane.init();
   const api = await createApiApp(config);

@@ -15,6 +15,12 @@ export const isoDateSchema = z.iso.date().refine((value) => {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }, 'must be a valid date (YYYY-MM-DD)');
 
+/** Text PostgreSQL can store as given: no NUL, no unpaired UTF-16 surrogate (it would become U+FFFD). */
+export const storableText = z
+  .string()
+  .refine((s) => !s.includes('\0'), 'must not contain NUL characters')
+  .refine((s) => !/\p{Cs}/u.test(s), 'must be valid Unicode');
+
 const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(128).optional(),
@@ -22,8 +28,8 @@ const pageQuery = {
 
 export const listEmployeesQuery = z.object(pageQuery);
 
-const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
-const fullName = z.string().trim().min(1).max(200);
+const email = storableText.pipe(z.string().trim().toLowerCase().max(254)).pipe(z.email());
+const fullName = storableText.pipe(z.string().trim().min(1).max(200));
 
 export const createEmployeeBody = z.strictObject({ email, fullName });
 
@@ -43,7 +49,7 @@ export const createEntryBody = z.strictObject({
   kind: z.enum(WELLNESS_KINDS),
   value: z.number().finite().gte(-1_000_000_000).lte(1_000_000_000),
   loggedOn: isoDateSchema,
-  notes: z.string().max(2000).nullish(),
+  notes: storableText.pipe(z.string().max(2000)).nullish(),
 });
 
 export const summaryQuery = z.object({ from: isoDateSchema.optional(), to: isoDateSchema.optional() });

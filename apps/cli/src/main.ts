@@ -13,6 +13,14 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(tenantsCommand()).addCommand(tokenCommand()).addCommand(devCommand());
+  // addCommand() does not pass these settings down; usage errors anywhere must exit with EXIT_USAGE.
+  const inherit = (command: Command): void => {
+    for (const sub of command.commands) {
+      sub.exitOverride().showHelpAfterError();
+      inherit(sub);
+    }
+  };
+  inherit(program);
   await program.parseAsync(argv);
 }
 

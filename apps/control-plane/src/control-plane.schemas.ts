@@ -2,7 +2,10 @@ import { SLUG_PATTERN, TENANT_STATUSES, TIERS } from '@switchyard/control-plane'
 import { z } from 'zod';
 
 const slug = z.string().regex(SLUG_PATTERN, 'must match ^[a-z][a-z0-9-]{2,62}$');
-const name = z.string().trim().min(1).max(200);
+const name = z
+  .string()
+  .refine((s) => !s.includes('\0') && !/\p{Cs}/u.test(s), 'must be valid text without NUL characters')
+  .pipe(z.string().trim().min(1).max(200));
 const serverName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a registered server name');
 
 export const createTenantBody = z.strictObject({ slug, name, tier: z.enum(TIERS), server: serverName.optional() });

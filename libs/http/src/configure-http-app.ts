@@ -2,6 +2,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { problem, PROBLEM_CONTENT_TYPE } from './problem';
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
@@ -13,7 +15,7 @@ const BODY_ERRORS: Record<string, [number, string]> = {
   'encoding.unsupported': [415, 'Unsupported content encoding'],
   'charset.unsupported': [415, 'Unsupported charset'],
   'request.aborted': [400, 'Request aborted'],
-  'entity.verify.failed': [400, 'Request body could not be read'],
+  'entity.verify.failed': [400, 'Request body is not valid UTF-8'],
 };
 
 /**
@@ -24,7 +26,16 @@ const BODY_ERRORS: Record<string, [number, string]> = {
 export function configureHttpApp(app: NestExpressApplication, bodyLimit: string): void {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(json({ limit: bodyLimit, strict: true }));
+  app.use(
+    json({
+      limit: bodyLimit,
+      strict: true,
+      // Refuse invalid UTF-8 instead of silently storing U+FFFD in its place.
+      verify: (_req, _res, body) => {
+        utf8.decode(body);
+      },
+    }),
+  );
   app.use((error: BodyParserError, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
     const [status, detail] = BODY_ERRORS[error.type ?? ''] ?? [error.status && error.status < 500 ? error.status : 400, 'Malformed request'];

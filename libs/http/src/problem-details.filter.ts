@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError, type ErrorCode } from '@switchyard/errors';
+import { pgErrorOf } from '@switchyard/postgres';
 import type { Response } from 'express';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
 
@@ -33,6 +34,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       if (status >= 500) this.logger.error(`${exception.code}: ${exception.message}`);
       return problem(status, exception.message, { code: exception.code, ...(errors ? { errors } : {}) });
     }
+    // Backstop: a value PostgreSQL refuses as data (SQLSTATE class 22) is bad input, not a server fault.
+    if (pgErrorOf(exception)?.code.startsWith('22')) return problem(400, 'A value is not acceptable', { code: 'VALIDATION_FAILED' });
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

@@ -9,5 +9,6 @@ export type { Placement } from './placement/placement';
 export { PoolRegistry } from './pools/pool-registry';
 export { ConnectionResolver } from './routing/connection-resolver';
 export type { ResolvedConnection } from './routing/connection-resolver';
-export { TIER_STRATEGIES, transactionPrologue } from './routing/tier-strategy';
+export { TIER_STRATEGIES } from './routing/tier-strategy';
+export type { TenantScope } from './wire/scoped-query';
 export type { Route, TierStrategy } from './routing/tier-strategy';

@@ -1,67 +1,91 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@switchyard/errors';
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PoolClient } from 'pg';
 import { TenantContext } from './context/tenant-context';
 import { ConnectionResolver } from './routing/connection-resolver';
+import { ScopedClient, type ScopeMode } from './wire/scoped-client';
 
-/** What a repository works with inside a tenant transaction: a drizzle handle and the tenant's id. */
+/** What a repository works with: a drizzle handle bound to the tenant's placement, and its id. */
 export interface TenantTx {
   readonly db: NodePgDatabase;
   readonly tenantId: string;
 }
 
 /**
- * The tier-agnostic handle. Every piece of tenant work runs in a transaction on the tenant's placement
- * whose tenant context is transaction-local (I4): it is set in the same message as BEGIN and vanishes at
- * COMMIT or ROLLBACK, so a pooled connection never carries one tenant's context into the next request.
+ * The tier-agnostic handle. All tenant work runs with the tenant context set transaction-locally (I4)
+ * in the same round trip as the first statement:
+ *
+ * - `statement(fn)`: `fn` issues exactly one statement, which runs as its own implicit transaction
+ *   together with the context — one round trip, the common case (reads, single writes).
+ * - `transaction(fn)`: a real transaction; BEGIN and the context travel with the first statement,
+ *   COMMIT (or ROLLBACK) follows `fn`.
+ *
+ * Without a tenant in context nothing runs (fail closed, I1).
  */
 @Injectable()
 export class TenantDb {
-  // drizzle binds a client object; pg reuses PoolClient objects, so one wrapper per connection suffices.
-  private readonly drizzles = new WeakMap<PoolClient, NodePgDatabase>();
+  // pg reuses PoolClient objects, so one ScopedClient (and drizzle instance) per connection suffices.
+  private readonly scoped = new WeakMap<PoolClient, ScopedClient>();
 
   constructor(
     private readonly context: TenantContext,
     private readonly resolver: ConnectionResolver,
   ) {}
 
-  /** Runs `fn` for the tenant of the current request; without one, nothing runs (fail closed). */
-  transaction<T>(fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    const tenantId = this.context.tenantId();
-    if (!tenantId) return Promise.reject(new DomainError('NO_TENANT_CONTEXT', 'No tenant in context'));
-    return this.transactionFor(tenantId, fn);
+  /** One statement for the tenant of the current request. */
+  statement<T>(fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    return this.run(this.currentTenant(), 'statement', fn);
   }
 
-  /** Runs `fn` for an explicitly named tenant (jobs, scripts, tests). */
-  async transactionFor<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    const { pool, prologue } = await this.resolver.resolve(tenantId);
+  /** A transaction for the tenant of the current request. */
+  transaction<T>(fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    return this.run(this.currentTenant(), 'transaction', fn);
+  }
+
+  /** A transaction for an explicitly named tenant (jobs, scripts, tests). */
+  transactionFor<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    return this.run(tenantId, 'transaction', fn);
+  }
+
+  /** One statement for an explicitly named tenant. */
+  statementFor<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    return this.run(tenantId, 'statement', fn);
+  }
+
+  private currentTenant(): string {
+    const tenantId = this.context.tenantId();
+    if (!tenantId) throw new DomainError('NO_TENANT_CONTEXT', 'No tenant in context');
+    return tenantId;
+  }
+
+  private async run<T>(tenantId: string, mode: ScopeMode, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    const { pool, scope } = await this.resolver.resolve(tenantId);
     const client = await pool.connect();
+    let scoped = this.scoped.get(client);
+    if (!scoped) {
+      scoped = new ScopedClient(client);
+      this.scoped.set(client, scoped);
+    }
+    scoped.open(scope, mode);
     let broken: Error | undefined;
     try {
-      await client.query(prologue);
-      const result = await fn({ db: this.drizzleFor(client), tenantId });
-      await client.query('COMMIT');
+      const result = await fn({ db: scoped.db, tenantId });
+      if (mode === 'transaction' && scoped.statementsSent > 0) await client.query('COMMIT');
       return result;
     } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        // The connection is unusable (e.g. terminated); destroy it rather than return it to the pool.
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      if (mode === 'transaction' && scoped.statementsSent > 0) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          // The connection is unusable (e.g. terminated): destroy it rather than return it.
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
       }
       throw error;
     } finally {
+      scoped.close();
       client.release(broken);
     }
-  }
-
-  private drizzleFor(client: PoolClient): NodePgDatabase {
-    let db = this.drizzles.get(client);
-    if (!db) {
-      db = drizzle(client);
-      this.drizzles.set(client, db);
-    }
-    return db;
   }
 }

@@ -1,46 +1,46 @@
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '@switchyard/embedded';
-import { withOwnerClient } from '@switchyard/postgres';
-import { testEnvironment } from './test-environment';
 import { probeRedis } from './redis-probe';
+import { dropStaleInstallations, freePort, removeStaleClusters, runDirectory } from './test-server';
+import { testEnvironment } from './test-environment';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     redisUrl: string | null;
     ci: boolean;
+    /** Identifies this run in the names of what it creates (its process id). */
+    runId: number;
   }
 }
 
 let embedded: RunningEmbeddedPostgres | undefined;
+let clusterDir: string | undefined;
 
-/** Drops what earlier, interrupted test runs left behind (test installations are prefixed `syt_`). */
-async function dropLeftovers(url: string): Promise<void> {
-  await withOwnerClient(url, async (client) => {
-    const { rows } = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'syt\\_%' OR datname LIKE 'sy\\_t\\_%'",
-    );
-    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    const roles = await client.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname LIKE 'syt\\_%'");
-    for (const { rolname } of roles.rows) await client.query(`DROP ROLE IF EXISTS "${rolname}"`);
-  });
-}
-
+/**
+ * One real PostgreSQL per run: TEST_DATABASE_URL when given, otherwise an embedded cluster of this run
+ * alone (own folder, free port), so concurrent runs never stop or clean up each other's server.
+ */
 export async function setup(project: TestProject): Promise<void> {
   const env = testEnvironment();
   let databaseUrl = env.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(env.embedded);
+  if (databaseUrl) {
+    await dropStaleInstallations(databaseUrl);
+  } else {
+    await removeStaleClusters(env.embedded.dataDir);
+    clusterDir = runDirectory(env.embedded.dataDir, process.pid);
+    embedded = await startEmbeddedPostgres({ dataDir: clusterDir, port: await freePort() });
     databaseUrl = embedded.url;
   }
-  await dropLeftovers(databaseUrl);
   const redisReachable = await probeRedis(env.redisUrl);
   if (!redisReachable && env.ci) throw new Error(`CI=true but Redis is not reachable at ${env.redisUrl} (set TEST_REDIS_URL)`);
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisReachable ? env.redisUrl : null);
   project.provide('ci', env.ci);
+  project.provide('runId', process.pid);
 }
 
 export async function teardown(): Promise<void> {
   await embedded?.stop();
+  if (clusterDir) await removeStaleClusters(clusterDir, { includeLive: true });
 }

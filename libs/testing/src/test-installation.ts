@@ -6,8 +6,8 @@ import { quoteIdent, withDatabase, withOwnerClient } from '@switchyard/postgres'
  * Configuration of a throw-away installation on the test server: its own database prefix and its own
  * application role, so test files can run in parallel without seeing each other.
  */
-export function testConfig(databaseUrl: string, overrides: EnvironmentSource = {}): SwitchyardConfig {
-  const prefix = `syt_${randomBytes(4).toString('hex')}`;
+export function testConfig(databaseUrl: string, runId: number, overrides: EnvironmentSource = {}): SwitchyardConfig {
+  const prefix = `syt_${runId}_${randomBytes(4).toString('hex')}`;
   return buildConfig(
     parseEnvironment({
       DATABASE_URL: databaseUrl,

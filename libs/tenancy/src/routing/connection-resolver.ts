@@ -5,17 +5,18 @@ import type { Pool } from 'pg';
 import { PlacementCache } from '../placement/placement-cache';
 import type { Placement } from '../placement/placement';
 import { PoolRegistry } from '../pools/pool-registry';
+import type { TenantScope } from '../wire/scoped-query';
 import { TIER_STRATEGIES, type Route, type TierStrategy } from './tier-strategy';
 
 export interface ResolvedConnection {
   placement: Placement;
   pool: Pool;
-  prologue: string;
+  scope: TenantScope;
 }
 
 /**
- * Tenant id → (placement, pool, prologue). Routes are computed once per cached placement object, so a
- * warm resolution is two map lookups and no allocation.
+ * Tenant id → (placement, pool, scope). Routes are computed once per cached placement object, so a
+ * warm resolution is a few map lookups.
  */
 @Injectable()
 export class ConnectionResolver {
@@ -37,7 +38,7 @@ export class ConnectionResolver {
       throw new DomainError(placement.status === 'suspended' ? 'TENANT_SUSPENDED' : 'TENANT_NOT_ACTIVE', `Tenant is ${placement.status}`);
     }
     const route = this.route(placement);
-    return { placement, pool: this.pools.get(route.server, route.database, route.poolKind), prologue: route.prologue };
+    return { placement, pool: this.pools.get(route.server, route.database, route.poolKind), scope: route.scope };
   }
 
   private route(placement: Placement): Route {

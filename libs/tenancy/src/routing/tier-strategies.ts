@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@switchyard/errors';
 import { isUuid, quoteIdent, tenantStorageNames } from '@switchyard/postgres';
 import type { Placement } from '../placement/placement';
-import { transactionPrologue, type Route, type TierStrategy } from './tier-strategy';
+import type { Route, TierStrategy } from './tier-strategy';
 
 function tenantIdOf(placement: Placement): string {
   if (!isUuid(placement.tenantId)) throw new DomainError('TENANT_NOT_FOUND', 'Unknown tenant');
@@ -26,7 +26,7 @@ export class SharedTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      prologue: transactionPrologue(tenantIdOf(placement), quoteIdent('public')),
+      scope: { tenantId: tenantIdOf(placement), searchPath: quoteIdent('public') },
     };
   }
 }
@@ -43,7 +43,7 @@ export class SchemaTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      prologue: transactionPrologue(tenantId, quoteIdent(placement.schema)),
+      scope: { tenantId, searchPath: quoteIdent(placement.schema) },
     };
   }
 }
@@ -61,7 +61,7 @@ export class DatabaseTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'tenant-database',
-      prologue: transactionPrologue(tenantId, quoteIdent('public')),
+      scope: { tenantId, searchPath: quoteIdent('public') },
     };
   }
 }

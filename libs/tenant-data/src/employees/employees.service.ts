@@ -18,6 +18,7 @@ function translateWriteError(error: unknown): never {
   throw error;
 }
 
+/** Every operation is one statement, so each runs with the tenant context in a single round trip. */
 @Injectable()
 export class EmployeesService {
   constructor(
@@ -27,17 +28,17 @@ export class EmployeesService {
 
   list(limit: number, cursor?: string): Promise<Page<Employee>> {
     const afterId = decodeCursor(cursor);
-    return this.tenantDb.transaction(async (tx) => toPage(await this.employees.list(tx, limit + 1, afterId), limit));
+    return this.tenantDb.statement(async (tx) => toPage(await this.employees.list(tx, limit + 1, afterId), limit));
   }
 
   async get(id: string): Promise<Employee> {
-    const employee = await this.tenantDb.transaction((tx) => this.employees.findById(tx, id));
+    const employee = await this.tenantDb.statement((tx) => this.employees.findById(tx, id));
     if (!employee) throw notFound();
     return employee;
   }
 
   create(input: NewEmployee): Promise<Employee> {
-    return this.tenantDb.transaction((tx) => this.employees.insert(tx, input)).catch(translateWriteError);
+    return this.tenantDb.statement((tx) => this.employees.insert(tx, input)).catch(translateWriteError);
   }
 
   async update(id: string, changes: EmployeeChanges): Promise<Employee> {
@@ -49,6 +50,6 @@ export class EmployeesService {
   }
 
   async delete(id: string): Promise<void> {
-    if (!(await this.tenantDb.transaction((tx) => this.employees.delete(tx, id)))) throw notFound();
+    if (!(await this.tenantDb.statement((tx) => this.employees.delete(tx, id)))) throw notFound();
   }
 }

@@ -17,11 +17,11 @@ export class WellnessService {
 
   list(filter: WellnessEntryFilter, limit: number, cursor?: string): Promise<Page<WellnessEntry>> {
     const afterId = decodeCursor(cursor);
-    return this.tenantDb.transaction(async (tx) => toPage(await this.entries.list(tx, filter, limit + 1, afterId), limit));
+    return this.tenantDb.statement(async (tx) => toPage(await this.entries.list(tx, filter, limit + 1, afterId), limit));
   }
 
   async get(id: string): Promise<WellnessEntry> {
-    const entry = await this.tenantDb.transaction((tx) => this.entries.findById(tx, id));
+    const entry = await this.tenantDb.statement((tx) => this.entries.findById(tx, id));
     if (!entry) throw new DomainError('NOT_FOUND', 'Wellness entry not found');
     return entry;
   }
@@ -43,12 +43,12 @@ export class WellnessService {
   }
 
   async delete(id: string): Promise<void> {
-    if (!(await this.tenantDb.transaction((tx) => this.entries.delete(tx, id)))) {
+    if (!(await this.tenantDb.statement((tx) => this.entries.delete(tx, id)))) {
       throw new DomainError('NOT_FOUND', 'Wellness entry not found');
     }
   }
 
   summary(filter: Omit<WellnessEntryFilter, 'employeeId'>): Promise<WellnessSummaryRow[]> {
-    return this.tenantDb.transaction((tx) => this.entries.summary(tx, filter));
+    return this.tenantDb.statement((tx) => this.entries.summary(tx, filter));
   }
 }

@@ -1,0 +1,225 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { verify, type JwtPayload } from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { dropTestInstallation, testConfig } from '@switchyard/testing';
+
+/**
+ * The built CLI, run as a user runs it: `node bin/switchyard.js …` in a separate process, configured only
+ * through environment variables, against a throw-away installation on the test server.
+ */
+
+const ROOT = resolve(__dirname, '..');
+const BIN = join(ROOT, 'bin', 'switchyard.js');
+const run = promisify(execFile);
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface TenantJson {
+  id: string;
+  slug: string;
+  name: string;
+  status: string;
+  tier: string;
+  placement: { server: string; database: string; schema: string };
+  version: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('switchyard CLI', () => {
+  let config: SwitchyardConfig;
+  let env: NodeJS.ProcessEnv;
+  let cwd: string;
+  let created: TenantJson;
+
+  beforeAll(async () => {
+    // Compile the current sources (what `npm run build` does, without wiping dist/ under other runs).
+    await run('npx', ['swc', 'apps', 'libs', '-d', 'dist'], { cwd: ROOT });
+    config = testConfig(inject('databaseUrl'), inject('runId'));
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: config.databaseUrl,
+      JWT_SECRET: config.jwt.secret,
+      SWITCHYARD_DB_PREFIX: config.names.controlDatabase.replace(/_control$/, ''),
+      APP_DB_USER: config.names.appRole,
+      APP_DB_PASSWORD: config.appRolePassword,
+      LOG_LEVEL: 'error',
+    };
+    // An empty working directory, so no .env file of the project leaks into the command's configuration.
+    cwd = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+  });
+
+  afterAll(async () => {
+    if (config) await dropTestInstallation(config);
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  async function cli(...args: string[]): Promise<CliResult> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env, timeout: 60_000 });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+      return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    }
+  }
+
+  function decodeToken(stdout: string): JwtPayload {
+    const token = stdout.trim();
+    expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    // Verifies with the configured secret: the token is usable against the APIs, not merely well-formed.
+    return verify(token, config.jwt.secret!, { algorithms: ['HS256'] }) as JwtPayload;
+  }
+
+  it('tenants create --json prints the tenant with its tier and placement', async () => {
+    const res = await cli('tenants', 'create', 'cli-schema', '--name', 'CLI Schema Co', '--tier', 'schema', '--json');
+    expect(res).toMatchObject({ code: 0 });
+    created = JSON.parse(res.stdout) as TenantJson;
+    expect(created).toMatchObject({
+      slug: 'cli-schema',
+      name: 'CLI Schema Co',
+      status: 'active',
+      tier: 'schema',
+      placement: { server: 'primary', database: config.names.sharedDatabase, schema: `t_${created.id.replace(/-/g, '')}` },
+    });
+    expect(created.id).toMatch(UUID);
+    // The tenant really exists where the control plane says.
+    const { stdout } = await cli('tenants', 'show', created.id, '--json');
+    expect(JSON.parse(stdout)).toMatchObject({ id: created.id, slug: 'cli-schema' });
+  });
+
+  it('tenants create without --json prints a readable confirmation', async () => {
+    const res = await cli('tenants', 'create', 'cli-shared', '--name', 'CLI Shared Co', '--tier', 'shared');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('created cli-shared (shared)');
+    expect(res.stdout).toMatch(/^SLUG\s+NAME\s+TIER/m);
+  });
+
+  it('tenants list --json lists every tenant', async () => {
+    const res = await cli('tenants', 'list', '--json');
+    expect(res.code).toBe(0);
+    const tenants = JSON.parse(res.stdout) as TenantJson[];
+    expect(tenants.map((t) => [t.slug, t.tier, t.status])).toEqual([
+      ['cli-schema', 'schema', 'active'],
+      ['cli-shared', 'shared', 'active'],
+    ]);
+  });
+
+  it('tenants list --tier schema shows only that tier', async () => {
+    const table = await cli('tenants', 'list', '--tier', 'schema');
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^SLUG\s+NAME\s+TIER\s+STATUS/);
+    expect(lines.slice(1)).toHaveLength(1);
+    expect(lines[1]).toMatch(/^cli-schema\s+CLI Schema Co\s+schema\s+active/);
+    expect(table.stdout).not.toContain('cli-shared');
+
+    const json = await cli('tenants', 'list', '--tier', 'shared', '--json');
+    expect((JSON.parse(json.stdout) as TenantJson[]).map((t) => t.slug)).toEqual(['cli-shared']);
+  });
+
+  it('tenants show <slug> prints the tenant', async () => {
+    const res = await cli('tenants', 'show', 'cli-schema');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^slug\s+cli-schema$/m);
+    expect(res.stdout).toMatch(/^tier\s+schema$/m);
+    expect(res.stdout).toMatch(/^status\s+active$/m);
+    expect(res.stdout).toMatch(new RegExp(`^id\\s+${created.id}$`, 'm'));
+  });
+
+  it('token <slug> mints a JWT for the tenant with an expiry', async () => {
+    const res = await cli('token', 'cli-schema');
+    expect(res.code).toBe(0);
+    const payload = decodeToken(res.stdout);
+    expect(payload.tid).toBe(created.id);
+    expect(payload.sub).toEqual(expect.any(String));
+    expect(payload.roles).toBeUndefined();
+    expect(payload.exp).toEqual(expect.any(Number));
+    expect(payload.exp).toBeGreaterThan(payload.iat!);
+  });
+
+  it('token --ops mints an operator JWT', async () => {
+    const res = await cli('token', '--ops');
+    expect(res.code).toBe(0);
+    const payload = decodeToken(res.stdout);
+    expect(payload.roles).toEqual(['ops']);
+    expect(payload.tid).toBeUndefined();
+    expect(payload.exp).toEqual(expect.any(Number));
+  });
+
+  describe('bad input exits non-zero with a clear message', () => {
+    it('refuses an invalid slug', async () => {
+      const res = await cli('tenants', 'create', 'BAD', '--name', 'x', '--tier', 'shared');
+      expect(res.code).not.toBe(0);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toMatch(/slug must match/);
+      expect(res.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    });
+
+    it('refuses an unknown tier, naming the choices', async () => {
+      const res = await cli('tenants', 'create', 'cli-nope', '--name', 'x', '--tier', 'nope');
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain("'nope' is invalid");
+      expect(res.stderr).toMatch(/shared, schema, database/);
+    });
+
+    it('refuses a missing --tier and --name', async () => {
+      expect((await cli('tenants', 'create', 'cli-nope', '--name', 'x')).stderr).toMatch(/--tier/);
+      expect((await cli('tenants', 'create', 'cli-nope', '--tier', 'shared')).stderr).toMatch(/--name/);
+    });
+
+    it('names a slug that does not exist', async () => {
+      const show = await cli('tenants', 'show', 'missing-slug');
+      expect(show.code).not.toBe(0);
+      expect(show.stdout).toBe('');
+      expect(show.stderr).toContain('missing-slug');
+      const token = await cli('token', 'missing-slug');
+      expect(token.code).not.toBe(0);
+      expect(token.stdout).toBe('');
+      expect(token.stderr).toContain('missing-slug');
+    });
+
+    it('refuses a token with neither slug nor --ops', async () => {
+      const res = await cli('token');
+      expect(res.code).not.toBe(0);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toMatch(/--ops/);
+    });
+
+    it('refuses a duplicate create, in the same or another tier', async () => {
+      for (const tier of ['schema', 'database']) {
+        const res = await cli('tenants', 'create', 'cli-schema', '--name', 'Again', '--tier', tier);
+        expect(res.code).not.toBe(0);
+        expect(res.stderr).toMatch(/cli-schema already exists/);
+      }
+    });
+
+    it('refuses an invalid configuration, naming the variable', async () => {
+      const res = await run(process.execPath, [BIN, 'tenants', 'list'], { cwd, env: { ...env, JWT_SECRET: 'short' } }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toMatch(/JWT_SECRET: must be at least 32 characters/);
+    });
+
+    it('left only the tenants created above, unchanged', async () => {
+      const res = await cli('tenants', 'list', '--json');
+      const tenants = JSON.parse(res.stdout) as TenantJson[];
+      expect(tenants.map((t) => [t.slug, t.name, t.tier])).toEqual([
+        ['cli-schema', 'CLI Schema Co', 'schema'],
+        ['cli-shared', 'CLI Shared Co', 'shared'],
+      ]);
+    });
+  });
+});
