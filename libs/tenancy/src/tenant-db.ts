@@ -35,12 +35,12 @@ export class TenantDb {
 
   /** One statement for the tenant of the current request. */
   statement<T>(fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    return this.run(this.currentTenant(), 'statement', fn);
+    return this.run(this.context.tenantId(), 'statement', fn);
   }
 
   /** A transaction for the tenant of the current request. */
   transaction<T>(fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    return this.run(this.currentTenant(), 'transaction', fn);
+    return this.run(this.context.tenantId(), 'transaction', fn);
   }
 
   /** A transaction for an explicitly named tenant (jobs, scripts, tests). */
@@ -53,13 +53,8 @@ export class TenantDb {
     return this.run(tenantId, 'statement', fn);
   }
 
-  private currentTenant(): string {
-    const tenantId = this.context.tenantId();
+  private async run<T>(tenantId: string | undefined, mode: ScopeMode, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     if (!tenantId) throw new DomainError('NO_TENANT_CONTEXT', 'No tenant in context');
-    return tenantId;
-  }
-
-  private async run<T>(tenantId: string, mode: ScopeMode, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     const { pool, scope } = await this.resolver.resolve(tenantId);
     const client = await pool.connect();
     let scoped = this.scoped.get(client);
