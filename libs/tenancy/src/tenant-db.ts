@@ -10,6 +10,11 @@ import { ScopedClient, type ScopeMode } from './wire/scoped-client';
 export interface TenantTx {
   readonly db: NodePgDatabase;
   readonly tenantId: string;
+  /**
+   * A hot query rendered once and reused (`build` is the cache key: pass a module-level function that
+   * ends in `.prepare('')`, i.e. an unnamed statement, and uses `sql.placeholder` for values).
+   */
+  prepared<Q>(build: (db: NodePgDatabase) => Q): Q;
 }
 
 /**
@@ -65,7 +70,7 @@ export class TenantDb {
     scoped.open(scope, mode);
     let broken: Error | undefined;
     try {
-      const result = await fn({ db: scoped.db, tenantId });
+      const result = await fn(scoped.tx(tenantId));
       if (mode === 'transaction' && scoped.statementsSent > 0) await client.query('COMMIT');
       return result;
     } catch (error) {

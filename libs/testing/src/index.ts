@@ -1,3 +1,4 @@
 export { testConfig, dropTestInstallation } from './test-installation';
 export { testEnvironment } from './test-environment';
 export { probeRedis } from './redis-probe';
+export { freePort } from './test-server';

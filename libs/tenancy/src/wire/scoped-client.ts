@@ -13,6 +13,7 @@ export type ScopeMode = 'statement' | 'transaction';
  */
 export class ScopedClient {
   readonly db: NodePgDatabase;
+  private readonly preparedQueries = new Map<(db: NodePgDatabase) => unknown, unknown>();
   private scope?: TenantScope;
   private mode: ScopeMode = 'statement';
   private sent = 0;
@@ -20,6 +21,27 @@ export class ScopedClient {
   constructor(private readonly client: PoolClient) {
     this.db = drizzle(this as unknown as PoolClient);
   }
+
+  /**
+   * A query built once per connection by `build` (keyed by the function itself) and reused: drizzle
+   * renders the SQL a single time instead of on every request. The statement stays unnamed on the
+   * server, so this is safe behind PgBouncer in transaction mode.
+   */
+  prepared<Q>(build: (db: NodePgDatabase) => Q): Q {
+    let query = this.preparedQueries.get(build) as Q | undefined;
+    if (query === undefined) {
+      query = build(this.db);
+      this.preparedQueries.set(build, query);
+    }
+    return query;
+  }
+
+  /** The handle repositories get for this checkout. */
+  tx(tenantId: string): { db: NodePgDatabase; tenantId: string; prepared: ScopedClient['prepared'] } {
+    return { db: this.db, tenantId, prepared: this.boundPrepared };
+  }
+
+  private readonly boundPrepared = this.prepared.bind(this);
 
   open(scope: TenantScope, mode: ScopeMode): void {
     this.scope = scope;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantTx } from '@switchyard/tenancy';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { v7 as uuidv7 } from 'uuid';
 import { employees } from '../schema/tenant-data.schema';
 import type { Employee, EmployeeChanges, NewEmployee } from './employee.types';
@@ -13,6 +14,32 @@ const columns = {
   updatedAt: employees.updatedAt,
 };
 
+const tenantId = sql.placeholder('tenantId');
+const id = sql.placeholder('id');
+const limit = sql.placeholder('limit');
+
+// The hot statements, rendered once per connection (see TenantTx.prepared); unnamed on the server.
+const byId = (db: NodePgDatabase) =>
+  db.select(columns).from(employees).where(and(eq(employees.tenantId, tenantId), eq(employees.id, id))).prepare('');
+const firstPage = (db: NodePgDatabase) =>
+  db.select(columns).from(employees).where(eq(employees.tenantId, tenantId)).orderBy(asc(employees.id)).limit(limit).prepare('');
+const nextPage = (db: NodePgDatabase) =>
+  db
+    .select(columns)
+    .from(employees)
+    .where(and(eq(employees.tenantId, tenantId), gt(employees.id, id)))
+    .orderBy(asc(employees.id))
+    .limit(limit)
+    .prepare('');
+const insertOne = (db: NodePgDatabase) =>
+  db
+    .insert(employees)
+    .values({ tenantId, id, email: sql.placeholder('email'), fullName: sql.placeholder('fullName') })
+    .returning(columns)
+    .prepare('');
+const deleteById = (db: NodePgDatabase) =>
+  db.delete(employees).where(and(eq(employees.tenantId, tenantId), eq(employees.id, id))).returning({ id: employees.id }).prepare('');
+
 /**
  * Written once for every tier. Ids are UUIDv7, so id order is creation order and keyset pagination by
  * id lists rows oldest first. The explicit tenant filter is for the index (the primary key starts with
@@ -20,45 +47,33 @@ const columns = {
  */
 @Injectable()
 export class EmployeesRepository {
-  async list(tx: TenantTx, limit: number, afterId?: string): Promise<Employee[]> {
-    return tx.db
-      .select(columns)
-      .from(employees)
-      .where(and(eq(employees.tenantId, tx.tenantId), afterId ? gt(employees.id, afterId) : undefined))
-      .orderBy(asc(employees.id))
-      .limit(limit);
+  async list(tx: TenantTx, pageSize: number, afterId?: string): Promise<Employee[]> {
+    return afterId
+      ? tx.prepared(nextPage).execute({ tenantId: tx.tenantId, id: afterId, limit: pageSize })
+      : tx.prepared(firstPage).execute({ tenantId: tx.tenantId, limit: pageSize });
   }
 
-  async findById(tx: TenantTx, id: string): Promise<Employee | undefined> {
-    const [row] = await tx.db
-      .select(columns)
-      .from(employees)
-      .where(and(eq(employees.tenantId, tx.tenantId), eq(employees.id, id)));
+  async findById(tx: TenantTx, employeeId: string): Promise<Employee | undefined> {
+    const [row] = await tx.prepared(byId).execute({ tenantId: tx.tenantId, id: employeeId });
     return row;
   }
 
   async insert(tx: TenantTx, input: NewEmployee): Promise<Employee> {
-    const [row] = await tx.db
-      .insert(employees)
-      .values({ tenantId: tx.tenantId, id: uuidv7(), email: input.email, fullName: input.fullName })
-      .returning(columns);
+    const [row] = await tx.prepared(insertOne).execute({ tenantId: tx.tenantId, id: uuidv7(), email: input.email, fullName: input.fullName });
     return row;
   }
 
-  async update(tx: TenantTx, id: string, changes: EmployeeChanges): Promise<Employee | undefined> {
+  async update(tx: TenantTx, employeeId: string, changes: EmployeeChanges): Promise<Employee | undefined> {
     const [row] = await tx.db
       .update(employees)
       .set({ ...changes, updatedAt: sql`now()` })
-      .where(and(eq(employees.tenantId, tx.tenantId), eq(employees.id, id)))
+      .where(and(eq(employees.tenantId, tx.tenantId), eq(employees.id, employeeId)))
       .returning(columns);
     return row;
   }
 
-  async delete(tx: TenantTx, id: string): Promise<boolean> {
-    const rows = await tx.db
-      .delete(employees)
-      .where(and(eq(employees.tenantId, tx.tenantId), eq(employees.id, id)))
-      .returning({ id: employees.id });
+  async delete(tx: TenantTx, employeeId: string): Promise<boolean> {
+    const rows = await tx.prepared(deleteById).execute({ tenantId: tx.tenantId, id: employeeId });
     return rows.length > 0;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantTx } from '@switchyard/tenancy';
 import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { v7 as uuidv7 } from 'uuid';
 import { wellnessEntries, type WellnessKind } from '../schema/tenant-data.schema';
 import type { NewWellnessEntry, WellnessEntry, WellnessEntryFilter, WellnessSummaryRow } from './wellness.types';
@@ -16,6 +17,33 @@ const columns = {
 };
 
 type Row = Omit<WellnessEntry, 'value'> & { value: string };
+
+const tenantId = sql.placeholder('tenantId');
+const id = sql.placeholder('id');
+
+// Single-row statements rendered once per connection (TenantTx.prepared); filtered lists stay dynamic.
+const byId = (db: NodePgDatabase) =>
+  db.select(columns).from(wellnessEntries).where(and(eq(wellnessEntries.tenantId, tenantId), eq(wellnessEntries.id, id))).prepare('');
+const insertOne = (db: NodePgDatabase) =>
+  db
+    .insert(wellnessEntries)
+    .values({
+      tenantId,
+      id,
+      employeeId: sql.placeholder('employeeId'),
+      kind: sql.placeholder('kind'),
+      value: sql.placeholder('value'),
+      loggedOn: sql.placeholder('loggedOn'),
+      notes: sql.placeholder('notes'),
+    })
+    .returning(columns)
+    .prepare('');
+const deleteById = (db: NodePgDatabase) =>
+  db
+    .delete(wellnessEntries)
+    .where(and(eq(wellnessEntries.tenantId, tenantId), eq(wellnessEntries.id, id)))
+    .returning({ id: wellnessEntries.id })
+    .prepare('');
 
 const toEntry = (row: Row): WellnessEntry => ({ ...row, value: Number(row.value) });
 
@@ -41,35 +69,26 @@ export class WellnessEntriesRepository {
     return rows.map(toEntry);
   }
 
-  async findById(tx: TenantTx, id: string): Promise<WellnessEntry | undefined> {
-    const [row] = await tx.db
-      .select(columns)
-      .from(wellnessEntries)
-      .where(and(eq(wellnessEntries.tenantId, tx.tenantId), eq(wellnessEntries.id, id)));
+  async findById(tx: TenantTx, entryId: string): Promise<WellnessEntry | undefined> {
+    const [row] = await tx.prepared(byId).execute({ tenantId: tx.tenantId, id: entryId });
     return row ? toEntry(row) : undefined;
   }
 
   async insert(tx: TenantTx, input: NewWellnessEntry): Promise<WellnessEntry> {
-    const [row] = await tx.db
-      .insert(wellnessEntries)
-      .values({
-        tenantId: tx.tenantId,
-        id: uuidv7(),
-        employeeId: input.employeeId,
-        kind: input.kind,
-        value: String(input.value),
-        loggedOn: input.loggedOn,
-        notes: input.notes ?? null,
-      })
-      .returning(columns);
+    const [row] = await tx.prepared(insertOne).execute({
+      tenantId: tx.tenantId,
+      id: uuidv7(),
+      employeeId: input.employeeId,
+      kind: input.kind,
+      value: String(input.value),
+      loggedOn: input.loggedOn,
+      notes: input.notes ?? null,
+    });
     return toEntry(row);
   }
 
-  async delete(tx: TenantTx, id: string): Promise<boolean> {
-    const rows = await tx.db
-      .delete(wellnessEntries)
-      .where(and(eq(wellnessEntries.tenantId, tx.tenantId), eq(wellnessEntries.id, id)))
-      .returning({ id: wellnessEntries.id });
+  async delete(tx: TenantTx, entryId: string): Promise<boolean> {
+    const rows = await tx.prepared(deleteById).execute({ tenantId: tx.tenantId, id: entryId });
     return rows.length > 0;
   }
 

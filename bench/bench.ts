@@ -1,0 +1,203 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApiApp } from '@apps/api';
+import { createControlPlaneApp } from '@apps/control-plane';
+import { TokenIssuer } from '@switchyard/auth';
+import { buildConfig, parseEnvironment, readEnvironment, type SwitchyardConfig } from '@switchyard/config';
+import type { Tier } from '@switchyard/control-plane';
+import { startEmbeddedPostgres } from '@switchyard/embedded';
+import { withDatabase, withOwnerClient } from '@switchyard/postgres';
+import { ConnectionResolver, PlacementCache, TenantDb } from '@switchyard/tenancy';
+import { EmployeesRepository } from '@switchyard/tenant-data';
+import { dropTestInstallation, freePort } from '@switchyard/testing';
+import { Pool } from 'pg';
+import { buildFixture, FULL_SIZE, QUICK_SIZE, type BenchTenant } from './fixture';
+import { compare, type MeasureOptions } from './measure';
+import { machine, renderTable, writeReport, type BenchEntry } from './report';
+import { DATABASE_SCENARIOS, databaseVariants, type TierSetup } from './scenarios/database-scenarios';
+import { measurePlacement } from './scenarios/placement-scenario';
+import { bareRequests, load, routedRequests, startBareApp } from './scenarios/http-scenario';
+import { captureSql } from './sql-capture';
+
+const TIERS: Tier[] = ['shared', 'schema', 'database'];
+const BUDGETS: Record<Tier, number> = { shared: 0.8, schema: 0.8, database: 0.9 };
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const wanted = (name: string) => !only || only.includes(name);
+  const env = readEnvironment();
+  const size = quick ? QUICK_SIZE : FULL_SIZE;
+  const measurement: MeasureOptions = quick
+    ? { concurrency: 1, warmupMs: 300, roundMs: 700, rounds: 3 }
+    : { concurrency: 1, warmupMs: 1_000, roundMs: 1_500, rounds: 5 };
+
+  let databaseUrl = env.BENCH_DATABASE_URL;
+  let stopEmbedded = async () => undefined as unknown;
+  if (!databaseUrl) {
+    const embedded = await startEmbeddedPostgres({ dataDir: join(process.cwd(), '.switchyard', 'bench'), port: await freePort() });
+    databaseUrl = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
+  const config = buildConfig(
+    parseEnvironment({
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: 'switchyard-bench-secret-0123456789abcdef',
+      SWITCHYARD_DB_PREFIX: 'bench',
+      APP_DB_USER: 'bench_app',
+      APP_DB_PASSWORD: 'bench-app-password',
+      LOG_LEVEL: 'error',
+    }),
+  );
+  await dropTestInstallation(config);
+  const postgres = await withOwnerClient(databaseUrl, async (c) => (await c.query<{ v: string }>('SHOW server_version')).rows[0].v);
+  log(`Switchyard benchmark (${quick ? 'quick' : 'full'}) on PostgreSQL ${postgres}`);
+
+  const controlPlane = await createControlPlaneApp(config);
+  await controlPlane.init();
+  const api = await createApiApp(config);
+  await api.init();
+  const pools: Pool[] = [];
+  try {
+    log('preparing data');
+    const fixture = await buildFixture(config, controlPlane, size, log);
+    const entries: BenchEntry[] = [];
+    const bare = poolFactory(config, 'owner', pools);
+    const naive = poolFactory(config, 'app', pools);
+
+    for (const scenario of DATABASE_SCENARIOS.filter(wanted)) {
+      for (const tier of TIERS) {
+        const setup: TierSetup = {
+          tier,
+          tenants: fixture.get(tier)!,
+          tenantDb: api.get(TenantDb),
+          employees: api.get(EmployeesRepository),
+          barePool: (database) => bare(database, tier),
+          naivePool: (database) => naive(database, tier),
+        };
+        const variants = await databaseVariants(setup, scenario);
+        for (const concurrency of [1, 32]) {
+          const r = await compare(variants, { ...measurement, concurrency });
+          const entry: BenchEntry = {
+            scenario,
+            tier,
+            concurrency,
+            opsPerSec: r.get('routed')!,
+            baselineOpsPerSec: r.get('bare')!,
+            ratio: r.get('routed')! / r.get('bare')!,
+            naiveOpsPerSec: r.get('naive')!,
+            naiveRatio: r.get('naive')! / r.get('bare')!,
+            budget: scenario === 'point-read' ? BUDGETS[tier] : undefined,
+          };
+          entries.push(entry);
+          log(`  ${scenario.padEnd(10)} ${tier.padEnd(8)} c=${String(concurrency).padEnd(2)} routed ${entry.opsPerSec.toFixed(0).padStart(6)}  bare ${entry.baselineOpsPerSec.toFixed(0).padStart(6)}  ratio ${entry.ratio.toFixed(2)}  naive ${entry.naiveRatio!.toFixed(2)}`);
+        }
+      }
+    }
+
+    log('placement resolution');
+    const placement = await measurePlacement(api.get(ConnectionResolver), api.get(PlacementCache), fixture.get('shared')!);
+    log(`  warm ${placement.warmMedianUs.toFixed(2)} µs, cold ${placement.coldMedianUs.toFixed(0)} µs (p99 ${placement.coldP99Us.toFixed(0)} µs)`);
+
+    if (wanted('http')) {
+      log('HTTP: GET /v1/employees/{id}');
+      entries.push(...(await httpEntries(config, api, fixture, bare, quick)));
+    }
+
+    const command = ['npm run bench', ...(quick || only ? ['--'] : []), ...(quick ? ['--quick'] : []), ...(only ? [`--only=${only.join(',')}`] : [])].join(' ');
+    writeReport(
+      {
+        date: new Date().toISOString(),
+        command,
+        machine: machine(`PostgreSQL ${postgres}`),
+        fixture: { sharedTenants: size.shared, schemaTenants: size.schema, databaseTenants: size.database, employeesPerTenant: size.employeesPerTenant },
+        measurement: { warmupMs: measurement.warmupMs, roundMs: measurement.roundMs, rounds: measurement.rounds },
+        entries,
+        placement: { ...placement, budgetWarmUs: 5 },
+        notes: [
+          'Budgets (PRODUCT.md §6) apply to the routed point read: shared ≥ 0.80×, schema ≥ 0.80×, database ≥ 0.90× of bare.',
+          'Routed = the real repository (drizzle builds the SQL) through TenantDb; bare and naive run the identical SQL text, captured from that repository.',
+          'Pools: routed and naive use the application role, bare the owner; sizes are equal per database (SHARED_POOL_MAX, DATABASE_POOL_MAX defaults).',
+        ],
+      },
+      'BENCHMARKS.md',
+      'BENCHMARKS.json',
+    );
+    log('');
+    log(renderTable(entries));
+    log('\nwrote BENCHMARKS.md and BENCHMARKS.json');
+  } finally {
+    await Promise.all(pools.map((p) => p.end()));
+    await api.close();
+    await controlPlane.close();
+    await dropTestInstallation(config);
+    await stopEmbedded();
+  }
+}
+
+/** One pool per database and role, sized like the router's pool for that tier. */
+function poolFactory(config: SwitchyardConfig, role: 'owner' | 'app', pools: Pool[]) {
+  const byDatabase = new Map<string, Pool>();
+  return (database: string, tier: Tier): Pool => {
+    let pool = byDatabase.get(database);
+    if (!pool) {
+      const owner = withDatabase(config.databaseUrl, database);
+      const url = role === 'owner' ? owner : Object.assign(new URL(owner), { username: config.names.appRole, password: config.appRolePassword ?? '' }).toString();
+      pool = new Pool({ connectionString: url, max: tier === 'database' ? config.pools.databaseMax : config.pools.sharedMax });
+      byDatabase.set(database, pool);
+      pools.push(pool);
+    }
+    return pool;
+  };
+}
+
+async function httpEntries(
+  config: SwitchyardConfig,
+  api: NestExpressApplication,
+  fixture: Map<Tier, BenchTenant[]>,
+  bare: (database: string, tier: Tier) => Pool,
+  quick: boolean,
+): Promise<BenchEntry[]> {
+  await api.listen(0, '127.0.0.1');
+  const apiUrl = await api.getUrl();
+  const issuer = api.get(TokenIssuer);
+  const entries: BenchEntry[] = [];
+  const seconds = quick ? 2 : 4;
+  const [statement] = await captureSql('00000000-0000-4000-8000-000000000001', (tx) => api.get(EmployeesRepository).findById(tx, '00000000-0000-4000-8000-000000000002'));
+  for (const tier of TIERS) {
+    const tenants = fixture.get(tier)!;
+    const tokens = new Map(tenants.map((t) => [t.tenant.id, issuer.issue({ sub: 'bench', tid: t.tenant.id, expiresInSeconds: 3600 })]));
+    // The bare app serves one database; for the database tier, give it that tier's first tenant only.
+    const scope = tier === 'database' ? tenants.slice(0, 1) : tenants;
+    const bareApp = await startBareApp(bare(scope[0].tenant.placement.database, tier), statement.text, scope);
+    try {
+      const routed = { url: apiUrl.replace('[::1]', '127.0.0.1'), requests: routedRequests(scope, tokens) };
+      const baseline = { url: (await bareApp.getUrl()).replace('[::1]', '127.0.0.1'), requests: bareRequests(scope) };
+      await load(routed, 32, 1);
+      await load(baseline, 32, 1);
+      const routedRuns: number[] = [];
+      const bareRuns: number[] = [];
+      for (let round = 0; round < (quick ? 1 : 3); round++) {
+        const a = await load(routed, 32, seconds);
+        const b = await load(baseline, 32, seconds);
+        if (a.errors || a.non2xx || b.errors || b.non2xx) throw new Error(`HTTP load saw failures: routed ${JSON.stringify(a)}, bare ${JSON.stringify(b)}`);
+        routedRuns.push(a.rps);
+        bareRuns.push(b.rps);
+      }
+      const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+      const entry: BenchEntry = { scenario: 'http-get-employee', tier, concurrency: 32, opsPerSec: med(routedRuns), baselineOpsPerSec: med(bareRuns), ratio: med(routedRuns) / med(bareRuns) };
+      entries.push(entry);
+      log(`  ${tier.padEnd(8)} routed ${entry.opsPerSec.toFixed(0)} req/s  bare ${entry.baselineOpsPerSec.toFixed(0)} req/s  ratio ${entry.ratio.toFixed(2)}`);
+    } finally {
+      await bareApp.close();
+    }
+  }
+  return entries;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

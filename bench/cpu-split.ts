@@ -1,0 +1,19 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** CPU seconds used so far by this process and by all processes whose command line contains `match`. */
+export function cpuSeconds(match = 'postgres'): { self: number; others: number } {
+  const ticks = 100;
+  const read = (pid: string) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  };
+  let others = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(match)) others += read(pid);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return { self: read(String(process.pid)), others };
+}

@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { createApiApp } from '@apps/api';
+import { createControlPlaneApp } from '@apps/control-plane';
+import { buildConfig, parseEnvironment, readEnvironment } from '@switchyard/config';
+import { startEmbeddedPostgres } from '@switchyard/embedded';
+import { withDatabase } from '@switchyard/postgres';
+import { TenantDb } from '@switchyard/tenancy';
+import { EmployeesRepository } from '@switchyard/tenant-data';
+import { dropTestInstallation, freePort } from '@switchyard/testing';
+import { Pool } from 'pg';
+import { buildFixture } from './fixture';
+import { pick } from './measure';
+import { captureSql } from './sql-capture';
+import { cpuSeconds } from './cpu-split';
+
+/**
+ * Where the time of a routed point read goes: runs routed and bare point reads back to back, one at a
+ * time, printing µs per operation. Run under `node --cpu-prof` to get a profile of the routed loop.
+ */
+async function main(): Promise<void> {
+  const env = readEnvironment();
+  let url = env.BENCH_DATABASE_URL;
+  let stop = async () => undefined as unknown;
+  if (!url) {
+    const pg = await startEmbeddedPostgres({ dataDir: join(process.cwd(), '.switchyard', 'bench'), port: await freePort() });
+    url = pg.url;
+    stop = pg.stop;
+  }
+  const config = buildConfig(parseEnvironment({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(40), SWITCHYARD_DB_PREFIX: 'benchprof', APP_DB_USER: 'benchprof_app', APP_DB_PASSWORD: 'pw', LOG_LEVEL: 'error' }));
+  await dropTestInstallation(config);
+  const cp = await createControlPlaneApp(config);
+  const api = await createApiApp(config);
+  await api.init();
+  const fixture = await buildFixture(config, cp, { shared: 20, schema: 0, database: 0, employeesPerTenant: 100 }, console.log);
+  const tenants = fixture.get('shared')!;
+  const tenantDb = api.get(TenantDb);
+  const repo = api.get(EmployeesRepository);
+  const bare = new Pool({ connectionString: withDatabase(config.databaseUrl, config.names.sharedDatabase), max: 1 });
+  const [stmt] = await captureSql('00000000-0000-4000-8000-000000000001', (tx) => repo.findById(tx, '00000000-0000-4000-8000-000000000002'));
+  const n = Number(process.argv[2] ?? 5000);
+  const concurrency = Number(process.argv[3] ?? 1);
+  const bareWide = new Pool({ connectionString: withDatabase(config.databaseUrl, config.names.sharedDatabase), max: config.pools.sharedMax });
+  const run = async (label: string, op: () => Promise<unknown>) => {
+    const before = cpuSeconds();
+    const t = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      for (let i = 0; i < n / concurrency; i++) await op();
+    }));
+    const ms = performance.now() - t;
+    const after = cpuSeconds();
+    const perOp = (s: number) => ((s * 1e6) / n).toFixed(0);
+    console.log(`${label.padEnd(7)} ${((ms * 1000) / n).toFixed(0).padStart(4)} µs/op wall, node ${perOp(after.self - before.self)} µs/op cpu, postgres ${perOp(after.others - before.others)} µs/op cpu`);
+  };
+  for (let round = 0; round < 3; round++) {
+    await run('routed', () => {
+      const x = pick(tenants);
+      return tenantDb.statementFor(x.tenant.id, (tx) => repo.findById(tx, pick(x.employeeIds)));
+    });
+    await run('bare', () => {
+      const x = pick(tenants);
+      return (concurrency > 1 ? bareWide : bare).query(stmt.text, [x.tenant.id, pick(x.employeeIds)]);
+    });
+  }
+  await bareWide.end();
+  await bare.end();
+  await api.close();
+  await cp.close();
+  await dropTestInstallation(config);
+  await stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

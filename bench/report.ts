@@ -1,0 +1,82 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+export interface BenchEntry {
+  scenario: string;
+  tier: string;
+  concurrency: number;
+  opsPerSec: number;
+  baselineOpsPerSec: number;
+  /** routed ÷ bare */
+  ratio: number;
+  naiveOpsPerSec?: number;
+  /** naive ÷ bare: the floor the router must beat. */
+  naiveRatio?: number;
+  budget?: number;
+}
+
+export interface BenchReport {
+  date: string;
+  command: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; postgres: string };
+  fixture: Record<string, number>;
+  measurement: Record<string, number>;
+  entries: BenchEntry[];
+  placement: { warmMedianUs: number; coldMedianUs: number; coldP99Us: number; budgetWarmUs: number };
+  notes: string[];
+}
+
+export function machine(postgres: string): BenchReport['machine'] {
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres };
+}
+
+const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+function verdict(e: BenchEntry): string {
+  if (e.budget === undefined) return '';
+  return e.ratio >= e.budget ? `≥ ${e.budget} ✓` : `≥ ${e.budget} ✗`;
+}
+
+export function renderTable(entries: BenchEntry[]): string {
+  const lines = [
+    '| scenario | tier | concurrency | routed ops/s | bare ops/s | ratio | naive ops/s | naive ratio | budget |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const e of entries) {
+    lines.push(
+      `| ${e.scenario} | ${e.tier} | ${e.concurrency} | ${fmt(e.opsPerSec)} | ${fmt(e.baselineOpsPerSec)} | ${fmt(e.ratio, 2)} | ${fmt(e.naiveOpsPerSec)} | ${fmt(e.naiveRatio, 2)} | ${verdict(e)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function writeReport(report: BenchReport, markdownPath: string, jsonPath: string): void {
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  const m = report.machine;
+  const md = [
+    '# Benchmarks',
+    '',
+    `Measured ${report.date} with \`${report.command}\` on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.postgres}.`,
+    '',
+    'Every figure is a ratio taken side by side in the same run: rounds alternate between the routed path',
+    '(Switchyard: placement lookup, tenant context, RLS / search_path / tenant database), the **bare** baseline',
+    '(the same SQL through a plain `pg` pool of the same size, connected as the owner: no router, no RLS) and',
+    'the **naive** per-request transaction (`BEGIN`; `set_config`; query; `COMMIT`, one round trip each).',
+    `Fixture: ${Object.entries(report.fixture).map(([k, v]) => `${k} ${v}`).join(', ')}. Measurement: ${Object.entries(report.measurement).map(([k, v]) => `${k} ${v}`).join(', ')}; figures are medians of rounds.`,
+    '',
+    '## Throughput',
+    '',
+    renderTable(report.entries),
+    '',
+    '## Placement resolution',
+    '',
+    `Warm cache: **${fmt(report.placement.warmMedianUs, 2)} µs** median per resolution (budget ≤ ${report.placement.budgetWarmUs} µs). ` +
+      `Cold (control-plane read): ${fmt(report.placement.coldMedianUs)} µs median, ${fmt(report.placement.coldP99Us)} µs p99.`,
+    '',
+    ...(report.notes.length ? ['## Notes', '', ...report.notes.map((n) => `- ${n}`), ''] : []),
+    'Machine-readable figures: `BENCHMARKS.json` (one entry per scenario × tier × concurrency with `opsPerSec`,',
+    '`baselineOpsPerSec` and `ratio`).',
+    '',
+  ].join('\n');
+  writeFileSync(markdownPath, md);
+}
