@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       const x = pick(tenants);
       return tenantDb.statementFor(x.tenant.id, (tx) => repo.findById(tx, pick(x.employeeIds)));
     });
+    if (process.argv.includes('--routed-only')) continue;
     await run('bare', () => {
       const x = pick(tenants);
       return (concurrency > 1 ? bareWide : bare).query(stmt.text, [x.tenant.id, pick(x.employeeIds)]);

@@ -32,6 +32,8 @@ export const environmentSchema = z.object({
   SHARED_POOL_MAX: positiveInt.default(20),
   DATABASE_POOL_MAX: positiveInt.default(5),
   STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
+  /** Named prepared statements on app connections; set false behind a pooler without support for them. */
+  PG_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   POOL_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
   PLACEMENT_CACHE_TTL_MS: positiveInt.default(30_000),
   PLACEMENT_CACHE_MAX: positiveInt.default(100_000),

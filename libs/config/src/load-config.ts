@@ -85,6 +85,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       databaseMax: env.DATABASE_POOL_MAX,
       statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
       idleTimeoutMs: env.POOL_IDLE_TIMEOUT_MS,
+      preparedStatements: env.PG_PREPARED_STATEMENTS,
     },
     placementCache: { ttlMs: env.PLACEMENT_CACHE_TTL_MS, max: env.PLACEMENT_CACHE_MAX },
     httpBodyLimit: env.HTTP_BODY_LIMIT,

@@ -41,6 +41,8 @@ export class SwitchyardConfig {
     databaseMax: number;
     statementTimeoutMs: number;
     idleTimeoutMs: number;
+    /** May keep named prepared statements on application connections (PG_PREPARED_STATEMENTS). */
+    preparedStatements: boolean;
   };
   readonly placementCache!: { ttlMs: number; max: number };
   readonly httpBodyLimit!: string;

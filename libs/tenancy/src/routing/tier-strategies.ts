@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
 import { DomainError } from '@switchyard/errors';
 import { isUuid, quoteIdent, tenantStorageNames } from '@switchyard/postgres';
 import type { Placement } from '../placement/placement';
@@ -18,6 +19,8 @@ function misplaced(placement: Placement, what: string): never {
 /** Shared tables: the shared cell's pool; RLS on the transaction-local tenant id does the isolation. */
 @Injectable()
 export class SharedTierStrategy implements TierStrategy {
+  constructor(private readonly config: SwitchyardConfig) {}
+
   readonly tier = 'shared' as const;
 
   route(placement: Placement): Route {
@@ -26,7 +29,7 @@ export class SharedTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      scope: { tenantId: tenantIdOf(placement), searchPath: quoteIdent('public') },
+      scope: { tenantId: tenantIdOf(placement), searchPath: quoteIdent('public'), namedContext: this.config.pools.preparedStatements },
     };
   }
 }
@@ -34,6 +37,8 @@ export class SharedTierStrategy implements TierStrategy {
 /** The tenant's own schema in a shared cell: same pool, transaction-local search_path, RLS behind it. */
 @Injectable()
 export class SchemaTierStrategy implements TierStrategy {
+  constructor(private readonly config: SwitchyardConfig) {}
+
   readonly tier = 'schema' as const;
 
   route(placement: Placement): Route {
@@ -43,7 +48,7 @@ export class SchemaTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      scope: { tenantId, searchPath: quoteIdent(placement.schema) },
+      scope: { tenantId, searchPath: quoteIdent(placement.schema), namedContext: this.config.pools.preparedStatements },
     };
   }
 }
@@ -51,6 +56,8 @@ export class SchemaTierStrategy implements TierStrategy {
 /** The tenant's own database: its own small pool, RLS as the second wall. */
 @Injectable()
 export class DatabaseTierStrategy implements TierStrategy {
+  constructor(private readonly config: SwitchyardConfig) {}
+
   readonly tier = 'database' as const;
 
   route(placement: Placement): Route {
@@ -61,7 +68,7 @@ export class DatabaseTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'tenant-database',
-      scope: { tenantId, searchPath: quoteIdent('public') },
+      scope: { tenantId, searchPath: quoteIdent('public'), namedContext: this.config.pools.preparedStatements },
     };
   }
 }

@@ -5,12 +5,20 @@ export interface TenantScope {
   tenantId: string;
   /** A quoted identifier, e.g. `"t_0b5f…"` or `"public"`. */
   searchPath: string;
+  /**
+   * Keep the context statement prepared (named) on each server connection, so the server parses and
+   * plans it once per connection instead of once per request. Needs a direct connection or a pooler
+   * that supports protocol-level prepared statements (PgBouncer ≥ 1.21 with max_prepared_statements).
+   */
+  namedContext: boolean;
 }
 
 const CONTEXT_SQL = "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true)";
+const CONTEXT_STATEMENT = 'switchyard_context';
 
 /** The parts of pg's Connection and Query this class drives; they are not in @types/pg. */
 interface WireConnection {
+  parsedStatements: Record<string, string>;
   parse(message: { text: string; name?: string; types?: unknown[] }): void;
   bind(message: { portal?: string; statement?: string; values: unknown[]; valueMapper?: unknown }): void;
   execute(message: { portal?: string; rows?: number }): void;
@@ -62,8 +70,13 @@ export class ScopedQuery extends Query {
       connection.bind({ values: [] });
       connection.execute({ rows: 0 });
     }
-    connection.parse({ text: CONTEXT_SQL, name: '' });
-    connection.bind({ values: [this.scope.tenantId, this.scope.searchPath], valueMapper: prepareValue });
+    const statement = this.scope.namedContext ? CONTEXT_STATEMENT : '';
+    if (!statement || connection.parsedStatements[statement] === undefined) {
+      connection.parse({ text: CONTEXT_SQL, name: statement });
+      // Parse comes first in the batch: if anything later fails, the statement exists all the same.
+      if (statement) connection.parsedStatements[statement] = CONTEXT_SQL;
+    }
+    connection.bind({ statement, values: [this.scope.tenantId, this.scope.searchPath], valueMapper: prepareValue });
     connection.execute({ rows: 0 });
     base.prepare.call(this, connection);
   }
