@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { SwitchyardConfig } from '@switchyard/config';
 import { DomainError } from '@switchyard/errors';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { VerifiedClaims } from './claims';
 
@@ -9,13 +10,19 @@ import type { VerifiedClaims } from './claims';
  * Bearer-token verification with passport-jwt. Only the one configured algorithm is accepted (so
  * `alg: none` and algorithm confusion fail), `exp` is required, and `iss`/`aud` are checked when set.
  */
+function verificationKey(algorithm: 'HS256' | 'RS256', secret?: string, publicKey?: string): KeyObject {
+  return algorithm === 'HS256' ? createSecretKey(Buffer.from(secret!, 'utf8')) : createPublicKey(publicKey!);
+}
+
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(config: SwitchyardConfig) {
     const { jwt } = config;
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: (jwt.algorithm === 'HS256' ? jwt.secret : jwt.publicKey)!,
+      // A KeyObject built once: given a string, jsonwebtoken re-derives (and for a secret, first tries
+      // and fails to parse as a public key) on every request, which dominated the request's CPU.
+      secretOrKey: verificationKey(jwt.algorithm, jwt.secret, jwt.publicKey) as unknown as string,
       algorithms: [jwt.algorithm],
       issuer: jwt.issuer,
       audience: jwt.audience,
