@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     }),
   );
   await dropTestInstallation(config);
-  const postgres = await withOwnerClient(databaseUrl, async (c) => (await c.query<{ v: string }>('SHOW server_version')).rows[0].v);
+  const postgres = await withOwnerClient(databaseUrl, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v);
   log(`Switchyard benchmark (${quick ? 'quick' : 'full'}) on PostgreSQL ${postgres}`);
 
   const controlPlane = await createControlPlaneApp(config);

@@ -11,7 +11,9 @@ import { dropTestInstallation, freePort } from '@switchyard/testing';
 import { Pool } from 'pg';
 import { buildFixture } from './fixture';
 import { pick } from './measure';
-import { captureSql } from './sql-capture';
+import { captureSql, qualify } from './sql-capture';
+import { ConnectionResolver } from '@switchyard/tenancy';
+import { ScopedQuery } from '../libs/tenancy/src/wire/scoped-query';
 import { cpuSeconds } from './cpu-split';
 
 /**
@@ -32,15 +34,17 @@ async function main(): Promise<void> {
   const cp = await createControlPlaneApp(config);
   const api = await createApiApp(config);
   await api.init();
-  const fixture = await buildFixture(config, cp, { shared: 20, schema: 0, database: 0, employeesPerTenant: 100 }, console.log);
-  const tenants = fixture.get('shared')!;
+  const tier = (process.argv[4] ?? 'shared') as 'shared' | 'schema' | 'database';
+  const fixture = await buildFixture(config, cp, { shared: 0, schema: 0, database: 0, [tier]: tier === 'database' ? 10 : 20, employeesPerTenant: 100 }, console.log);
+  const tenants = fixture.get(tier)!;
   const tenantDb = api.get(TenantDb);
   const repo = api.get(EmployeesRepository);
-  const bare = new Pool({ connectionString: withDatabase(config.databaseUrl, config.names.sharedDatabase), max: 1 });
+  const bareDb = tenants[0].tenant.placement.database;
+  const bare = new Pool({ connectionString: withDatabase(config.databaseUrl, bareDb), max: 1 });
   const [stmt] = await captureSql('00000000-0000-4000-8000-000000000001', (tx) => repo.findById(tx, '00000000-0000-4000-8000-000000000002'));
   const n = Number(process.argv[2] ?? 5000);
   const concurrency = Number(process.argv[3] ?? 1);
-  const bareWide = new Pool({ connectionString: withDatabase(config.databaseUrl, config.names.sharedDatabase), max: config.pools.sharedMax });
+  const bareWide = new Pool({ connectionString: withDatabase(config.databaseUrl, bareDb), max: config.pools.sharedMax });
   const run = async (label: string, op: () => Promise<unknown>) => {
     const before = cpuSeconds();
     const t = performance.now();
@@ -58,9 +62,22 @@ async function main(): Promise<void> {
       return tenantDb.statementFor(x.tenant.id, (tx) => repo.findById(tx, pick(x.employeeIds)));
     });
     if (process.argv.includes('--routed-only')) continue;
-    await run('bare', () => {
+    const resolver = api.get(ConnectionResolver);
+    await run('scoped', async () => {
       const x = pick(tenants);
-      return (concurrency > 1 ? bareWide : bare).query(stmt.text, [x.tenant.id, pick(x.employeeIds)]);
+      const { pool, scope } = await resolver.resolve(x.tenant.id);
+      const client = await pool.connect();
+      try {
+        await new Promise((resolve, reject) =>
+          client.query(new ScopedQuery({ text: stmt.text, values: [x.tenant.id, pick(x.employeeIds)] }, scope, false, (e, r) => (e ? reject(e) : resolve(r)))),
+        );
+      } finally {
+        client.release();
+      }
+    });
+    await run('bare', () => {
+      const x = tenants[0];
+      return (concurrency > 1 ? bareWide : bare).query(qualify(stmt.text, x.tenant.placement.schema), [x.tenant.id, pick(x.employeeIds)]);
     });
   }
   await bareWide.end();

@@ -37,6 +37,18 @@ const insertOne = (db: NodePgDatabase) =>
     .values({ tenantId, id, email: sql.placeholder('email'), fullName: sql.placeholder('fullName') })
     .returning(columns)
     .prepare('');
+// One statement for any combination of changes: an absent field is passed as NULL and kept.
+const updateById = (db: NodePgDatabase) =>
+  db
+    .update(employees)
+    .set({
+      email: sql`coalesce(${sql.placeholder('email')}, ${employees.email})`,
+      fullName: sql`coalesce(${sql.placeholder('fullName')}, ${employees.fullName})`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(employees.tenantId, tenantId), eq(employees.id, id)))
+    .returning(columns)
+    .prepare('');
 const deleteById = (db: NodePgDatabase) =>
   db.delete(employees).where(and(eq(employees.tenantId, tenantId), eq(employees.id, id))).returning({ id: employees.id }).prepare('');
 
@@ -64,11 +76,12 @@ export class EmployeesRepository {
   }
 
   async update(tx: TenantTx, employeeId: string, changes: EmployeeChanges): Promise<Employee | undefined> {
-    const [row] = await tx.db
-      .update(employees)
-      .set({ ...changes, updatedAt: sql`now()` })
-      .where(and(eq(employees.tenantId, tx.tenantId), eq(employees.id, employeeId)))
-      .returning(columns);
+    const [row] = await tx.prepared(updateById).execute({
+      tenantId: tx.tenantId,
+      id: employeeId,
+      email: changes.email ?? null,
+      fullName: changes.fullName ?? null,
+    });
     return row;
   }
 

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PGBOUNCER_BINARY = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p));
+
+export interface RunningPgBouncer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => socket.end(() => resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+/**
+ * A real PgBouncer in transaction mode in front of a PostgreSQL server, with a small server pool so
+ * that many client connections share few server connections (what makes leaks visible).
+ */
+export async function startPgBouncer(options: {
+  serverPort: number;
+  port: number;
+  users: Record<string, string>;
+  poolSize?: number;
+}): Promise<RunningPgBouncer> {
+  if (!PGBOUNCER_BINARY) throw new Error('pgbouncer is not installed (apt-get install pgbouncer)');
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-pgbouncer-'));
+  chmodSync(dir, 0o777);
+  const userlist = Object.entries(options.users)
+    .map(([user, password]) => `"${user}" "${password}"`)
+    .join('\n');
+  writeFileSync(join(dir, 'userlist.txt'), `${userlist}\n`, { mode: 0o644 });
+  writeFileSync(
+    join(dir, 'pgbouncer.ini'),
+    [
+      '[databases]',
+      `* = host=127.0.0.1 port=${options.serverPort}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${options.port}`,
+      'unix_socket_dir =',
+      'pool_mode = transaction',
+      'auth_type = trust',
+      `auth_file = ${join(dir, 'userlist.txt')}`,
+      `default_pool_size = ${options.poolSize ?? 2}`,
+      'max_client_conn = 500',
+      'ignore_startup_parameters = extra_float_digits,statement_timeout,options',
+      `logfile = ${join(dir, 'pgbouncer.log')}`,
+      `pidfile = ${join(dir, 'pgbouncer.pid')}`,
+      '',
+    ].join('\n'),
+    { mode: 0o644 },
+  );
+  // PgBouncer refuses to run as root; -u drops to the postgres user.
+  const args = process.getuid?.() === 0 ? ['-u', 'postgres', join(dir, 'pgbouncer.ini')] : [join(dir, 'pgbouncer.ini')];
+  const child: ChildProcess = spawn(PGBOUNCER_BINARY, args, { stdio: 'ignore' });
+  for (let i = 0; i < 50 && !(await listening(options.port)); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!(await listening(options.port))) throw new Error(`pgbouncer did not start on port ${options.port} (see ${dir}/pgbouncer.log)`);
+  return {
+    port: options.port,
+    stop: async () => {
+      child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 200));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
