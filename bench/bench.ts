@@ -19,6 +19,7 @@ import { DATABASE_SCENARIOS, databaseVariants, type TierSetup } from './scenario
 import { measurePlacement } from './scenarios/placement-scenario';
 import { bareRequests, load, routedRequests, startBareApp } from './scenarios/http-scenario';
 import { captureSql } from './sql-capture';
+import { fleetBench, type FleetBenchResult } from './scenarios/fleet-scenario';
 
 const TIERS: Tier[] = ['shared', 'schema', 'database'];
 const BUDGETS: Record<Tier, number> = { shared: 0.8, schema: 0.8, database: 0.9 };
@@ -106,6 +107,12 @@ async function main(): Promise<void> {
       entries.push(...(await httpEntries(config, api, fixture, bare, quick)));
     }
 
+    let fleet: FleetBenchResult[] = [];
+    if (wanted('fleet')) {
+      log('fleet: provisioning and migrations');
+      fleet = await fleetBench(databaseUrl, quick ? { schema: 200, database: 10 } : { schema: 1_000, database: 50 }, log);
+    }
+
     const command = ['npm run bench', ...(quick || only ? ['--'] : []), ...(quick ? ['--quick'] : []), ...(only ? [`--only=${only.join(',')}`] : [])].join(' ');
     writeReport(
       {
@@ -116,6 +123,7 @@ async function main(): Promise<void> {
         measurement: { warmupMs: measurement.warmupMs, roundMs: measurement.roundMs, rounds: measurement.rounds },
         entries,
         placement: { ...placement, budgetWarmUs: 5 },
+        fleet,
         notes: [
           'Budgets (PRODUCT.md §6) apply to the routed point read: shared ≥ 0.80×, schema ≥ 0.80×, database ≥ 0.90× of bare.',
           'Routed = the real repository (drizzle builds the SQL) through TenantDb; bare and naive run the identical SQL text, captured from that repository.',

@@ -23,6 +23,7 @@ export interface BenchReport {
   measurement: Record<string, number>;
   entries: BenchEntry[];
   placement: { warmMedianUs: number; coldMedianUs: number; coldP99Us: number; budgetWarmUs: number };
+  fleet: { name: string; targets: number; seconds: number; perSecond: number; budgetSeconds?: number }[];
   notes: string[];
 }
 
@@ -73,6 +74,16 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
     `Warm cache: **${fmt(report.placement.warmMedianUs, 2)} µs** median per resolution (budget ≤ ${report.placement.budgetWarmUs} µs). ` +
       `Cold (control-plane read): ${fmt(report.placement.coldMedianUs)} µs median, ${fmt(report.placement.coldP99Us)} µs p99.`,
     '',
+    ...(report.fleet.length
+      ? [
+          '## Fleet: provisioning and migrations',
+          '',
+          '| what | targets | seconds | per second | budget |',
+          '| --- | ---: | ---: | ---: | --- |',
+          ...report.fleet.map((f) => `| ${f.name} | ${f.targets} | ${fmt(f.seconds, 1)} | ${fmt(f.perSecond)} | ${f.budgetSeconds ? `≤ ${fmt(f.budgetSeconds)} s ${f.seconds <= f.budgetSeconds ? '✓' : '✗'}` : ''} |`),
+          '',
+        ]
+      : []),
     ...(report.notes.length ? ['## Notes', '', ...report.notes.map((n) => `- ${n}`), ''] : []),
     'Machine-readable figures: `BENCHMARKS.json` (one entry per scenario × tier × concurrency with `opsPerSec`,',
     '`baselineOpsPerSec` and `ratio`).',

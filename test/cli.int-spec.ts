@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,8 +42,8 @@ describe('switchyard CLI', () => {
   let created: TenantJson;
 
   beforeAll(async () => {
-    // Compile the current sources (what `npm run build` does, without wiping dist/ under other runs).
-    await run('npx', ['swc', 'apps', 'libs', '-d', 'dist'], { cwd: ROOT });
+    // `npm test` builds first; compile here only when run on its own without a build.
+    if (!existsSync(join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'))) await run('npx', ['swc', 'apps', 'libs', '-d', 'dist'], { cwd: ROOT });
     config = testConfig(inject('databaseUrl'), inject('runId'));
     env = {
       PATH: process.env.PATH,

@@ -4,6 +4,7 @@ import { isDomainError } from '@switchyard/errors';
 import { devCommand } from './dev/dev.command';
 import { tenantsCommand } from './commands/tenants.command';
 import { tokenCommand } from './commands/token.command';
+import { migrateCommand } from './commands/migrate.command';
 
 const EXIT_USAGE = 2;
 
@@ -11,8 +12,9 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('switchyard')
     .description('Switchyard: a hybrid multi-tenant router for PostgreSQL')
     .showHelpAfterError()
+    .enablePositionalOptions()
     .exitOverride();
-  program.addCommand(tenantsCommand()).addCommand(tokenCommand()).addCommand(devCommand());
+  program.addCommand(tenantsCommand()).addCommand(migrateCommand()).addCommand(tokenCommand()).addCommand(devCommand());
   // addCommand() does not pass these settings down; usage errors anywhere must exit with EXIT_USAGE.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {

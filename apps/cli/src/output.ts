@@ -5,7 +5,7 @@ export function printJson(value: unknown): void {
 }
 
 /** A plain aligned table for terminals and logs. */
-export function printTable(rows: Record<string, string | number | null>[]): void {
+export function printTable(rows: Record<string, string | number | null | undefined>[]): void {
   if (rows.length === 0) {
     process.stdout.write('(none)\n');
     return;

@@ -4,6 +4,7 @@ import { buildConfig, embeddedLocation, needsEmbeddedPostgres, parseEnvironment,
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '@switchyard/embedded';
 import { InstallationService } from '@switchyard/provisioning';
 import { CliModule } from './cli.module';
+import { StderrLogger } from './stderr-logger';
 
 export interface Runtime {
   config: SwitchyardConfig;
@@ -28,11 +29,14 @@ export async function openRuntime(log: (line: string) => void = () => undefined)
 }
 
 /** Runs `fn` with an application context over an up-to-date installation, then tears everything down. */
-export async function withCliContext<T>(fn: (context: INestApplicationContext, runtime: Runtime) => Promise<T>): Promise<T> {
+export async function withCliContext<T>(
+  fn: (context: INestApplicationContext, runtime: Runtime) => Promise<T>,
+  install: { tenantTargets?: boolean } = {},
+): Promise<T> {
   const runtime = await openRuntime((line) => process.stderr.write(`${line}\n`));
-  const context = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), { logger: ['error', 'warn'] });
+  const context = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), { logger: new StderrLogger() });
   try {
-    await context.get(InstallationService).ensureInstalled();
+    await context.get(InstallationService).ensureInstalled(install);
     return await fn(context, runtime);
   } finally {
     await context.close();

@@ -8,6 +8,7 @@ import { PostgresHealthIndicator } from '@switchyard/http';
 import { ProvisioningModule } from '@switchyard/provisioning';
 import { ControlPlaneProblemFilter } from './control-plane-problem.filter';
 import { HealthController } from './health/health.controller';
+import { MigrationsController } from './migrations/migrations.controller';
 import { ServersController } from './servers/servers.controller';
 import { TenantsController } from './tenants/tenants.controller';
 
@@ -17,7 +18,7 @@ export class ControlPlaneAppModule {
     return {
       module: ControlPlaneAppModule,
       imports: [SwitchyardConfigModule.forRoot(config), ControlPlaneModule.forRoot('owner'), ProvisioningModule, AuthModule, TerminusModule],
-      controllers: [TenantsController, ServersController, HealthController],
+      controllers: [TenantsController, ServersController, MigrationsController, HealthController],
       providers: [PostgresHealthIndicator, { provide: APP_FILTER, useClass: ControlPlaneProblemFilter }],
     };
   }

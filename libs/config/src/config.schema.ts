@@ -37,6 +37,13 @@ export const environmentSchema = z.object({
   POOL_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
   PLACEMENT_CACHE_TTL_MS: positiveInt.default(30_000),
   PLACEMENT_CACHE_MAX: positiveInt.default(100_000),
+  /** Folder holding control-plane/ and tenant/ migrations (default: the project's migrations/). */
+  MIGRATIONS_DIR: optionalString,
+  MIGRATION_LOCK_TIMEOUT_MS: positiveInt.default(5_000),
+  MIGRATION_LOCK_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  MIGRATION_STATEMENT_TIMEOUT_MS: positiveInt.default(300_000),
+  MIGRATION_CONCURRENCY: positiveInt.max(64).default(8),
+  MIGRATION_SERVER_CONCURRENCY: positiveInt.max(64).default(4),
   HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
   EMBEDDED_DATA_DIR: z.string().default('.switchyard'),
   EMBEDDED_PG_PORT: port.default(54329),

@@ -88,6 +88,14 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       preparedStatements: env.PG_PREPARED_STATEMENTS,
     },
     placementCache: { ttlMs: env.PLACEMENT_CACHE_TTL_MS, max: env.PLACEMENT_CACHE_MAX },
+    migrations: {
+      dir: env.MIGRATIONS_DIR ? resolve(process.cwd(), env.MIGRATIONS_DIR) : undefined,
+      lockTimeoutMs: env.MIGRATION_LOCK_TIMEOUT_MS,
+      lockRetries: env.MIGRATION_LOCK_RETRIES,
+      statementTimeoutMs: env.MIGRATION_STATEMENT_TIMEOUT_MS,
+      concurrency: env.MIGRATION_CONCURRENCY,
+      serverConcurrency: env.MIGRATION_SERVER_CONCURRENCY,
+    },
     httpBodyLimit: env.HTTP_BODY_LIMIT,
     logLevel: env.LOG_LEVEL,
   } as SwitchyardConfig);

@@ -45,6 +45,15 @@ export class SwitchyardConfig {
     preparedStatements: boolean;
   };
   readonly placementCache!: { ttlMs: number; max: number };
+  readonly migrations!: {
+    /** Absolute path of the migrations folder, or undefined for the project's own. */
+    dir?: string;
+    lockTimeoutMs: number;
+    lockRetries: number;
+    statementTimeoutMs: number;
+    concurrency: number;
+    serverConcurrency: number;
+  };
   readonly httpBodyLimit!: string;
   readonly logLevel!: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 

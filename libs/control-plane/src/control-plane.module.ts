@@ -3,6 +3,7 @@ import { SwitchyardConfig } from '@switchyard/config';
 import { withDatabase } from '@switchyard/postgres';
 import { ControlPlaneDatabase } from './control-plane-database';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { MigrationRunsRepository } from './runs/migration-runs.repository';
 import { PlacementInvalidations } from './placement-invalidations';
 import { PRIMARY_SERVER, ServerDirectory } from './servers/server-directory';
 import { ServersRepository } from './servers/servers.repository';
@@ -45,10 +46,11 @@ export class ControlPlaneModule {
         TenantsRepository,
         ServersRepository,
         LedgerRepository,
+        MigrationRunsRepository,
         TenantsService,
         ServerDirectory,
       ],
-      exports: [ServerDirectory, ControlPlaneDatabase, PlacementInvalidations, TenantsRepository, ServersRepository, LedgerRepository, TenantsService],
+      exports: [ServerDirectory, ControlPlaneDatabase, PlacementInvalidations, TenantsRepository, ServersRepository, LedgerRepository, MigrationRunsRepository, TenantsService],
     };
   }
 }

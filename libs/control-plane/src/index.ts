@@ -12,3 +12,5 @@ export type { ServerRecord, ServerUsage } from './servers/servers.repository';
 export { LedgerRepository } from './ledger/ledger.repository';
 export type { LedgerEntry, LedgerTarget } from './ledger/ledger.repository';
 export { ServerDirectory, PRIMARY_SERVER } from './servers/server-directory';
+export { MigrationRunsRepository } from './runs/migration-runs.repository';
+export type { MigrationRunRecord } from './runs/migration-runs.repository';

@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { LedgerRepository } from '@switchyard/control-plane';
-import { DomainError } from '@switchyard/errors';
-import { quoteIdent, withOwnerClient } from '@switchyard/postgres';
-import type { Client } from 'pg';
+import { SwitchyardConfig } from '@switchyard/config';
+import { LedgerRepository, ServerDirectory } from '@switchyard/control-plane';
+import { DomainError, isDomainError } from '@switchyard/errors';
+import { isPgError, OwnerPools, PgErrorCode, quoteIdent } from '@switchyard/postgres';
+import type { ClientBase } from 'pg';
 import type { MigrationFile, MigrationSet } from './migration-files';
+import { withInstallationLock } from './installation-lock';
 import type { MigrationTarget } from './migration-target';
-import { ADVISORY_LOCK_NAMESPACE, CREATE_LOCAL_LEDGER } from './target-ledger.sql';
+import { newestApplied, pendingMigrations } from './pending-migrations';
+import { ADVISORY_LOCK_NAMESPACE, ensureLocalLedger, readLocalLedger } from './target-ledger.sql';
 
 export interface TargetResult {
   target: MigrationTarget;
@@ -15,119 +18,124 @@ export interface TargetResult {
   error?: DomainError;
 }
 
+export interface TargetPlan {
+  target: MigrationTarget;
+  pending: string[];
+  version: string | null;
+  error?: DomainError;
+}
+
 export interface RunOptions {
   lockTimeoutMs?: number;
+  lockRetries?: number;
   statementTimeoutMs?: number;
 }
 
-const DEFAULTS: Required<RunOptions> = { lockTimeoutMs: 5_000, statementTimeoutMs: 5 * 60_000 };
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Applies a migration set to one target: each pending migration in its own transaction, under a
  * per-target advisory lock, recorded in the target-local ledger in that same transaction (so a target is
- * never half-migrated, I7) and then in the control-plane ledger.
+ * never half-migrated, I7) and then in the control-plane ledger. A lock held by someone else is waited
+ * for up to lock_timeout, retried a bounded number of times, then reported.
  */
 @Injectable()
 export class MigrationRunner {
   private readonly logger = new Logger(MigrationRunner.name);
+  private readonly ledgerReady = new Set<string>();
 
-  constructor(private readonly ledger: LedgerRepository) {}
+  constructor(
+    private readonly ledger: LedgerRepository,
+    private readonly pools: OwnerPools,
+    private readonly config: SwitchyardConfig,
+    private readonly servers: ServerDirectory,
+  ) {}
 
   /** Migrates the control-plane database itself; its ledger is only the local one (it may not exist yet). */
   async migrateControlPlane(url: string, set: MigrationSet, options: RunOptions = {}): Promise<string[]> {
-    return withOwnerClient(url, async (client) => {
-      await this.ensureLocalLedger(client);
+    return this.pools.withClient(url, async (client) => {
+      await this.ensureLedger(url, client);
       const applied: string[] = [];
-      for (const file of this.pendingFiles(set, await this.readLocal(client, 'public', set.name))) {
-        if (await this.applyOne(client, 'public', set, file, undefined, options)) applied.push(file.name);
+      for (const file of pendingMigrations(set, await readLocalLedger(client, 'public', set.name))) {
+        if (await this.applyWithRetries(client, 'public', set, file, undefined, options)) applied.push(file.name);
       }
       return applied;
     });
   }
 
+  /** What a run would apply to `target`, reading only (dry run). */
+  async planTarget(target: MigrationTarget, set: MigrationSet): Promise<TargetPlan> {
+    try {
+      return await this.pools.withClient(target.url, async (client) => {
+        const local = await readLocalLedger(client, target.schema, set.name);
+        return { target, pending: pendingMigrations(set, local).map((f) => f.name), version: newestApplied(set, local) };
+      });
+    } catch (error) {
+      return { target, pending: [], version: null, error: this.asDomainError(target, error) };
+    } finally {
+      if (target.template) await this.pools.close(target.url);
+    }
+  }
+
   /** Migrates one target; failures are returned, not thrown, so a fleet run can go on. */
   async migrateTarget(target: MigrationTarget, set: MigrationSet, options: RunOptions = {}): Promise<TargetResult> {
+    if (!target.template) return this.migrateOpenTarget(target, set, options);
+    return withInstallationLock(this.servers.maintenanceUrl(target.server), 'exclusive', async () => {
+      try {
+        return await this.migrateOpenTarget(target, set, options);
+      } finally {
+        await this.pools.close(target.url);
+      }
+    });
+  }
+
+  private async migrateOpenTarget(target: MigrationTarget, set: MigrationSet, options: RunOptions): Promise<TargetResult> {
     const applied: string[] = [];
     let version: string | null = null;
     try {
-      await withOwnerClient(target.url, async (client) => {
-        await this.ensureLocalLedger(client);
-        const local = await this.readLocal(client, target.schema, set.name);
+      await this.pools.withClient(target.url, async (client) => {
+        await this.ensureLedger(target.url, client);
+        const local = await readLocalLedger(client, target.schema, set.name);
         await this.reconcile(target, set, local);
-        for (const file of this.pendingFiles(set, local)) {
-          const startedAt = new Date();
-          await this.ledger.record(target, { migration: file.name, checksum: file.checksum, status: 'running', startedAt, finishedAt: null, durationMs: null, error: null });
-          try {
-            if (await this.applyOne(client, target.schema, set, file, target.appRole, options)) applied.push(file.name);
-          } catch (error) {
-            const finishedAt = new Date();
-            await this.ledger.record(target, {
-              migration: file.name,
-              checksum: file.checksum,
-              status: 'failed',
-              startedAt,
-              finishedAt,
-              durationMs: finishedAt.getTime() - startedAt.getTime(),
-              error: error instanceof Error ? error.message : String(error),
-            });
-            throw new DomainError('MIGRATION_FAILED', `${file.name} failed on ${target.key}: ${error instanceof Error ? error.message : String(error)}`, { migration: file.name });
-          }
-          const finishedAt = new Date();
-          await this.ledger.record(target, { migration: file.name, checksum: file.checksum, status: 'applied', startedAt, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: null });
+        for (const file of pendingMigrations(set, local)) {
+          if (await this.applyRecorded(client, target, set, file, options)) applied.push(file.name);
+          local.set(file.name, file.checksum);
         }
-        version = this.newest(set, await this.readLocal(client, target.schema, set.name));
+        version = newestApplied(set, local);
       });
       return { target, applied, version };
     } catch (error) {
-      const domainError = error instanceof DomainError ? error : new DomainError('MIGRATION_FAILED', `${target.key}: ${error instanceof Error ? error.message : String(error)}`);
+      const domainError = this.asDomainError(target, error);
       this.logger.warn(domainError.message);
       return { target, applied, version, error: domainError };
     }
   }
 
-  private async ensureLocalLedger(client: Client): Promise<void> {
-    // Serialised: concurrent CREATE SCHEMA IF NOT EXISTS can still collide on the catalog.
-    await client.query('BEGIN');
+  private asDomainError(target: MigrationTarget, error: unknown): DomainError {
+    return isDomainError(error) ? error : new DomainError('MIGRATION_FAILED', `${target.key}: ${errorMessage(error)}`);
+  }
+
+  private async ensureLedger(url: string, client: ClientBase): Promise<void> {
+    if (this.ledgerReady.has(url)) return;
+    await ensureLocalLedger(client);
+    this.ledgerReady.add(url);
+  }
+
+  /** Applies one file and records the attempt in the control-plane ledger. */
+  private async applyRecorded(client: ClientBase, target: MigrationTarget, set: MigrationSet, file: MigrationFile, options: RunOptions): Promise<boolean> {
+    const startedAt = new Date();
+    const entry = { migration: file.name, checksum: file.checksum, startedAt };
+    await this.ledger.record(target, { ...entry, status: 'running', finishedAt: null, durationMs: null, error: null });
     try {
-      await client.query('SELECT pg_advisory_xact_lock($1, 0)', [ADVISORY_LOCK_NAMESPACE]);
-      await client.query(CREATE_LOCAL_LEDGER);
-      await client.query('COMMIT');
+      const applied = await this.applyWithRetries(client, target.schema, set, file, target.appRole, options);
+      const finishedAt = new Date();
+      await this.ledger.record(target, { ...entry, status: 'applied', finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: null });
+      return applied;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      const finishedAt = new Date();
+      await this.ledger.record(target, { ...entry, status: 'failed', finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: errorMessage(error) });
+      throw new DomainError('MIGRATION_FAILED', `${file.name} failed on ${target.key}: ${errorMessage(error)}`, { migration: file.name });
     }
-  }
-
-  private async readLocal(client: Client, schema: string, set: string): Promise<Map<string, string>> {
-    const { rows } = await client.query<{ migration: string; checksum: string }>(
-      'SELECT migration, checksum FROM switchyard_meta.migrations WHERE target_schema = $1 AND migration_set = $2',
-      [schema, set],
-    );
-    return new Map(rows.map((r) => [r.migration, r.checksum]));
-  }
-
-  /** Refuses drift (an applied file changed or vanished) and out-of-order files, naming them. */
-  private pendingFiles(set: MigrationSet, local: Map<string, string>): MigrationFile[] {
-    let newestApplied = -1;
-    for (const [name, checksum] of local) {
-      const file = set.files.find((f) => f.name === name);
-      if (!file) throw new DomainError('MIGRATION_DRIFT', `Applied migration ${name}.sql is missing from migrations/${set.name}/`, { migration: name });
-      if (file.checksum !== checksum) {
-        throw new DomainError('MIGRATION_DRIFT', `migrations/${set.name}/${name}.sql changed after it was applied (checksum mismatch)`, { migration: name });
-      }
-      newestApplied = Math.max(newestApplied, file.index);
-    }
-    const pending = set.files.filter((f) => !local.has(f.name));
-    const outOfOrder = pending.find((f) => f.index < newestApplied);
-    if (outOfOrder) {
-      throw new DomainError('MIGRATION_OUT_OF_ORDER', `migrations/${set.name}/${outOfOrder.name}.sql is older than an applied migration and was never applied`, { migration: outOfOrder.name });
-    }
-    return pending;
-  }
-
-  private newest(set: MigrationSet, local: Map<string, string>): string | null {
-    const applied = set.files.filter((f) => local.has(f.name));
-    return applied.at(-1)?.name ?? null;
   }
 
   /** Brings the control-plane ledger in line with the target-local truth (e.g. after a crash or a clone). */
@@ -139,15 +147,30 @@ export class MigrationRunner {
       await this.ledger.record(target, { migration, checksum, status: 'applied', startedAt: now, finishedAt: now, durationMs: 0, error: null });
     }
     for (const [migration, entry] of known) {
+      // A 'running' entry the target never committed: the runner died mid-migration; nothing was applied.
       if (entry.status === 'running' && !local.has(migration) && set.files.some((f) => f.name === migration)) {
         await this.ledger.forgetMigration(target.key, migration);
       }
     }
   }
 
+  private async applyWithRetries(client: ClientBase, schema: string, set: MigrationSet, file: MigrationFile, appRole: string | undefined, options: RunOptions): Promise<boolean> {
+    const retries = options.lockRetries ?? this.config.migrations.lockRetries;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.applyOne(client, schema, set, file, appRole, options);
+      } catch (error) {
+        if (!isPgError(error, PgErrorCode.lockNotAvailable) || attempt >= retries) throw error;
+        this.logger.warn(`${file.name} on ${schema}: lock not available, retry ${attempt + 1}/${retries}`);
+        await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
+      }
+    }
+  }
+
   /** Applies one file in its own transaction; false when a concurrent runner applied it first. */
-  private async applyOne(client: Client, schema: string, set: MigrationSet, file: MigrationFile, appRole: string | undefined, options: RunOptions): Promise<boolean> {
-    const { lockTimeoutMs, statementTimeoutMs } = { ...DEFAULTS, ...options };
+  private async applyOne(client: ClientBase, schema: string, set: MigrationSet, file: MigrationFile, appRole: string | undefined, options: RunOptions): Promise<boolean> {
+    const lockTimeoutMs = options.lockTimeoutMs ?? this.config.migrations.lockTimeoutMs;
+    const statementTimeoutMs = options.statementTimeoutMs ?? this.config.migrations.statementTimeoutMs;
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ADVISORY_LOCK_NAMESPACE, schema]);

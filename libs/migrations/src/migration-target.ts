@@ -8,6 +8,11 @@ export interface MigrationTarget extends LedgerTarget {
   url: string;
   /** Role granted DML on the target's tables after each migration (tenant set only). */
   appRole?: string;
+  /**
+   * A template database: migrated under the server's installation lock (cloning waits) and left with
+   * no open connection afterwards, since PostgreSQL refuses to clone a template anyone is connected to.
+   */
+  template?: boolean;
 }
 
 export function sharedTargetKey(server: string, database: string): string {

@@ -3,3 +3,4 @@ export { redactUrl, serverAddress, withCredentials, withDatabase } from './conne
 export { PgErrorCode, isPgError, pgErrorOf } from './pg-errors';
 export type { PgError } from './pg-errors';
 export { inTransaction, withOwnerClient } from './owner-connection';
+export { OwnerPools } from './owner-pools';

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { controlPlaneUrl, PRIMARY_SERVER, ServerDirectory, ServersRepository } from '@switchyard/control-plane';
-import { loadMigrationSet, MigrationRunner, sharedTargetKey, templateTargetKey, type MigrationTarget } from '@switchyard/migrations';
+import { MigrationSets, MigrationRunner, sharedTargetKey, templateTargetKey, type MigrationTarget, withInstallationLock } from '@switchyard/migrations';
 import { isPgError, PgErrorCode, quoteIdent, withOwnerClient } from '@switchyard/postgres';
 import type { Client } from 'pg';
-import { withInstallationLock } from './installation-lock';
 
 /**
  * Brings a server to the state every other part assumes: the application role, the control-plane,
@@ -20,9 +19,14 @@ export class InstallationService {
     private readonly servers: ServerDirectory,
     private readonly serversRepository: ServersRepository,
     private readonly runner: MigrationRunner,
+    private readonly sets: MigrationSets,
   ) {}
 
-  async ensureInstalled(): Promise<void> {
+  /**
+   * `tenantTargets: false` leaves the shared and template databases to the caller: `switchyard migrate`
+   * migrates them in its own first wave, where a failure is reported like any other target's.
+   */
+  async ensureInstalled(options: { tenantTargets?: boolean } = {}): Promise<void> {
     const { controlDatabase, sharedDatabase, templateDatabase } = this.config.names;
     const maintenanceUrl = this.servers.maintenanceUrl(PRIMARY_SERVER);
     await withInstallationLock(maintenanceUrl, 'exclusive', async (client) => {
@@ -31,8 +35,9 @@ export class InstallationService {
       await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(templateDatabase)} FROM PUBLIC`);
       await this.installControlPlane();
       await this.serversRepository.upsert({ name: PRIMARY_SERVER, ...this.servers.address(PRIMARY_SERVER) });
-      await this.migrateSharedAndTemplate();
     });
+    // Outside the lock: migrating the template takes the same lock itself (cloning must wait for it).
+    if (options.tenantTargets !== false) await this.migrateSharedAndTemplate();
   }
 
   private async ensureAppRole(client: Client): Promise<void> {
@@ -58,7 +63,7 @@ export class InstallationService {
 
   private async installControlPlane(): Promise<void> {
     const url = controlPlaneUrl(this.config);
-    const applied = await this.runner.migrateControlPlane(url, loadMigrationSet('control-plane'));
+    const applied = await this.runner.migrateControlPlane(url, this.sets.get('control-plane'));
     if (applied.length) this.logger.log(`control plane migrated: ${applied.join(', ')}`);
     const role = quoteIdent(this.config.names.appRole);
     await withOwnerClient(url, async (client) => {
@@ -72,7 +77,7 @@ export class InstallationService {
   }
 
   private async migrateSharedAndTemplate(): Promise<void> {
-    const set = loadMigrationSet('tenant');
+    const set = this.sets.get('tenant');
     const { sharedDatabase, templateDatabase, appRole } = this.config.names;
     const targets: MigrationTarget[] = [
       { key: sharedTargetKey(PRIMARY_SERVER, sharedDatabase), database: sharedDatabase },
@@ -87,6 +92,7 @@ export class InstallationService {
       schema: 'public',
       url: this.servers.ownerUrl(PRIMARY_SERVER, database),
       appRole,
+      template: database === templateDatabase,
     }));
     for (const target of targets) {
       await withOwnerClient(target.url, (client) => client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC'));

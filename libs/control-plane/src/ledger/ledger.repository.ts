@@ -72,6 +72,30 @@ export class LedgerRepository {
       .orderBy(migrationLedger.migration);
   }
 
+  /** Every ledger row, grouped by target: the fleet status in one query. */
+  async allByTarget(): Promise<Map<string, LedgerEntry[]>> {
+    const rows = await this.database.db
+      .select({
+        target: migrationLedger.target,
+        migration: migrationLedger.migration,
+        checksum: migrationLedger.checksum,
+        status: migrationLedger.status,
+        startedAt: migrationLedger.startedAt,
+        finishedAt: migrationLedger.finishedAt,
+        durationMs: migrationLedger.durationMs,
+        error: migrationLedger.error,
+      })
+      .from(migrationLedger)
+      .orderBy(migrationLedger.target, migrationLedger.migration);
+    const byTarget = new Map<string, LedgerEntry[]>();
+    for (const { target, ...entry } of rows) {
+      const list = byTarget.get(target) ?? [];
+      list.push(entry);
+      byTarget.set(target, list);
+    }
+    return byTarget;
+  }
+
   async forgetTarget(targetKey: string): Promise<void> {
     await this.database.db.delete(migrationLedger).where(eq(migrationLedger.target, targetKey));
   }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const TIERS = ['shared', 'schema', 'database'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -92,5 +92,31 @@ export const migrationLedger = pgTable(
     primaryKey({ columns: [t.target, t.migration] }),
     check('migration_ledger_status_check', sql`${t.status} in ('running', 'applied', 'failed')`),
     index('migration_ledger_tenant_idx').on(t.tenantId),
+  ],
+);
+
+export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** One fleet migration run: what was asked, how far it got, and its summary. */
+export const migrationRuns = pgTable(
+  'migration_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    status: text('status').$type<RunStatus>().notNull(),
+    options: jsonb('options').notNull(),
+    requestedBy: text('requested_by'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    targetsTotal: integer('targets_total').notNull().default(0),
+    targetsDone: integer('targets_done').notNull().default(0),
+    summary: jsonb('summary'),
+    results: jsonb('results'),
+    error: text('error'),
+  },
+  (t) => [
+    check('migration_runs_status_check', sql`${t.status} in ('running', 'succeeded', 'failed')`),
+    index('migration_runs_started_idx').on(t.startedAt),
   ],
 );

@@ -106,6 +106,12 @@ export class TenantsRepository {
     return updated.length ? this.findById(id) : undefined;
   }
 
+  /** Every tenant with its placement, in slug order (for fleet-wide work such as migrations). */
+  async all(): Promise<TenantRecord[]> {
+    const rows = await this.baseQuery().orderBy(asc(tenants.slug));
+    return rows.map(toRecord);
+  }
+
   async markProvisioned(id: string, schemaVersion: string | null): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx

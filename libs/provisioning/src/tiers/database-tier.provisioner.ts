@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { loadMigrationSet, MigrationRunner, tenantTargetKey } from '@switchyard/migrations';
+import { MigrationSets, MigrationRunner, tenantTargetKey, withInstallationLock } from '@switchyard/migrations';
 import { isPgError, PgErrorCode, quoteIdent, tenantStorageNames, withOwnerClient } from '@switchyard/postgres';
-import { withInstallationLock } from '../installation-lock';
 import type { TierProvisioner } from './tier-provisioner';
 
 @Injectable()
@@ -16,6 +15,7 @@ export class DatabaseTierProvisioner implements TierProvisioner {
     private readonly servers: ServerDirectory,
     private readonly runner: MigrationRunner,
     private readonly ledger: LedgerRepository,
+    private readonly sets: MigrationSets,
   ) {}
 
   location(tenantId: string, server: string) {
@@ -47,7 +47,7 @@ export class DatabaseTierProvisioner implements TierProvisioner {
         url: this.servers.ownerUrl(server, database),
         appRole: this.config.names.appRole,
       },
-      loadMigrationSet('tenant'),
+      this.sets.get('tenant'),
     );
     if (result.error) throw new DomainError('PROVISIONING_FAILED', result.error.message);
     return result.version;

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { loadMigrationSet, MigrationRunner, tenantTargetKey } from '@switchyard/migrations';
-import { quoteIdent, tenantStorageNames, withOwnerClient } from '@switchyard/postgres';
+import { MigrationSets, MigrationRunner, tenantTargetKey } from '@switchyard/migrations';
+import { OwnerPools, quoteIdent, tenantStorageNames } from '@switchyard/postgres';
 import type { TierProvisioner } from './tier-provisioner';
 
 @Injectable()
@@ -15,6 +15,8 @@ export class SchemaTierProvisioner implements TierProvisioner {
     private readonly servers: ServerDirectory,
     private readonly runner: MigrationRunner,
     private readonly ledger: LedgerRepository,
+    private readonly sets: MigrationSets,
+    private readonly pools: OwnerPools,
   ) {}
 
   location(tenantId: string, server: string) {
@@ -25,10 +27,10 @@ export class SchemaTierProvisioner implements TierProvisioner {
     const { server, database } = tenant.placement;
     const schema = tenantStorageNames(tenant.id).schema;
     const url = this.servers.ownerUrl(server, database);
-    await withOwnerClient(url, (client) => client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`));
+    await this.pools.withClient(url, (client) => client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`));
     const result = await this.runner.migrateTarget(
       { key: tenantTargetKey('schema', tenant.id), set: 'tenant', tier: 'schema', tenantId: tenant.id, server, database, schema, url, appRole: this.config.names.appRole },
-      loadMigrationSet('tenant'),
+      this.sets.get('tenant'),
     );
     if (result.error) throw new DomainError('PROVISIONING_FAILED', result.error.message);
     return result.version;
@@ -37,7 +39,7 @@ export class SchemaTierProvisioner implements TierProvisioner {
   async deprovision(tenant: TenantRecord): Promise<void> {
     const { server, database } = tenant.placement;
     const schema = tenantStorageNames(tenant.id).schema;
-    await withOwnerClient(this.servers.ownerUrl(server, database), async (client) => {
+    await this.pools.withClient(this.servers.ownerUrl(server, database), async (client) => {
       await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
       await client.query('DELETE FROM switchyard_meta.migrations WHERE target_schema = $1', [schema]);
     });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyard/control-plane';
-import { loadMigrationSet, sharedTargetKey } from '@switchyard/migrations';
+import { MigrationSets, sharedTargetKey } from '@switchyard/migrations';
 import { inTransaction, quoteIdent, withOwnerClient } from '@switchyard/postgres';
 import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { TierProvisioner } from './tier-provisioner';
@@ -14,6 +14,7 @@ export class SharedTierProvisioner implements TierProvisioner {
     private readonly config: SwitchyardConfig,
     private readonly servers: ServerDirectory,
     private readonly ledger: LedgerRepository,
+    private readonly sets: MigrationSets,
   ) {}
 
   location(_tenantId: string, server: string) {
@@ -24,7 +25,7 @@ export class SharedTierProvisioner implements TierProvisioner {
   async provision(tenant: TenantRecord): Promise<string | null> {
     const key = sharedTargetKey(tenant.placement.server, tenant.placement.database);
     const applied = (await this.ledger.entriesFor(key)).filter((e) => e.status === 'applied').map((e) => e.migration);
-    const files = loadMigrationSet('tenant').files.map((f) => f.name);
+    const files = this.sets.get('tenant').files.map((f) => f.name);
     return files.filter((name) => applied.includes(name)).at(-1) ?? null;
   }
 

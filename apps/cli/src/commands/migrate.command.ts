@@ -1,0 +1,134 @@
+import { userInfo } from 'node:os';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { TIERS, type Tier } from '@switchyard/control-plane';
+import { FleetMigrationService, MigrationRunsService, MigrationStatusService, type FleetProgress, type FleetReport } from '@switchyard/migrations';
+import { printJson, printTable } from '../output';
+import { withCliContext } from '../runtime';
+
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+interface MigrateOptions {
+  tier?: Tier[];
+  tenant?: string[];
+  server?: string;
+  concurrency?: number;
+  canary?: number;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** A bar on a terminal, a line per 5% (and per failure) otherwise, nothing with --json. */
+function progressReporter(json: boolean): { update: (p: FleetProgress) => void; stop: () => void } {
+  if (json) return { update: () => undefined, stop: () => undefined };
+  const started = Date.now();
+  const rate = (done: number) => (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1);
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({ format: 'migrating {bar} {value}/{total} targets | {failed} failed | {rate}/s | {wave}', stream: process.stderr, hideCursor: true });
+    let started_ = false;
+    return {
+      update: (p) => {
+        if (!started_) {
+          bar.start(p.total, 0, { failed: 0, rate: '0', wave: p.wave });
+          started_ = true;
+        }
+        bar.update(p.done, { failed: p.failed, rate: rate(p.done), wave: p.wave });
+      },
+      stop: () => started_ && bar.stop(),
+    };
+  }
+  let lastStep = -1;
+  return {
+    update: (p) => {
+      const step = Math.floor((p.done / Math.max(1, p.total)) * 20);
+      if (p.last?.outcome === 'failed') process.stderr.write(`failed: ${p.last.key} (${p.last.tenant ?? p.last.kind}): ${p.last.error}\n`);
+      if (step !== lastStep || p.done === p.total) {
+        lastStep = step;
+        process.stderr.write(`[${p.wave}] ${p.done}/${p.total} targets, ${p.failed} failed, ${rate(p.done)}/s\n`);
+      }
+    },
+    stop: () => undefined,
+  };
+}
+
+function printReport(report: FleetReport): void {
+  if (report.controlPlane.length) process.stdout.write(`control plane: applied ${report.controlPlane.join(', ')}\n`);
+  printTable(
+    (['shared', 'template', 'schema', 'database', 'total'] as const).map((kind) => {
+      const { applied, current, failed, skipped, planned } = report.summary[kind];
+      return report.dryRun ? { kind, planned, current, failed } : { kind, applied, current, failed, skipped };
+    }),
+  );
+  if (report.dryRun) {
+    const planned = report.targets.filter((t) => t.outcome === 'planned');
+    if (planned.length) {
+      process.stdout.write('\nwould apply:\n');
+      printTable(planned.map((t) => ({ target: t.key, tenant: t.tenant, migrations: t.pending.join(', ') })));
+    }
+  }
+  const failed = report.targets.filter((t) => t.outcome === 'failed');
+  if (failed.length) {
+    process.stdout.write('\nfailed:\n');
+    printTable(failed.map((t) => ({ target: t.key, tenant: t.tenant, error: t.error ?? '' })));
+  }
+  if (report.stoppedByCanary) process.stdout.write('\nthe canary wave failed: the remaining targets were skipped\n');
+  process.stdout.write(`\n${report.ok ? 'all targets at' : 'not all targets at'} ${report.latest}\n`);
+}
+
+export function migrateCommand(): Command {
+  const migrate = new Command('migrate')
+    // `migrate status --json`: options after the subcommand belong to it, not to `migrate`.
+    .enablePositionalOptions()
+    .description('apply migrations to the control plane, the shared databases, every tenant schema and every tenant database')
+    .addOption(new Option('--tier <tier>', 'only this tier (repeatable)').choices(TIERS).argParser((v: string, prev?: string[]) => collect(v, prev) as Tier[]))
+    .option('--tenant <slug>', 'only this tenant (repeatable)', collect)
+    .option('--server <name>', 'only targets on this server')
+    .option('--concurrency <n>', 'targets at once (per server: MIGRATION_SERVER_CONCURRENCY)', positive)
+    .option('--canary <n>', 'migrate n tenant targets first; stop if one fails', positive)
+    .option('--dry-run', 'list targets × pending migrations; change nothing')
+    .option('--json', 'print the report as JSON (for CI)')
+    .action(async (options: MigrateOptions) => {
+      const fleetOptions = { tiers: options.tier, tenants: options.tenant, server: options.server, concurrency: options.concurrency, canary: options.canary };
+      const ok = await withCliContext(async (context) => {
+        const progress = progressReporter(Boolean(options.json));
+        let report: FleetReport;
+        try {
+          report = options.dryRun
+            ? await context.get(FleetMigrationService).run({ ...fleetOptions, dryRun: true }, progress.update)
+            : (await context.get(MigrationRunsService).execute(fleetOptions, `cli:${userInfo().username}`, progress.update)).report;
+        } finally {
+          progress.stop();
+        }
+        if (options.json) printJson(report);
+        else printReport(report);
+        return options.dryRun ? report.targets.every((t) => t.outcome !== 'failed') : report.ok;
+      }, { tenantTargets: false });
+      if (!ok) process.exitCode = 1;
+    });
+
+  migrate
+    .command('status')
+    .description('which target is at which version, per tier')
+    .addOption(new Option('--tier <tier>', 'only this tier').choices(TIERS))
+    .option('--tenant <slug>', 'only this tenant')
+    .option('--json', 'print JSON')
+    .action(async (options: { tier?: Tier; tenant?: string; json?: boolean }) => {
+      await withCliContext(async (context) => {
+        const status = await context.get(MigrationStatusService).status({ tiers: options.tier ? [options.tier] : undefined, tenants: options.tenant ? [options.tenant] : undefined });
+        if (options.json) return printJson(status);
+        process.stdout.write(`latest: ${status.latest}   control plane: ${status.controlPlane.applied} (latest ${status.controlPlane.latest})\n\n`);
+        printTable((['shared', 'template', 'schema', 'database', 'total'] as const).map((kind) => ({ kind, ...status.summary[kind] })));
+        const notCurrent = status.targets.filter((t) => t.status !== 'current');
+        if (notCurrent.length) {
+          process.stdout.write('\nnot current:\n');
+          printTable(notCurrent.map((t) => ({ target: t.key, tenant: t.tenant, status: t.status, applied: t.applied, pending: t.pending.join(', '), error: t.error })));
+        }
+      }, { tenantTargets: false });
+    });
+  return migrate;
+}

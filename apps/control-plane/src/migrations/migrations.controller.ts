@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
+import type { MigrationRunRecord } from '@switchyard/control-plane';
+import { ZodValidationPipe } from '@switchyard/http';
+import { MigrationRunsService, MigrationStatusService } from '@switchyard/migrations';
+import type { z } from 'zod';
+import { runId, startRunBody, statusQuery } from './migrations.schemas';
+
+/** A run whose heartbeat stopped was interrupted (its process died); a re-run finishes the work. */
+const HEARTBEAT_GRACE_MS = 30_000;
+
+function runView(run: MigrationRunRecord) {
+  const interrupted = run.status === 'running' && Date.now() - run.heartbeatAt.getTime() > HEARTBEAT_GRACE_MS;
+  return {
+    id: run.id,
+    status: interrupted ? 'interrupted' : run.status,
+    options: run.options,
+    requestedBy: run.requestedBy,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    progress: { done: run.targetsDone, total: run.targetsTotal },
+    summary: run.summary,
+    results: run.results,
+    error: run.error,
+  };
+}
+
+@Controller('v1/migrations')
+@UseGuards(OpsGuard)
+export class MigrationsController {
+  constructor(
+    private readonly status: MigrationStatusService,
+    private readonly runs: MigrationRunsService,
+  ) {}
+
+  /** Every target: tier, tenant, applied and latest version, status; with a summary per tier. */
+  @Get()
+  async list(@Query(new ZodValidationPipe(statusQuery, 'query')) query: z.infer<typeof statusQuery>) {
+    const result = await this.status.status({ tiers: query.tier ? [query.tier] : undefined, tenants: query.tenant ? [query.tenant] : undefined });
+    return query.status ? { ...result, targets: result.targets.filter((t) => t.status === query.status) } : result;
+  }
+
+  @Post('runs')
+  @HttpCode(202)
+  async start(@Body(new ZodValidationPipe(startRunBody, 'body')) body: z.infer<typeof startRunBody>, @Req() request: AuthenticatedRequest) {
+    return runView(await this.runs.start(body, request.user?.sub ?? null));
+  }
+
+  @Get('runs')
+  async recent() {
+    return { items: (await this.runs.recent()).map((r) => ({ ...runView(r), results: undefined })) };
+  }
+
+  @Get('runs/:id')
+  async get(@Param('id', new ZodValidationPipe(runId, 'id')) id: string) {
+    return runView(await this.runs.get(id));
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
+import { ServerDirectory, TenantsRepository, type Tier } from '@switchyard/control-plane';
+import { type MigrationTarget, sharedTargetKey, templateTargetKey, tenantTargetKey } from '../migration-target';
+
+/** What kind of place a target is: the template databases are cloned into new tenant databases. */
+export type TargetKind = 'shared' | 'template' | 'schema' | 'database';
+
+export interface FleetTarget extends MigrationTarget {
+  kind: TargetKind;
+  tenantSlug: string | null;
+}
+
+export interface TargetFilter {
+  tiers?: Tier[];
+  /** Tenant slugs or ids; limits the run to those tenants' targets (no shared or template targets). */
+  tenants?: string[];
+  server?: string;
+}
+
+/**
+ * Every place the tenant migration set lives: each shared database and template database per server,
+ * each schema tenant and each database tenant (tenants being provisioned or offboarded are left to the
+ * process doing that). Ordered: shared and template first, then tenants by slug.
+ */
+@Injectable()
+export class FleetTargets {
+  constructor(
+    private readonly config: SwitchyardConfig,
+    private readonly tenants: TenantsRepository,
+    private readonly servers: ServerDirectory,
+  ) {}
+
+  async list(filter: TargetFilter = {}): Promise<FleetTarget[]> {
+    const { sharedDatabase, templateDatabase, appRole } = this.config.names;
+    const all = await this.tenants.all();
+    const wanted = filter.tenants ? new Set(filter.tenants) : undefined;
+    const targets: FleetTarget[] = [];
+    const base = (server: string, database: string) => ({ set: 'tenant' as const, server, database, url: this.servers.ownerUrl(server, database), appRole });
+
+    if (!wanted) {
+      const sharedCells = new Set([`primary/${sharedDatabase}`]);
+      for (const t of all) if (t.tier === 'shared') sharedCells.add(`${t.placement.server}/${t.placement.database}`);
+      for (const cell of [...sharedCells].sort()) {
+        const [server, database] = cell.split('/');
+        targets.push({ ...base(server, database), key: sharedTargetKey(server, database), kind: 'shared', tier: 'shared', tenantId: null, tenantSlug: null, schema: 'public' });
+      }
+      for (const server of this.servers.names()) {
+        targets.push({
+          ...base(server, templateDatabase),
+          key: templateTargetKey(server, templateDatabase),
+          kind: 'template',
+          template: true,
+          tier: 'database',
+          tenantId: null,
+          tenantSlug: null,
+          schema: 'public',
+        });
+      }
+    }
+    for (const t of all) {
+      if (t.tier === 'shared' || t.status === 'provisioning' || t.status === 'deleting') continue;
+      if (wanted && !wanted.has(t.slug) && !wanted.has(t.id)) continue;
+      targets.push({
+        ...base(t.placement.server, t.placement.database),
+        key: tenantTargetKey(t.tier, t.id),
+        kind: t.tier,
+        tier: t.tier,
+        tenantId: t.id,
+        tenantSlug: t.slug,
+        schema: t.placement.schema,
+      });
+    }
+    return targets.filter(
+      (t) => (!filter.tiers || filter.tiers.includes(t.tier)) && (!filter.server || t.server === filter.server),
+    );
+  }
+}

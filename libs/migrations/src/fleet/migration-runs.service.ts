@@ -1,0 +1,71 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { MigrationRunsRepository, type MigrationRunRecord } from '@switchyard/control-plane';
+import { DomainError } from '@switchyard/errors';
+import type { FleetProgress, FleetReport } from './fleet-report';
+import { FleetMigrationService, type FleetRunOptions } from './fleet-migration.service';
+
+const PROGRESS_EVERY_MS = 500;
+
+/**
+ * Fleet runs as durable records in the control plane: what was asked, by whom, progress with a
+ * heartbeat (a run whose heartbeat stops was interrupted), and the final summary per tier and target.
+ */
+@Injectable()
+export class MigrationRunsService {
+  private readonly logger = new Logger(MigrationRunsService.name);
+
+  constructor(
+    private readonly fleet: FleetMigrationService,
+    private readonly runs: MigrationRunsRepository,
+  ) {}
+
+  /** Runs to the end and returns the report (CLI). */
+  async execute(options: FleetRunOptions, requestedBy: string | null, onProgress?: (p: FleetProgress) => void): Promise<{ run: MigrationRunRecord; report: FleetReport }> {
+    const run = await this.runs.insert(options, requestedBy);
+    const report = await this.drive(run.id, options, onProgress);
+    return { run: (await this.runs.findById(run.id))!, report };
+  }
+
+  /** Starts a run in the background and returns its record at once (HTTP 202). */
+  async start(options: FleetRunOptions, requestedBy: string | null): Promise<MigrationRunRecord> {
+    const run = await this.runs.insert(options, requestedBy);
+    void this.drive(run.id, options).catch((error: unknown) => this.logger.error(`run ${run.id}: ${error instanceof Error ? error.message : error}`));
+    return run;
+  }
+
+  async get(id: string): Promise<MigrationRunRecord> {
+    const run = await this.runs.findById(id);
+    if (!run) throw new DomainError('NOT_FOUND', `No migration run ${id}`);
+    return run;
+  }
+
+  recent(limit = 20): Promise<MigrationRunRecord[]> {
+    return this.runs.recent(limit);
+  }
+
+  private async drive(id: string, options: FleetRunOptions, onProgress?: (p: FleetProgress) => void): Promise<FleetReport> {
+    let lastWrite = 0;
+    let latest: FleetProgress = { wave: 'shared', done: 0, total: 0, failed: 0 };
+    try {
+      const report = await this.fleet.run(options, (progress) => {
+        latest = progress;
+        onProgress?.(progress);
+        if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) {
+          lastWrite = Date.now();
+          void this.runs.progress(id, progress.done, progress.total).catch(() => undefined);
+        }
+      });
+      await this.runs.finish(id, {
+        status: report.ok ? 'succeeded' : 'failed',
+        summary: { ...report.summary, stoppedByCanary: report.stoppedByCanary, latest: report.latest, controlPlane: report.controlPlane, dryRun: report.dryRun },
+        results: report.targets,
+        targetsDone: report.targets.length,
+        targetsTotal: report.targets.length,
+      });
+      return report;
+    } catch (error) {
+      await this.runs.finish(id, { status: 'failed', error: error instanceof Error ? error.message : String(error), targetsDone: latest.done, targetsTotal: latest.total });
+      throw error;
+    }
+  }
+}

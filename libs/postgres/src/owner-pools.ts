@@ -1,0 +1,47 @@
+import { Pool, type PoolClient } from 'pg';
+
+/**
+ * Small owner pools, one per database URL, for administrative work done at scale (migrating or
+ * provisioning thousands of targets): connecting once per target would cost more than the work.
+ */
+export class OwnerPools {
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(private readonly maxPerDatabase = 4) {}
+
+  async withClient<T>(url: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    let pool = this.pools.get(url);
+    if (!pool) {
+      pool = new Pool({ connectionString: url, max: this.maxPerDatabase, idleTimeoutMillis: 10_000, application_name: 'switchyard-owner' });
+      pool.on('error', () => undefined); // an idle owner connection dropped by the server is simply replaced
+      this.pools.set(url, pool);
+    }
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await fn(client);
+    } catch (error) {
+      // A connection left inside a failed transaction must not be reused as if it were clean.
+      broken = await client.query('ROLLBACK').then(
+        () => undefined,
+        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+      );
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Closes the pool of one database (before it is dropped). */
+  async close(url: string): Promise<void> {
+    const pool = this.pools.get(url);
+    this.pools.delete(url);
+    await pool?.end().catch(() => undefined);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+  }
+}
