@@ -62,6 +62,19 @@ export async function fleetBench(databaseUrl: string, sizes: { schema: number; d
   };
   try {
     const lifecycle = app.get(TenantLifecycleService);
+    // One tenant at a time, as sales ops onboard: median latency per tier (PRODUCT.md §6 budgets).
+    for (const [tier, budgetMs] of [['shared', 50], ['schema', 300], ['database', 1_000]] as const) {
+      const samples: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const started = performance.now();
+        await lifecycle.create({ slug: `single-${tier}-${i}`, name: `Single ${tier} ${i}`, tier });
+        samples.push(performance.now() - started);
+      }
+      samples.sort((a, b) => a - b);
+      const median = samples[samples.length >> 1];
+      results.push({ name: `provision one ${tier} tenant (median ms)`, targets: 1, seconds: median / 1000, perSecond: 1000 / median, budgetSeconds: budgetMs / 1000 });
+      log(`  provision one ${tier} tenant: median ${median.toFixed(0)} ms (budget ≤ ${budgetMs} ms)`);
+    }
     const provision = (tier: Tier, count: number) =>
       bounded(count, 8, (i) => lifecycle.create({ slug: `fleet-${tier}-${i}`, name: `Fleet ${tier} ${i}`, tier }));
     await time('provision schema tenants', sizes.schema, 30 * (sizes.schema / 1000), () => provision('schema', sizes.schema));
