@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { withDatabase } from '@switchyard/postgres';
 import { ControlPlaneDatabase } from './control-plane-database';
+import { AuditLogRepository } from './audit/audit-log.repository';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { MigrationRunsRepository } from './runs/migration-runs.repository';
 import { PlacementInvalidations } from './placement-invalidations';
@@ -47,10 +48,11 @@ export class ControlPlaneModule {
         ServersRepository,
         LedgerRepository,
         MigrationRunsRepository,
+        AuditLogRepository,
         TenantsService,
         ServerDirectory,
       ],
-      exports: [ServerDirectory, ControlPlaneDatabase, PlacementInvalidations, TenantsRepository, ServersRepository, LedgerRepository, MigrationRunsRepository, TenantsService],
+      exports: [ServerDirectory, ControlPlaneDatabase, PlacementInvalidations, TenantsRepository, ServersRepository, LedgerRepository, MigrationRunsRepository, AuditLogRepository, TenantsService],
     };
   }
 }

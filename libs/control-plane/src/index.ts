@@ -14,3 +14,5 @@ export type { LedgerEntry, LedgerTarget } from './ledger/ledger.repository';
 export { ServerDirectory, PRIMARY_SERVER } from './servers/server-directory';
 export { MigrationRunsRepository } from './runs/migration-runs.repository';
 export type { MigrationRunRecord } from './runs/migration-runs.repository';
+export { AuditLogRepository } from './audit/audit-log.repository';
+export type { AuditEntry, AuditFilter, AuditRecord } from './audit/audit-log.repository';

@@ -1,8 +1,8 @@
-import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { TIERS, type Tier } from '@switchyard/control-plane';
 import { FleetMigrationService, MigrationRunsService, MigrationStatusService, type FleetProgress, type FleetReport } from '@switchyard/migrations';
+import { audited, cliActor } from '../cli-audit';
 import { printJson, printTable } from '../output';
 import { withCliContext } from '../runtime';
 
@@ -100,7 +100,12 @@ export function migrateCommand(): Command {
         try {
           report = options.dryRun
             ? await context.get(FleetMigrationService).run({ ...fleetOptions, dryRun: true }, progress.update)
-            : (await context.get(MigrationRunsService).execute(fleetOptions, `cli:${userInfo().username}`, progress.update)).report;
+            : (
+                await audited(context, 'migration.run', null, () => context.get(MigrationRunsService).execute(fleetOptions, cliActor(), progress.update), {
+                  targetOf: (r) => r.run.id,
+                  failed: (r) => !r.report.ok,
+                })
+              ).report;
         } finally {
           progress.stop();
         }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { TENANT_STATUSES, TenantsService, TIERS, type TenantStatus, type Tier } from '@switchyard/control-plane';
 import { TenantLifecycleService } from '@switchyard/provisioning';
+import { audited } from '../cli-audit';
 import { printJson, printTable, tenantJson, tenantRow } from '../output';
 import { withCliContext } from '../runtime';
 
@@ -16,7 +17,13 @@ export function tenantsCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (slug: string, options: { name: string; tier: Tier; server?: string; json?: boolean }) => {
       await withCliContext(async (context) => {
-        const { tenant, resumed } = await context.get(TenantLifecycleService).create({ slug, name: options.name, tier: options.tier, server: options.server });
+        const { tenant, resumed } = await audited(
+          context,
+          'tenant.create',
+          slug,
+          () => context.get(TenantLifecycleService).create({ slug, name: options.name, tier: options.tier, server: options.server }),
+          { targetOf: (result) => result.tenant.id },
+        );
         if (options.json) printJson(tenantJson(tenant));
         else {
           process.stdout.write(`${resumed ? 'resumed and provisioned' : 'created'} ${tenant.slug} (${tenant.tier})\n`);

@@ -4,6 +4,7 @@ import type { MigrationRunRecord } from '@switchyard/control-plane';
 import { ZodValidationPipe } from '@switchyard/http';
 import { MigrationRunsService, MigrationStatusService } from '@switchyard/migrations';
 import type { z } from 'zod';
+import { Audited } from '../audit/audited.decorator';
 import { runId, startRunBody, statusQuery } from './migrations.schemas';
 
 /** A run whose heartbeat stopped was interrupted (its process died); a re-run finishes the work. */
@@ -42,6 +43,7 @@ export class MigrationsController {
 
   @Post('runs')
   @HttpCode(202)
+  @Audited({ action: 'migration.run', target: (_req, result) => (result as { id?: string } | undefined)?.id ?? null })
   async start(@Body(new ZodValidationPipe(startRunBody, 'body')) body: z.infer<typeof startRunBody>, @Req() request: AuthenticatedRequest) {
     return runView(await this.runs.start(body, request.user?.sub ?? null));
   }

@@ -7,6 +7,7 @@ import { TenantLifecycleService } from '@switchyard/provisioning';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { createTenantBody, listTenantsQuery, tenantRef, updateTenantBody } from '../control-plane.schemas';
+import { Audited } from '../audit/audited.decorator';
 import { tenantView, type TenantView } from './tenant.view';
 
 const refPipe = new ZodValidationPipe(tenantRef, 'tenant');
@@ -28,6 +29,7 @@ export class TenantsController {
 
   /** 201 for a new tenant; 200 when an interrupted provisioning of the same tenant was resumed. */
   @Post()
+  @Audited({ action: 'tenant.create', target: (req, result) => (result as TenantView | undefined)?.id ?? (req.body as { slug?: string })?.slug ?? null })
   async create(
     @Body(new ZodValidationPipe(createTenantBody, 'body')) body: z.infer<typeof createTenantBody>,
     @Res({ passthrough: true }) response: Response,
@@ -51,6 +53,10 @@ export class TenantsController {
   }
 
   @Patch(':ref')
+  @Audited({
+    action: (req) => ({ suspended: 'tenant.suspend', active: 'tenant.resume' })[(req.body as { status?: string })?.status ?? ''] ?? 'tenant.update',
+    target: (req, result) => (result as TenantView | undefined)?.id ?? String(req.params.ref),
+  })
   async update(
     @Param('ref', refPipe) ref: string,
     @Body(new ZodValidationPipe(updateTenantBody, 'body')) body: z.infer<typeof updateTenantBody>,
@@ -60,6 +66,7 @@ export class TenantsController {
 
   /** Offboards the tenant: its data is removed in its tier. */
   @Delete(':ref')
+  @Audited({ action: 'tenant.delete', target: (req) => String(req.params.ref) })
   @HttpCode(204)
   async delete(@Param('ref', refPipe) ref: string): Promise<void> {
     await this.lifecycle.delete(ref);

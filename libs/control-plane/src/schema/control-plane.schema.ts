@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const TIERS = ['shared', 'schema', 'database'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -118,5 +118,30 @@ export const migrationRuns = pgTable(
   (t) => [
     check('migration_runs_status_check', sql`${t.status} in ('running', 'succeeded', 'failed')`),
     index('migration_runs_started_idx').on(t.startedAt),
+  ],
+);
+
+export const AUDIT_OUTCOMES = ['succeeded', 'failed'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/**
+ * Every control-plane action: who (token `sub`), when, what, on which target, and how it ended.
+ * Append-only: a trigger (migration 0003) refuses UPDATE, DELETE and TRUNCATE, for the owner too.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    outcome: text('outcome').$type<AuditOutcome>().notNull(),
+    details: jsonb('details'),
+  },
+  (t) => [
+    check('audit_log_outcome_check', sql`${t.outcome} in ('succeeded', 'failed')`),
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_target_idx').on(t.target, t.at),
   ],
 );
