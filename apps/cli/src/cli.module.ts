@@ -2,15 +2,16 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@switchyard/auth';
 import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
 import { ControlPlaneModule } from '@switchyard/control-plane';
+import { DoctorModule } from '@switchyard/doctor';
 import { ProvisioningModule } from '@switchyard/provisioning';
 
-/** What CLI commands work with: owner access to the control plane, provisioning, token minting. */
+/** What CLI commands work with: owner access to the control plane, provisioning, the doctor, token minting. */
 @Module({})
 export class CliModule {
   static forRoot(config: SwitchyardConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [SwitchyardConfigModule.forRoot(config), ControlPlaneModule.forRoot('owner'), ProvisioningModule, AuthModule],
+      imports: [SwitchyardConfigModule.forRoot(config), ControlPlaneModule.forRoot('owner'), ProvisioningModule, DoctorModule, AuthModule],
     };
   }
 }

@@ -5,6 +5,7 @@ import { devCommand } from './dev/dev.command';
 import { tenantsCommand } from './commands/tenants.command';
 import { tokenCommand } from './commands/token.command';
 import { migrateCommand } from './commands/migrate.command';
+import { doctorCommand } from './commands/doctor.command';
 
 const EXIT_USAGE = 2;
 
@@ -14,7 +15,7 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .enablePositionalOptions()
     .exitOverride();
-  program.addCommand(tenantsCommand()).addCommand(migrateCommand()).addCommand(tokenCommand()).addCommand(devCommand());
+  program.addCommand(tenantsCommand()).addCommand(migrateCommand()).addCommand(doctorCommand()).addCommand(tokenCommand()).addCommand(devCommand());
   // addCommand() does not pass these settings down; usage errors anywhere must exit with EXIT_USAGE.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {

@@ -28,15 +28,18 @@ export async function openRuntime(log: (line: string) => void = () => undefined)
   return { config, embedded, close: async () => embedded?.stop() };
 }
 
-/** Runs `fn` with an application context over an up-to-date installation, then tears everything down. */
+/**
+ * Runs `fn` with an application context over an up-to-date installation, then tears everything down.
+ * `install: false` leaves the installation as it is (the doctor must see it unrepaired).
+ */
 export async function withCliContext<T>(
   fn: (context: INestApplicationContext, runtime: Runtime) => Promise<T>,
-  install: { tenantTargets?: boolean } = {},
+  install: { tenantTargets?: boolean } | false = {},
 ): Promise<T> {
   const runtime = await openRuntime((line) => process.stderr.write(`${line}\n`));
   const context = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), { logger: new StderrLogger() });
   try {
-    await context.get(InstallationService).ensureInstalled(install);
+    if (install) await context.get(InstallationService).ensureInstalled(install);
     return await fn(context, runtime);
   } finally {
     await context.close();

@@ -37,6 +37,8 @@ export const environmentSchema = z.object({
   POOL_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
   PLACEMENT_CACHE_TTL_MS: positiveInt.default(30_000),
   PLACEMENT_CACHE_MAX: positiveInt.default(100_000),
+  /** How long a request waits for a tenant frozen by a move's cutover before 503 + Retry-After. */
+  TENANT_FREEZE_WAIT_MS: positiveInt.default(2_000),
   /** Folder holding control-plane/ and tenant/ migrations (default: the project's migrations/). */
   MIGRATIONS_DIR: optionalString,
   MIGRATION_LOCK_TIMEOUT_MS: positiveInt.default(5_000),
@@ -44,6 +46,12 @@ export const environmentSchema = z.object({
   MIGRATION_STATEMENT_TIMEOUT_MS: positiveInt.default(300_000),
   MIGRATION_CONCURRENCY: positiveInt.max(64).default(8),
   MIGRATION_SERVER_CONCURRENCY: positiveInt.max(64).default(4),
+  /** Keep a moved tenant's old data this long before removing it (0: at once). */
+  MOVE_RETENTION_MS: z.coerce.number().int().min(0).default(0),
+  /** A move whose worker has not beaten for this long is taken over by another worker. */
+  MOVE_STALE_MS: positiveInt.default(15_000),
+  /** Run moves in this process's background worker (control-plane API). */
+  MOVE_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
   EMBEDDED_DATA_DIR: z.string().default('.switchyard'),
   EMBEDDED_PG_PORT: port.default(54329),

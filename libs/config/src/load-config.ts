@@ -87,7 +87,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       idleTimeoutMs: env.POOL_IDLE_TIMEOUT_MS,
       preparedStatements: env.PG_PREPARED_STATEMENTS,
     },
-    placementCache: { ttlMs: env.PLACEMENT_CACHE_TTL_MS, max: env.PLACEMENT_CACHE_MAX },
+    placementCache: { ttlMs: env.PLACEMENT_CACHE_TTL_MS, max: env.PLACEMENT_CACHE_MAX, freezeWaitMs: env.TENANT_FREEZE_WAIT_MS },
     migrations: {
       dir: env.MIGRATIONS_DIR ? resolve(process.cwd(), env.MIGRATIONS_DIR) : undefined,
       lockTimeoutMs: env.MIGRATION_LOCK_TIMEOUT_MS,
@@ -96,6 +96,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       concurrency: env.MIGRATION_CONCURRENCY,
       serverConcurrency: env.MIGRATION_SERVER_CONCURRENCY,
     },
+    moves: { retentionMs: env.MOVE_RETENTION_MS, staleMs: env.MOVE_STALE_MS, worker: env.MOVE_WORKER },
     httpBodyLimit: env.HTTP_BODY_LIMIT,
     logLevel: env.LOG_LEVEL,
   } as SwitchyardConfig);

@@ -44,7 +44,7 @@ export class SwitchyardConfig {
     /** May keep named prepared statements on application connections (PG_PREPARED_STATEMENTS). */
     preparedStatements: boolean;
   };
-  readonly placementCache!: { ttlMs: number; max: number };
+  readonly placementCache!: { ttlMs: number; max: number; freezeWaitMs: number };
   readonly migrations!: {
     /** Absolute path of the migrations folder, or undefined for the project's own. */
     dir?: string;
@@ -54,6 +54,7 @@ export class SwitchyardConfig {
     concurrency: number;
     serverConcurrency: number;
   };
+  readonly moves!: { retentionMs: number; staleMs: number; worker: boolean };
   readonly httpBodyLimit!: string;
   readonly logLevel!: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 

@@ -4,6 +4,7 @@ import { withDatabase } from '@switchyard/postgres';
 import { ControlPlaneDatabase } from './control-plane-database';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { MovesRepository } from './moves/moves.repository';
 import { MigrationRunsRepository } from './runs/migration-runs.repository';
 import { PlacementInvalidations } from './placement-invalidations';
 import { PRIMARY_SERVER, ServerDirectory } from './servers/server-directory';
@@ -49,10 +50,11 @@ export class ControlPlaneModule {
         LedgerRepository,
         MigrationRunsRepository,
         AuditLogRepository,
+        MovesRepository,
         TenantsService,
         ServerDirectory,
       ],
-      exports: [ServerDirectory, ControlPlaneDatabase, PlacementInvalidations, TenantsRepository, ServersRepository, LedgerRepository, MigrationRunsRepository, AuditLogRepository, TenantsService],
+      exports: [ServerDirectory, ControlPlaneDatabase, PlacementInvalidations, TenantsRepository, ServersRepository, LedgerRepository, MigrationRunsRepository, AuditLogRepository, MovesRepository, TenantsService],
     };
   }
 }

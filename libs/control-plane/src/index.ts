@@ -16,3 +16,5 @@ export { MigrationRunsRepository } from './runs/migration-runs.repository';
 export type { MigrationRunRecord } from './runs/migration-runs.repository';
 export { AuditLogRepository } from './audit/audit-log.repository';
 export type { AuditEntry, AuditFilter, AuditRecord } from './audit/audit-log.repository';
+export { MovesRepository } from './moves/moves.repository';
+export type { MoveRecord, NewMove } from './moves/moves.repository';

@@ -16,3 +16,4 @@ export { MigrationRunsService } from './fleet/migration-runs.service';
 export { MigrationStatusService } from './fleet/migration-status.service';
 export type { FleetStatus, TargetState, TargetStatus } from './fleet/migration-status.service';
 export { withInstallationLock } from './installation-lock';
+export { readLocalLedger } from './target-ledger.sql';

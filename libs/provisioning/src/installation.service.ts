@@ -33,6 +33,10 @@ export class InstallationService {
       await this.ensureAppRole(client);
       for (const database of [controlDatabase, sharedDatabase, templateDatabase]) await this.ensureDatabase(client, database);
       await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(templateDatabase)} FROM PUBLIC`);
+      // The shared cell is reachable by the application role only (no TEMPORARY either).
+      await client.query(
+        `REVOKE ALL ON DATABASE ${quoteIdent(sharedDatabase)} FROM PUBLIC; GRANT CONNECT ON DATABASE ${quoteIdent(sharedDatabase)} TO ${quoteIdent(this.config.names.appRole)}`,
+      );
       await this.installControlPlane();
       await this.serversRepository.upsert({ name: PRIMARY_SERVER, ...this.servers.address(PRIMARY_SERVER) });
     });
@@ -45,8 +49,15 @@ export class InstallationService {
     const password = this.config.appRolePassword ? `PASSWORD ${client.escapeLiteral(this.config.appRolePassword)}` : 'PASSWORD NULL';
     // The application role must never be able to bypass RLS or own anything (I2): enforce it on every start.
     const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS ${password}`;
-    const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [this.config.names.appRole]);
-    if (rowCount) await client.query(`ALTER ROLE ${role} ${attributes}`);
+    const { rows } = await client.query<{ risky: boolean }>(
+      'SELECT rolsuper OR rolbypassrls OR rolcreatedb OR rolcreaterole OR rolreplication AS risky FROM pg_roles WHERE rolname = $1',
+      [this.config.names.appRole],
+    );
+    if (rows.length && rows[0].risky) {
+      // Someone widened the role: say so loudly (and run `switchyard doctor`), then narrow it again.
+      this.logger.error(`application role ${this.config.names.appRole} had elevated attributes (superuser/BYPASSRLS/…); removing them`);
+    }
+    if (rows.length) await client.query(`ALTER ROLE ${role} ${attributes}`);
     else await client.query(`CREATE ROLE ${role} ${attributes}`);
   }
 

@@ -22,6 +22,6 @@ import { TIER_PROVISIONERS } from './tiers/tier-provisioner';
     InstallationService,
     TenantLifecycleService,
   ],
-  exports: [InstallationService, TenantLifecycleService, MigrationsModule],
+  exports: [InstallationService, TenantLifecycleService, MigrationsModule, TIER_PROVISIONERS],
 })
 export class ProvisioningModule {}

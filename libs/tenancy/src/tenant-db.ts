@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@switchyard/errors';
+import { pgErrorOf } from '@switchyard/postgres';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PoolClient } from 'pg';
 import { TenantContext } from './context/tenant-context';
-import { ConnectionResolver } from './routing/connection-resolver';
+import { ConnectionResolver, type ResolvedConnection } from './routing/connection-resolver';
 import { ScopedClient, type ScopeMode } from './wire/scoped-client';
+
+/**
+ * SQLSTATEs meaning "this tenant does not live here (any more)": the move fence (SYF01), and a schema,
+ * table or database that a finished move removed.
+ */
+const STALE_LOCATION = new Set(['SYF01', '3D000', '3F000', '42P01']);
+const MAX_ATTEMPTS = 3;
 
 /** What a repository works with: a drizzle handle bound to the tenant's placement, and its id. */
 export interface TenantTx {
@@ -58,9 +66,24 @@ export class TenantDb {
     return this.run(tenantId, 'statement', fn);
   }
 
+  /**
+   * Runs `fn` at the tenant's placement. If the placement turns out to be stale — the old location is
+   * fenced by a finished move, or its schema or database is gone — nothing was committed there (the
+   * fence aborts the statement, I5): the placement is read again and `fn` runs at the new location.
+   */
   private async run<T>(tenantId: string | undefined, mode: ScopeMode, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     if (!tenantId) throw new DomainError('NO_TENANT_CONTEXT', 'No tenant in context');
-    const { pool, scope } = await this.resolver.resolve(tenantId);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runAt(await this.resolver.resolve(tenantId), tenantId, mode, fn);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !STALE_LOCATION.has(pgErrorOf(error)?.code ?? '')) throw error;
+        this.resolver.forget(tenantId);
+      }
+    }
+  }
+
+  private async runAt<T>({ pool, scope }: ResolvedConnection, tenantId: string, mode: ScopeMode, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let scoped = this.scoped.get(client);
     if (!scoped) {

@@ -44,9 +44,12 @@ export class AuditInterceptor implements NestInterceptor {
   }
 }
 
+/** The target as given (it may be unvalidated input): control characters escaped, length bounded. */
 function safe(fn: () => string | null): string | null {
   try {
-    return fn();
+    const target = fn();
+    if (target === null) return null;
+    return JSON.stringify(String(target)).slice(1, -1).slice(0, 256);
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const TIERS = ['shared', 'schema', 'database'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -7,7 +7,8 @@ export type Tier = (typeof TIERS)[number];
 export const TENANT_STATUSES = ['provisioning', 'active', 'suspended', 'deleting'] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
-export const PLACEMENT_STATES = ['provisioning', 'ready', 'moving'] as const;
+/** `moving`: a move copies the tenant elsewhere (it is served as usual); `frozen`: its cutover runs. */
+export const PLACEMENT_STATES = ['provisioning', 'ready', 'moving', 'frozen'] as const;
 export type PlacementState = (typeof PLACEMENT_STATES)[number];
 
 export const LEDGER_STATUSES = ['running', 'applied', 'failed'] as const;
@@ -61,7 +62,7 @@ export const placements = pgTable(
   },
   (t) => [
     check('placements_tier_check', sql`${t.tier} in ('shared', 'schema', 'database')`),
-    check('placements_state_check', sql`${t.state} in ('provisioning', 'ready', 'moving')`),
+    check('placements_state_check', sql`${t.state} in ('provisioning', 'ready', 'moving', 'frozen')`),
     index('placements_tier_idx').on(t.tier),
   ],
 );
@@ -143,5 +144,57 @@ export const auditLog = pgTable(
     check('audit_log_outcome_check', sql`${t.outcome} in ('succeeded', 'failed')`),
     index('audit_log_at_idx').on(t.at),
     index('audit_log_target_idx').on(t.target, t.at),
+  ],
+);
+
+export const MOVE_STATES = ['pending', 'copying', 'catching_up', 'cutover', 'verifying', 'cleaning_up', 'done', 'failed', 'cancelled'] as const;
+export type MoveState = (typeof MOVE_STATES)[number];
+export const TERMINAL_MOVE_STATES: readonly MoveState[] = ['done', 'failed', 'cancelled'];
+
+/**
+ * A tenant's move between placements: a durable job any control-plane process can pick up (the worker
+ * holding it keeps `heartbeat_at` fresh; a stale heartbeat means its process died).
+ */
+export const moves = pgTable(
+  'moves',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    fromTier: text('from_tier').$type<Tier>().notNull(),
+    fromServer: text('from_server').notNull(),
+    fromDatabase: text('from_database').notNull(),
+    fromSchema: text('from_schema').notNull(),
+    fromVersion: integer('from_version').notNull(),
+    toTier: text('to_tier').$type<Tier>().notNull(),
+    toServer: text('to_server').notNull(),
+    toDatabase: text('to_database').notNull(),
+    toSchema: text('to_schema').notNull(),
+    state: text('state').$type<MoveState>().notNull(),
+    rowsCopied: bigint('rows_copied', { mode: 'number' }).notNull().default(0),
+    rowsTotal: bigint('rows_total', { mode: 'number' }).notNull().default(0),
+    freezeMs: integer('freeze_ms'),
+    requestedBy: text('requested_by'),
+    cancelRequested: boolean('cancel_requested').notNull().default(false),
+    worker: text('worker'),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** When the old location's data is due for removal (MOVE_RETENTION_MS after the flip), and when it was removed. */
+    cleanupAt: timestamp('cleanup_at', { withTimezone: true }),
+    cleanedAt: timestamp('cleaned_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+  },
+  (t) => [
+    check(
+      'moves_state_check',
+      sql`${t.state} in ('pending', 'copying', 'catching_up', 'cutover', 'verifying', 'cleaning_up', 'done', 'failed', 'cancelled')`,
+    ),
+    uniqueIndex('moves_one_active_per_tenant')
+      .on(t.tenantId)
+      .where(sql`state not in ('done', 'failed', 'cancelled')`),
+    index('moves_started_idx').on(t.startedAt),
   ],
 );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { ControlPlaneDatabase } from '../control-plane-database';
-import { placements, tenants, type PlacementState, type TenantStatus } from '../schema/control-plane.schema';
+import { placements, tenants, type PlacementState, type TenantStatus, type Tier } from '../schema/control-plane.schema';
 import type { NewTenant, PlacementLocation, TenantListFilter, TenantRecord } from './tenant.types';
 
 const selection = {
@@ -123,6 +123,23 @@ export class TenantsRepository {
         .set({ status: 'active', updatedAt: sql`now()` })
         .where(and(eq(tenants.id, id), eq(tenants.status, 'provisioning')));
     });
+  }
+
+  async setPlacementState(id: string, state: PlacementState): Promise<void> {
+    await this.db.update(placements).set({ state, updatedAt: sql`now()` }).where(eq(placements.tenantId, id));
+  }
+
+  /**
+   * Points the tenant at its new location — only if its placement is still the version the move
+   * started from — and bumps the version. Returns false if someone else changed it meanwhile.
+   */
+  async flipPlacement(id: string, fromVersion: number, to: { tier: Tier; server: string; database: string; schema: string }): Promise<boolean> {
+    const rows = await this.db
+      .update(placements)
+      .set({ ...to, version: sql`${placements.version} + 1`, state: 'ready', updatedAt: sql`now()` })
+      .where(and(eq(placements.tenantId, id), eq(placements.version, fromVersion)))
+      .returning({ version: placements.version });
+    return rows.length === 1;
   }
 
   async setSchemaVersion(id: string, schemaVersion: string): Promise<void> {

@@ -36,6 +36,12 @@ export class PlacementCache implements OnModuleDestroy {
     return this.cache.get(tenantId) ?? this.load(tenantId);
   }
 
+  /** Reads the placement from the control plane again (after a fence or while frozen). */
+  refresh(tenantId: string): Promise<Placement> {
+    this.invalidate(tenantId);
+    return this.load(tenantId);
+  }
+
   invalidate(tenantId: string): void {
     this.cache.delete(tenantId);
     this.loading.delete(tenantId);
@@ -75,6 +81,7 @@ export class PlacementCache implements OnModuleDestroy {
       database: tenant.placement.database,
       schema: tenant.placement.schema,
       version: tenant.version,
+      state: tenant.state,
     };
   }
 

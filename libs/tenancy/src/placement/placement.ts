@@ -1,4 +1,4 @@
-import type { TenantStatus, Tier } from '@switchyard/control-plane';
+import type { PlacementState, TenantStatus, Tier } from '@switchyard/control-plane';
 
 /** What the router needs to know about a tenant, as read from the control plane. */
 export interface Placement {
@@ -11,4 +11,6 @@ export interface Placement {
   database: string;
   schema: string;
   version: number;
+  /** `frozen` while a move's cutover runs: requests wait for the new placement. */
+  state: PlacementState;
 }

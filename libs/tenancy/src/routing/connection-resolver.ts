@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
 import type { Tier } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
 import type { Pool } from 'pg';
@@ -14,9 +15,12 @@ export interface ResolvedConnection {
   scope: TenantScope;
 }
 
+const FROZEN_POLL_MS = 50;
+
 /**
  * Tenant id → (placement, pool, scope). Routes are computed once per cached placement object, so a
- * warm resolution is a few map lookups.
+ * warm resolution is a few map lookups. A tenant frozen by a move's cutover is waited for (up to
+ * TENANT_FREEZE_WAIT_MS), then refused with TENANT_FROZEN (503 with Retry-After).
  */
 @Injectable()
 export class ConnectionResolver {
@@ -27,18 +31,35 @@ export class ConnectionResolver {
     @Inject(TIER_STRATEGIES) strategies: TierStrategy[],
     private readonly placements: PlacementCache,
     private readonly pools: PoolRegistry,
+    private readonly config: SwitchyardConfig,
   ) {
     this.strategies = new Map(strategies.map((s) => [s.tier, s]));
   }
 
   /** Resolves an active tenant; unknown, suspended or offboarding tenants are refused. */
   async resolve(tenantId: string): Promise<ResolvedConnection> {
-    const placement = this.placements.peek(tenantId) ?? (await this.placements.get(tenantId));
+    let placement = this.placements.peek(tenantId) ?? (await this.placements.get(tenantId));
+    if (placement.state === 'frozen') placement = await this.waitWhileFrozen(tenantId);
     if (placement.status !== 'active') {
       throw new DomainError(placement.status === 'suspended' ? 'TENANT_SUSPENDED' : 'TENANT_NOT_ACTIVE', `Tenant is ${placement.status}`);
     }
     const route = this.route(placement);
     return { placement, pool: this.pools.get(route.server, route.database, route.poolKind), scope: route.scope };
+  }
+
+  /** Drops the cached placement so the next resolution reads the control plane (after a fence). */
+  forget(tenantId: string): void {
+    this.placements.invalidate(tenantId);
+  }
+
+  private async waitWhileFrozen(tenantId: string): Promise<Placement> {
+    const deadline = Date.now() + this.config.placementCache.freezeWaitMs;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, FROZEN_POLL_MS));
+      const placement = await this.placements.refresh(tenantId);
+      if (placement.state !== 'frozen') return placement;
+    }
+    throw new DomainError('TENANT_FROZEN', 'The tenant is being moved; retry shortly', { retryAfterSeconds: 1 });
   }
 
   private route(placement: Placement): Route {

@@ -1,0 +1,21 @@
+import type { MoveRecord } from '@switchyard/control-plane';
+
+/** The control-plane API's shape of a move (PRODUCT.md §4.2). */
+export function moveView(m: MoveRecord) {
+  return {
+    id: m.id,
+    tenantId: m.tenantId,
+    from: { tier: m.fromTier, server: m.fromServer, database: m.fromDatabase, schema: m.fromSchema },
+    to: { tier: m.toTier, server: m.toServer, database: m.toDatabase, schema: m.toSchema },
+    state: m.state,
+    phase: m.state,
+    rowsCopied: m.rowsCopied,
+    rowsTotal: m.rowsTotal,
+    freezeMs: m.freezeMs,
+    cancelRequested: m.cancelRequested,
+    requestedBy: m.requestedBy,
+    startedAt: m.startedAt,
+    finishedAt: m.finishedAt,
+    error: m.error,
+  };
+}

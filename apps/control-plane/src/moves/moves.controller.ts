@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
+import { MOVE_STATES, TIERS } from '@switchyard/control-plane';
+import { ZodValidationPipe } from '@switchyard/http';
+import { MovesService } from '@switchyard/moves';
+import { z } from 'zod';
+import { Audited } from '../audit/audited.decorator';
+import { tenantRef } from '../control-plane.schemas';
+import { moveView } from './move.view';
+
+const moveBody = z.strictObject({ tier: z.enum(TIERS), server: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a registered server name').optional() });
+const moveId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a UUID');
+const listQuery = z.object({ tenant: tenantRef.optional(), state: z.enum(MOVE_STATES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+@Controller('v1')
+@UseGuards(OpsGuard)
+export class MovesController {
+  constructor(private readonly moves: MovesService) {}
+
+  /** Starts moving a tenant to another tier or server; the control plane's worker carries it out. */
+  @Post('tenants/:ref/moves')
+  @HttpCode(202)
+  @Audited({ action: 'tenant.move', target: (req) => String(req.params.ref) })
+  async start(
+    @Param('ref', new ZodValidationPipe(tenantRef, 'tenant')) ref: string,
+    @Body(new ZodValidationPipe(moveBody, 'body')) body: z.infer<typeof moveBody>,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    return moveView(await this.moves.request(ref, { ...body, requestedBy: request.user?.sub ?? null }));
+  }
+
+  @Get('moves')
+  async list(@Query(new ZodValidationPipe(listQuery, 'query')) query: z.infer<typeof listQuery>) {
+    return { items: (await this.moves.list(query)).map(moveView) };
+  }
+
+  @Get('moves/:id')
+  async get(@Param('id', new ZodValidationPipe(moveId, 'id')) id: string) {
+    return moveView(await this.moves.get(id));
+  }
+
+  /** Stops a move before its cutover; the tenant stays where it was and the partial copy is removed. */
+  @Post('moves/:id/cancel')
+  @HttpCode(202)
+  @Audited({ action: 'move.cancel', target: (req) => String(req.params.id) })
+  async cancel(@Param('id', new ZodValidationPipe(moveId, 'id')) id: string) {
+    return moveView(await this.moves.cancel(id));
+  }
+}

@@ -1,0 +1,99 @@
+/** Snapshots of the PostgreSQL catalog that the checks judge; read by CatalogRepository. */
+
+/** A table holding tenant data: any table with a `tenant_id` column outside system schemas. */
+export interface TenantTableRow {
+  schema: string;
+  table: string;
+  rlsEnabled: boolean;
+  rlsForced: boolean;
+  /** Table privileges the application role (or PUBLIC) holds beyond SELECT, INSERT, UPDATE, DELETE. */
+  extraPrivileges: string[];
+}
+
+/** `pg_policy.polcmd`: `*` is FOR ALL; r, a, w, d are SELECT, INSERT, UPDATE, DELETE. */
+export type PolicyCommand = '*' | 'r' | 'a' | 'w' | 'd';
+
+export interface PolicyRow {
+  schema: string;
+  table: string;
+  name: string;
+  command: PolicyCommand;
+  permissive: boolean;
+  /** The policy is TO PUBLIC or to a role the application role belongs to. */
+  appliesToApp: boolean;
+  using: string | null;
+  check: string | null;
+}
+
+export interface SchemaRow {
+  name: string;
+  appCreate: boolean;
+}
+
+export interface OwnedObjectRow {
+  kind: string;
+  schema: string;
+  name: string;
+}
+
+export interface PrivilegeRow {
+  object: string;
+  privileges: string[];
+}
+
+export interface SecurityDefinerRow {
+  schema: string;
+  signature: string;
+}
+
+export interface UnsafeViewRow {
+  schema: string;
+  name: string;
+  materialized: boolean;
+}
+
+/** Objects of a tenant schema depending on objects of another (non-system) schema, per dependent object. */
+export interface SchemaReferenceRow {
+  schema: string;
+  dependent: string;
+  foreignKey: boolean;
+  referenced: string;
+}
+
+export interface DatabaseCatalog {
+  schemas: SchemaRow[];
+  tenantTables: TenantTableRow[];
+  policies: PolicyRow[];
+  owned: OwnedObjectRow[];
+  metaPrivileges: PrivilegeRow[];
+  securityDefiners: SecurityDefinerRow[];
+  unsafeViews: UnsafeViewRow[];
+  schemaReferences: SchemaReferenceRow[];
+  /** Control-plane database only: what the application role may change there. */
+  controlPlaneWrites: PrivilegeRow[];
+}
+
+export interface AppRoleAttributes {
+  superuser: boolean;
+  bypassRls: boolean;
+  createDb: boolean;
+  createRole: boolean;
+  replication: boolean;
+}
+
+export interface DatabaseRow {
+  name: string;
+  ownedByApp: boolean;
+  appCreate: boolean;
+  /** The database's ACL names the application role itself (what provisioning grants a tenant database). */
+  grantsApp: boolean;
+}
+
+export interface ServerCatalog {
+  /** null when the role does not exist on the server. */
+  role: AppRoleAttributes | null;
+  memberships: string[];
+  databases: DatabaseRow[];
+}
+
+export type DatabasePurpose = 'tenant-data' | 'control-plane';

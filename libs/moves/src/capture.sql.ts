@@ -1,0 +1,124 @@
+import { quoteIdent } from '@switchyard/postgres';
+import type { ClientBase } from 'pg';
+
+/**
+ * Change capture and fencing at a move's source, built from triggers (see README for why not logical
+ * replication). Every object lives in the source tables' own schema, so a tenant schema keeps
+ * referring only to itself (I3); functions are SECURITY DEFINER with a pinned search_path and no
+ * EXECUTE for anyone — triggers fire them, nobody calls them.
+ */
+const CHANGES = 'switchyard_move_changes';
+
+function suffix(id: string): string {
+  return id.replace(/-/g, '');
+}
+
+export async function installCapture(client: ClientBase, schema: string, tables: readonly string[], tenantId: string, moveId: string): Promise<void> {
+  const s = quoteIdent(schema);
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS ${s}.${CHANGES} (
+      move_id uuid NOT NULL,
+      seq bigserial NOT NULL,
+      table_name text NOT NULL,
+      op "char" NOT NULL,
+      row_data jsonb NOT NULL,
+      PRIMARY KEY (move_id, seq)
+    );
+    ALTER TABLE ${s}.${CHANGES} ENABLE ROW LEVEL SECURITY;
+    REVOKE ALL ON ${s}.${CHANGES} FROM PUBLIC;
+    CREATE OR REPLACE FUNCTION ${s}.switchyard_capture() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = ${s}, pg_catalog AS $fn$
+    BEGIN
+      IF TG_OP = 'DELETE' THEN
+        INSERT INTO ${CHANGES} (move_id, table_name, op, row_data) VALUES (TG_ARGV[0]::uuid, TG_TABLE_NAME, 'D', to_jsonb(OLD));
+      ELSE
+        INSERT INTO ${CHANGES} (move_id, table_name, op, row_data) VALUES (TG_ARGV[0]::uuid, TG_TABLE_NAME, 'U', to_jsonb(NEW));
+      END IF;
+      RETURN NULL;
+    END $fn$;
+    REVOKE ALL ON FUNCTION ${s}.switchyard_capture() FROM PUBLIC;`);
+  // The tenant and move ids are validated UUIDs: DDL cannot take parameters.
+  for (const table of tables) {
+    const name = (op: string) => quoteIdent(`sy_capture_${op}_${suffix(moveId)}`);
+    await client.query(rowTriggers(`${s}.${quoteIdent(table)}`, `'${tenantId}'::uuid`, name, 'AFTER', `${s}.switchyard_capture('${moveId}')`));
+  }
+}
+
+export async function removeCapture(client: ClientBase, schema: string, tables: readonly string[], moveId: string): Promise<void> {
+  const s = quoteIdent(schema);
+  const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (!exists.rowCount) return;
+  for (const table of tables) {
+    const t = `${s}.${quoteIdent(table)}`;
+    for (const op of ['i', 'u', 'd']) await client.query(`DROP TRIGGER IF EXISTS ${quoteIdent(`sy_capture_${op}_${suffix(moveId)}`)} ON ${t}`);
+  }
+  await client.query(`DELETE FROM ${s}.${CHANGES} WHERE move_id = $1`, [moveId]).catch(() => undefined);
+}
+
+export interface CapturedChange {
+  seq: string;
+  tableName: string;
+  op: 'U' | 'D';
+  row: Record<string, unknown>;
+}
+
+export async function readChanges(client: ClientBase, schema: string, moveId: string, afterSeq: string, limit: number): Promise<CapturedChange[]> {
+  const { rows } = await client.query<{ seq: string; table_name: string; op: 'U' | 'D'; row_data: Record<string, unknown> }>(
+    `SELECT seq::text, table_name, op, row_data FROM ${quoteIdent(schema)}.${CHANGES} WHERE move_id = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3`,
+    [moveId, afterSeq, limit],
+  );
+  return rows.map((r) => ({ seq: r.seq, tableName: r.table_name, op: r.op, row: r.row_data }));
+}
+
+/**
+ * Waits for every transaction that has captured a change to end: they hold ROW EXCLUSIVE on the change
+ * table, which SHARE mode waits for. After the fence is up no new one can start, so once this returns
+ * the change table is complete.
+ */
+export async function drainWriters(client: ClientBase, schema: string): Promise<void> {
+  await client.query('BEGIN');
+  await client.query(`LOCK TABLE ${quoteIdent(schema)}.${CHANGES} IN SHARE MODE`);
+  await client.query('COMMIT');
+}
+
+/** Names the three row triggers (insert, update, delete) a tenant-scoped rule needs. */
+function rowTriggers(t: string, tenant: string, name: (op: string) => string, timing: 'BEFORE' | 'AFTER', call: string): string {
+  return `
+    DROP TRIGGER IF EXISTS ${name('i')} ON ${t};
+    DROP TRIGGER IF EXISTS ${name('u')} ON ${t};
+    DROP TRIGGER IF EXISTS ${name('d')} ON ${t};
+    CREATE TRIGGER ${name('i')} ${timing} INSERT ON ${t} FOR EACH ROW WHEN (NEW.tenant_id = ${tenant}) EXECUTE FUNCTION ${call};
+    CREATE TRIGGER ${name('u')} ${timing} UPDATE ON ${t} FOR EACH ROW WHEN (OLD.tenant_id = ${tenant} OR NEW.tenant_id = ${tenant}) EXECUTE FUNCTION ${call};
+    CREATE TRIGGER ${name('d')} ${timing} DELETE ON ${t} FOR EACH ROW WHEN (OLD.tenant_id = ${tenant}) EXECUTE FUNCTION ${call};`;
+}
+
+const fenceName = (tenantId: string) => (op: string) => quoteIdent(`sy_fence_${op}_${suffix(tenantId)}`);
+
+/**
+ * The fence: from now on any write of the tenant at this location fails with SQLSTATE SYF01, so a
+ * router still holding the old placement cannot commit here (I5); TenantDb then re-reads the placement
+ * and retries at the new location.
+ */
+export async function installFence(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<void> {
+  const s = quoteIdent(schema);
+  await client.query(`
+    CREATE OR REPLACE FUNCTION ${s}.switchyard_fence() RETURNS trigger
+      LANGUAGE plpgsql SET search_path = ${s}, pg_catalog AS $fn$
+    BEGIN
+      RAISE EXCEPTION 'tenant % has moved: this location no longer accepts its writes', TG_ARGV[0] USING ERRCODE = 'SYF01';
+    END $fn$;
+    REVOKE ALL ON FUNCTION ${s}.switchyard_fence() FROM PUBLIC;`);
+  for (const table of tables) {
+    await client.query(rowTriggers(`${s}.${quoteIdent(table)}`, `'${tenantId}'::uuid`, fenceName(tenantId), 'BEFORE', `${s}.switchyard_fence('${tenantId}')`));
+  }
+}
+
+/** Lifts a tenant's fence (after a cancelled cutover, or when the tenant moves back here). */
+export async function removeFence(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<void> {
+  const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (!exists.rowCount) return;
+  const s = quoteIdent(schema);
+  for (const table of tables) {
+    for (const op of ['i', 'u', 'd']) await client.query(`DROP TRIGGER IF EXISTS ${fenceName(tenantId)(op)} ON ${s}.${quoteIdent(table)}`);
+  }
+}

@@ -1,0 +1,7 @@
+export { MovesModule } from './moves.module';
+export { MovesService } from './moves.service';
+export type { MoveRequest } from './moves.service';
+export { MoveRunner } from './move-runner';
+export type { MoveProgress } from './move-runner';
+export { MoveWorker } from './move-worker';
+export type { MoveLocation } from './move-location';

@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
+import { MovesRepository, PlacementInvalidations, ServerDirectory, TenantsRepository, type MoveRecord } from '@switchyard/control-plane';
+import { DomainError } from '@switchyard/errors';
+import { quoteIdent, withOwnerClient } from '@switchyard/postgres';
+import { TENANT_TABLES } from '@switchyard/tenant-data';
+import type { Client } from 'pg';
+import { applyChanges } from './change-applier';
+import type { CapturedChange } from './capture.sql';
+import { drainWriters, installCapture, installFence, readChanges, removeCapture, removeFence } from './capture.sql';
+import { copyTenantRows, countTenantRows } from './move-copier';
+import type { MoveLocation } from './move-location';
+import { MoveStorage } from './move-storage';
+import { describeMismatch, describeRowMismatch, digestTenant, rowDigests } from './move-verifier';
+
+const BATCH = 2_000;
+/** Catch-up rounds end when a round finds fewer changes than this: the cutover then has little to do. */
+const QUIET_ENOUGH = 200;
+const MAX_CATCH_UP_ROUNDS = 50;
+const SOURCE_LOCK = 0x5359_4d56; // "SYMV": serialises trigger DDL on one source schema
+
+class MoveCancelled extends Error {}
+
+export interface MoveProgress {
+  state: MoveRecord['state'];
+  rowsCopied: number;
+  rowsTotal: number;
+}
+
+const fromOf = (m: MoveRecord): MoveLocation => ({ tier: m.fromTier, server: m.fromServer, database: m.fromDatabase, schema: m.fromSchema });
+const toOf = (m: MoveRecord): MoveLocation => ({ tier: m.toTier, server: m.toServer, database: m.toDatabase, schema: m.toSchema });
+
+/**
+ * Carries out a move: copy (COPY from a snapshot, bounded memory) while triggers capture the tenant's
+ * writes, catch up, then a short cutover — freeze, fence the source, wait for in-flight writers, apply
+ * the last changes, verify counts and checksums, flip the placement (version + 1) — and clean up.
+ * Any failure or cancel before the flip rolls back completely: the tenant stays where it was and the
+ * partial copy is removed. A move whose worker died is taken over and restarted from a clean slate.
+ */
+@Injectable()
+export class MoveRunner {
+  private readonly logger = new Logger(MoveRunner.name);
+  readonly worker = `${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    private readonly config: SwitchyardConfig,
+    private readonly moves: MovesRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly servers: ServerDirectory,
+    private readonly invalidations: PlacementInvalidations,
+    private readonly storage: MoveStorage,
+  ) {}
+
+  /** Runs (or resumes) a move to its end; returns its final record. Another live worker's move is left alone. */
+  async execute(id: string, onProgress: (p: MoveProgress) => void = () => undefined): Promise<MoveRecord> {
+    const move = await this.moves.claim(id, this.worker, this.config.moves.staleMs);
+    if (!move) return (await this.moves.findById(id))!;
+    const abort = new AbortController();
+    const beat = setInterval(() => {
+      void this.moves.heartbeat(id, this.worker).then(
+        (state) => {
+          if (!state || state.cancelRequested) abort.abort();
+        },
+        () => undefined,
+      );
+    }, Math.max(250, Math.floor(this.config.moves.staleMs / 5)));
+    try {
+      await this.drive(move, abort.signal, onProgress);
+    } finally {
+      clearInterval(beat);
+    }
+    return (await this.moves.findById(id))!;
+  }
+
+  private async drive(move: MoveRecord, signal: AbortSignal, onProgress: (p: MoveProgress) => void): Promise<void> {
+    const tenant = await this.tenants.findById(move.tenantId);
+    if (!tenant) return this.moves.update(move.id, { state: 'failed', error: 'tenant no longer exists', finishedAt: new Date() });
+    if (move.state === 'cleaning_up' || tenant.version > move.fromVersion) return this.cleanup(move);
+    if (move.state !== 'pending') {
+      this.logger.warn(`move ${move.id} was interrupted in ${move.state}: rolling back, then starting again`);
+      await this.rollback(move);
+    }
+    const state = (s: MoveRecord['state'], extra: Partial<MoveRecord> = {}) => {
+      onProgress({ state: s, rowsCopied: extra.rowsCopied ?? 0, rowsTotal: extra.rowsTotal ?? 0 });
+      return this.moves.update(move.id, { state: s, ...extra });
+    };
+    const checkCancel = () => {
+      if (signal.aborted) throw new MoveCancelled();
+    };
+    try {
+      await state('copying', { rowsCopied: 0, error: null });
+      await this.tenants.setPlacementState(tenant.id, 'moving');
+      await this.invalidations.publish(tenant.id);
+      await this.storage.prepare(tenant, toOf(move));
+      await this.storage.deleteRows(tenant.id, toOf(move)); // a copy left by an earlier attempt
+      await this.onTarget(move, (c) => removeFence(c, move.toSchema, TENANT_TABLES, tenant.id));
+      await this.onSource(move, (c) => this.ddl(c, move.fromSchema, () => installCapture(c, move.fromSchema, TENANT_TABLES, tenant.id, move.id)));
+      checkCancel();
+      await this.copy(move, signal, onProgress);
+      checkCancel();
+      await state('catching_up');
+      await this.catchUp(move, checkCancel);
+      await state('cutover');
+      await this.cutover(move, checkCancel);
+    } catch (error) {
+      const cancelled = error instanceof MoveCancelled || signal.aborted;
+      this.logger.warn(`move ${move.id} ${cancelled ? 'cancelled' : `failed: ${error instanceof Error ? error.message : error}`}; rolling back`);
+      await this.rollback(move);
+      await this.moves.update(move.id, {
+        state: cancelled ? 'cancelled' : 'failed',
+        error: cancelled ? null : error instanceof Error ? error.message : String(error),
+        finishedAt: new Date(),
+      });
+      return;
+    }
+    onProgress({ state: 'cleaning_up', rowsCopied: (await this.moves.findById(move.id))!.rowsCopied, rowsTotal: 0 });
+    await this.cleanup(move);
+  }
+
+  /** COPY from one REPEATABLE READ snapshot at the source into one transaction at the target. */
+  private async copy(move: MoveRecord, signal: AbortSignal, onProgress: (p: MoveProgress) => void): Promise<void> {
+    await this.onSource(move, async (source) => {
+      await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const rowsTotal = await countTenantRows(source, move.fromSchema, TENANT_TABLES, move.tenantId);
+        await this.moves.update(move.id, { rowsTotal });
+        let lastReport = 0;
+        await this.onTarget(move, async (target) => {
+          await target.query('BEGIN');
+          const copied = await copyTenantRows(source, target, { schema: move.fromSchema }, { schema: move.toSchema }, TENANT_TABLES, move.tenantId, (rows) => {
+            onProgress({ state: 'copying', rowsCopied: rows, rowsTotal });
+            if (Date.now() - lastReport > 500) {
+              lastReport = Date.now();
+              void this.moves.update(move.id, { rowsCopied: rows }).catch(() => undefined);
+            }
+          }, signal);
+          await target.query('COMMIT');
+          await this.moves.update(move.id, { rowsCopied: copied });
+        });
+      } finally {
+        await source.query('COMMIT').catch(() => undefined);
+      }
+    });
+  }
+
+  /** Applies one batch at the target, then takes exactly those changes off the source queue. */
+  private async applyBatch(move: MoveRecord, source: Client, target: Client, changes: CapturedChange[]): Promise<void> {
+    await target.query('BEGIN');
+    await applyChanges(target, move.toSchema, TENANT_TABLES, changes);
+    await target.query('COMMIT');
+    // Not a high-water mark: a change with a lower seq that commits late stays queued for the next read.
+    await source.query(`DELETE FROM ${quoteIdent(move.fromSchema)}.switchyard_move_changes WHERE move_id = $1 AND seq = ANY($2::bigint[])`, [
+      move.id,
+      changes.map((c) => c.seq),
+    ]);
+  }
+
+  /** Applies everything queued now; returns what was applied (its rows are what the cutover re-checks). */
+  private async applyPending(move: MoveRecord, source: Client, target: Client): Promise<CapturedChange[]> {
+    const applied: CapturedChange[] = [];
+    for (;;) {
+      const changes = await readChanges(source, move.fromSchema, move.id, '0', BATCH);
+      if (!changes.length) return applied;
+      await this.applyBatch(move, source, target, changes);
+      applied.push(...changes);
+      if (changes.length < BATCH) return applied;
+    }
+  }
+
+  private async catchUp(move: MoveRecord, checkCancel: () => void): Promise<void> {
+    await this.onSource(move, (source) =>
+      this.onTarget(move, async (target) => {
+        for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
+          checkCancel();
+          if ((await this.applyPending(move, source, target)).length < QUIET_ENOUGH) return;
+        }
+      }),
+    );
+  }
+
+  private async cutover(move: MoveRecord, checkCancel: () => void): Promise<void> {
+    await this.onSource(move, (source) =>
+      this.onTarget(move, async (target) => {
+        // The full verification happens before the freeze, at one consistent point; inside the freeze
+        // only the rows the last changes touched are compared again, so the freeze stays short.
+        await this.verifyAtSnapshot(move, source, target);
+        checkCancel();
+        const frozenAt = Date.now();
+        await this.tenants.setPlacementState(move.tenantId, 'frozen');
+        await this.invalidations.publish(move.tenantId);
+        await this.ddl(source, move.fromSchema, () => installFence(source, move.fromSchema, TENANT_TABLES, move.tenantId));
+        await drainWriters(source, move.fromSchema);
+        const last = await this.applyPending(move, source, target);
+        await this.moves.update(move.id, { state: 'verifying' });
+        await this.verifyDelta(move, source, target, last);
+        const flipped = await this.tenants.flipPlacement(move.tenantId, move.fromVersion, { tier: move.toTier, server: move.toServer, database: move.toDatabase, schema: move.toSchema });
+        if (!flipped) throw new DomainError('TENANT_MOVING', 'the placement changed during the move');
+        await this.invalidations.publish(move.tenantId);
+        await this.moves.update(move.id, { state: 'cleaning_up', freezeMs: Date.now() - frozenAt });
+      }),
+    );
+  }
+
+  /**
+   * Row counts and a checksum per table on both sides at one point: in a source snapshot, read the
+   * queued changes and digest the source; apply exactly those changes (only the move writes the target),
+   * then digest the target. A mismatch aborts the move, which is rolled back.
+   */
+  private async verifyAtSnapshot(move: MoveRecord, source: Client, target: Client): Promise<void> {
+    await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    let changes: CapturedChange[];
+    let sourceDigest;
+    try {
+      changes = await readChanges(source, move.fromSchema, move.id, '0', 1_000_000);
+      sourceDigest = await digestTenant(source, move.fromSchema, TENANT_TABLES, move.tenantId);
+    } finally {
+      await source.query('COMMIT');
+    }
+    if (changes.length) await this.applyBatch(move, source, target, changes);
+    await target.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      const mismatch = describeMismatch(sourceDigest, await digestTenant(target, move.toSchema, TENANT_TABLES, move.tenantId));
+      if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
+    } finally {
+      await target.query('COMMIT');
+    }
+  }
+
+  /** Inside the freeze: counts per table, and the rows the last changes touched, compared one by one. */
+  private async verifyDelta(move: MoveRecord, source: Client, target: Client, last: CapturedChange[]): Promise<void> {
+    const [sourceRows, targetRows] = await Promise.all([
+      rowDigests(source, move.fromSchema, TENANT_TABLES, move.tenantId, last),
+      rowDigests(target, move.toSchema, TENANT_TABLES, move.tenantId, last),
+    ]);
+    const mismatch = describeRowMismatch(sourceRows, targetRows);
+    if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
+  }
+
+  /** Before the flip: puts everything back as it was (placement, source triggers, target copy). */
+  private async rollback(move: MoveRecord): Promise<void> {
+    await this.onSource(move, async (c) => {
+      await this.ddl(c, move.fromSchema, async () => {
+        await removeFence(c, move.fromSchema, TENANT_TABLES, move.tenantId);
+        await removeCapture(c, move.fromSchema, TENANT_TABLES, move.id);
+      });
+    }).catch((error: unknown) => this.logger.error(`rollback of ${move.id} at source: ${error instanceof Error ? error.message : error}`));
+    const tenant = await this.tenants.findById(move.tenantId);
+    if (tenant && tenant.version === move.fromVersion) {
+      await this.tenants.setPlacementState(move.tenantId, 'ready');
+      await this.invalidations.publish(move.tenantId);
+      await this.storage.remove(move.tenantId, toOf(move), move.toTier === move.fromTier).catch((error: unknown) =>
+        this.logger.error(`rollback of ${move.id} at target: ${error instanceof Error ? error.message : error}`),
+      );
+    }
+  }
+
+  /** After the flip: capture off, old data removed now or after MOVE_RETENTION_MS (the fence stays until then). */
+  async cleanup(move: MoveRecord): Promise<void> {
+    await this.onSource(move, (c) => this.ddl(c, move.fromSchema, () => removeCapture(c, move.fromSchema, TENANT_TABLES, move.id))).catch(() => undefined);
+    const retention = this.config.moves.retentionMs;
+    if (retention > 0) {
+      await this.moves.update(move.id, { state: 'done', finishedAt: new Date(), cleanupAt: new Date(Date.now() + retention) });
+      return;
+    }
+    await this.removeSource(move);
+    await this.moves.update(move.id, { state: 'done', finishedAt: new Date(), cleanedAt: new Date() });
+  }
+
+  /** Removes the old location's data; a shared cell keeps the tenant's fence against stale routers. */
+  async removeSource(move: MoveRecord): Promise<void> {
+    await this.storage.remove(move.tenantId, fromOf(move), move.toTier === move.fromTier);
+    await this.moves.update(move.id, { cleanedAt: new Date() });
+  }
+
+  private ddl<T>(client: Client, schema: string, fn: () => Promise<T>): Promise<T> {
+    return (async () => {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SOURCE_LOCK, schema]);
+        const result = await fn();
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    })();
+  }
+
+  private onSource<T>(move: MoveRecord, fn: (client: Client) => Promise<T>): Promise<T> {
+    return withOwnerClient(this.servers.ownerUrl(move.fromServer, move.fromDatabase), fn);
+  }
+
+  private onTarget<T>(move: MoveRecord, fn: (client: Client) => Promise<T>): Promise<T> {
+    return withOwnerClient(this.servers.ownerUrl(move.toServer, move.toDatabase), fn);
+  }
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LedgerRepository, ServerDirectory, type TenantRecord, type Tier } from '@switchyard/control-plane';
+import { tenantTargetKey } from '@switchyard/migrations';
+import { inTransaction, OwnerPools, quoteIdent, tenantStorageNames, withOwnerClient } from '@switchyard/postgres';
+import { TIER_PROVISIONERS, type TierProvisioner } from '@switchyard/provisioning';
+import { TENANT_TABLES } from '@switchyard/tenant-data';
+import type { MoveLocation } from './move-location';
+import { qualified } from './table-columns';
+
+/**
+ * Creates and removes a tenant's storage at a move's endpoints, reusing the tier provisioners for
+ * creation. Removal is by derived name only (I6): a tenant schema or database is dropped only if it is
+ * the tenant's own; in a shared cell only the tenant's rows are deleted.
+ */
+@Injectable()
+export class MoveStorage {
+  private readonly provisioners: Map<Tier, TierProvisioner>;
+
+  constructor(
+    @Inject(TIER_PROVISIONERS) provisioners: TierProvisioner[],
+    private readonly servers: ServerDirectory,
+    private readonly pools: OwnerPools,
+    private readonly ledger: LedgerRepository,
+  ) {
+    this.provisioners = new Map(provisioners.map((p) => [p.tier, p]));
+  }
+
+  /** Makes the target exist at the latest schema version (schema or database), or checks the shared cell. */
+  async prepare(tenant: TenantRecord, to: MoveLocation): Promise<void> {
+    const atTarget: TenantRecord = { ...tenant, tier: to.tier, placement: { server: to.server, database: to.database, schema: to.schema } };
+    await this.provisioners.get(to.tier)!.provision(atTarget);
+  }
+
+  /** Deletes the tenant's rows at a location (a partial copy, or old data in a shared cell). */
+  async deleteRows(tenantId: string, at: MoveLocation): Promise<void> {
+    await this.pools.withClient(this.servers.ownerUrl(at.server, at.database), async (client) => {
+      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [at.schema]);
+      if (!exists.rowCount) return;
+      await inTransaction(client, async () => {
+        // The tenant context also satisfies FORCE RLS when the owner is not a superuser.
+        await client.query("SELECT set_config('switchyard.tenant_id', $1, true)", [tenantId]);
+        for (const table of [...TENANT_TABLES].reverse()) await client.query(`DELETE FROM ${qualified(at.schema, table)} WHERE tenant_id = $1`, [tenantId]);
+      });
+    });
+  }
+
+  /** Removes the tenant's storage at a location: its rows in a shared cell, its own schema or database. */
+  async remove(tenantId: string, at: MoveLocation, keepLedgerKey: boolean): Promise<void> {
+    const names = tenantStorageNames(tenantId);
+    if (at.tier === 'shared') return this.deleteRows(tenantId, at);
+    if (at.tier === 'schema') {
+      if (at.schema !== names.schema) throw new Error(`refusing to drop foreign schema ${at.schema}`);
+      await this.pools.withClient(this.servers.ownerUrl(at.server, at.database), async (client) => {
+        await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(at.schema)} CASCADE`);
+        await client.query('DELETE FROM switchyard_meta.migrations WHERE target_schema = $1', [at.schema]).catch(() => undefined);
+      });
+    } else {
+      if (at.database !== names.database) throw new Error(`refusing to drop foreign database ${at.database}`);
+      await this.pools.close(this.servers.ownerUrl(at.server, at.database));
+      await withOwnerClient(this.servers.maintenanceUrl(at.server), (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(at.database)} WITH (FORCE)`));
+    }
+    if (!keepLedgerKey) await this.ledger.forgetTarget(tenantTargetKey(at.tier, tenantId));
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ProvisioningModule } from '@switchyard/provisioning';
+import { MoveRunner } from './move-runner';
+import { MoveStorage } from './move-storage';
+import { MoveWorker } from './move-worker';
+import { MovesService } from './moves.service';
+import { SchemaVersions } from './schema-versions';
+
+/** Needs ControlPlaneModule.forRoot('owner') and SwitchyardConfigModule (global). */
+@Module({
+  imports: [ProvisioningModule],
+  providers: [MovesService, MoveRunner, MoveStorage, MoveWorker, SchemaVersions],
+  exports: [MovesService, MoveRunner, MoveWorker],
+})
+export class MovesModule {}
