@@ -3,6 +3,7 @@ import { AuthModule } from '@switchyard/auth';
 import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
 import { ControlPlaneModule } from '@switchyard/control-plane';
 import { DoctorModule } from '@switchyard/doctor';
+import { MovesModule } from '@switchyard/moves';
 import { ProvisioningModule } from '@switchyard/provisioning';
 
 /** What CLI commands work with: owner access to the control plane, provisioning, the doctor, token minting. */
@@ -11,7 +12,7 @@ export class CliModule {
   static forRoot(config: SwitchyardConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [SwitchyardConfigModule.forRoot(config), ControlPlaneModule.forRoot('owner'), ProvisioningModule, DoctorModule, AuthModule],
+      imports: [SwitchyardConfigModule.forRoot(config), ControlPlaneModule.forRoot('owner'), ProvisioningModule, MovesModule, DoctorModule, AuthModule],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { buildConfig, embeddedLocation, needsEmbeddedPostgres, parseEnvironment, readEnvironment, SwitchyardConfig } from '@switchyard/config';
+import { buildConfig, embeddedLocation, needsEmbeddedPostgres, parseEnvironment, readEnvironment, SwitchyardConfig, type EnvironmentSource } from '@switchyard/config';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '@switchyard/embedded';
 import { InstallationService } from '@switchyard/provisioning';
 import { CliModule } from './cli.module';
@@ -16,8 +16,8 @@ export interface Runtime {
  * Resolves the configuration a command runs with: DATABASE_URL when set, otherwise the embedded
  * PostgreSQL of the project folder (joined if `npm start` already runs it, started otherwise).
  */
-export async function openRuntime(log: (line: string) => void = () => undefined): Promise<Runtime> {
-  const env = parseEnvironment(readEnvironment());
+export async function openRuntime(log: (line: string) => void = () => undefined, overrides: EnvironmentSource = {}): Promise<Runtime> {
+  const env = parseEnvironment(readEnvironment(overrides));
   let embedded: RunningEmbeddedPostgres | undefined;
   if (needsEmbeddedPostgres(env)) {
     const location = embeddedLocation(env);
@@ -36,7 +36,8 @@ export async function withCliContext<T>(
   fn: (context: INestApplicationContext, runtime: Runtime) => Promise<T>,
   install: { tenantTargets?: boolean } | false = {},
 ): Promise<T> {
-  const runtime = await openRuntime((line) => process.stderr.write(`${line}\n`));
+  // A command runs its own work; moves requested elsewhere are the control-plane worker's.
+  const runtime = await openRuntime((line) => process.stderr.write(`${line}\n`), { MOVE_WORKER: 'false' });
   const context = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), { logger: new StderrLogger() });
   try {
     if (install) await context.get(InstallationService).ensureInstalled(install);

@@ -63,11 +63,13 @@ export interface CapturedChange {
 }
 
 export async function readChanges(client: ClientBase, schema: string, moveId: string, afterSeq: string, limit: number): Promise<CapturedChange[]> {
-  const { rows } = await client.query<{ seq: string; table_name: string; op: 'U' | 'D'; row_data: Record<string, unknown> }>(
-    `SELECT seq::text, table_name, op, row_data FROM ${quoteIdent(schema)}.${CHANGES} WHERE move_id = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3`,
+  // Ordered by the bigint column, not by its text rendering ('10' < '9').
+  const { rows } = await client.query<{ seq_text: string; table_name: string; op: 'U' | 'D'; row_data: Record<string, unknown> }>(
+    `SELECT c.seq::text AS seq_text, c.table_name, c.op, c.row_data FROM ${quoteIdent(schema)}.${CHANGES} c
+      WHERE c.move_id = $1 AND c.seq > $2::bigint ORDER BY c.seq LIMIT $3`,
     [moveId, afterSeq, limit],
   );
-  return rows.map((r) => ({ seq: r.seq, tableName: r.table_name, op: r.op, row: r.row_data }));
+  return rows.map((r) => ({ seq: r.seq_text, tableName: r.table_name, op: r.op, row: r.row_data }));
 }
 
 /**
@@ -111,6 +113,16 @@ export async function installFence(client: ClientBase, schema: string, tables: r
   for (const table of tables) {
     await client.query(rowTriggers(`${s}.${quoteIdent(table)}`, `'${tenantId}'::uuid`, fenceName(tenantId), 'BEFORE', `${s}.switchyard_fence('${tenantId}')`));
   }
+}
+
+/** Whether the tenant is fenced at this schema. */
+export async function hasFence(client: ClientBase, schema: string, tenantId: string): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND t.tgname = $2`,
+    [schema, `sy_fence_i_${suffix(tenantId)}`],
+  );
+  return Boolean(rowCount);
 }
 
 /** Lifts a tenant's fence (after a cancelled cutover, or when the tenant moves back here). */

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { TENANT_STATUSES, TenantsService, TIERS, type TenantStatus, type Tier } from '@switchyard/control-plane';
 import { TenantLifecycleService } from '@switchyard/provisioning';
 import { audited } from '../cli-audit';
+import { moveCommand } from './move.command';
 import { printJson, printTable, tenantJson, tenantRow } from '../output';
 import { withCliContext } from '../runtime';
 
@@ -68,5 +69,6 @@ export function tenantsCommand(): Command {
       });
     });
 
+  tenants.addCommand(moveCommand());
   return tenants;
 }
