@@ -85,8 +85,9 @@ export class MoveRunner {
       onProgress({ state: s, rowsCopied: extra.rowsCopied ?? 0, rowsTotal: extra.rowsTotal ?? 0 });
       return this.moves.update(move.id, { state: s, ...extra });
     };
-    const checkCancel = () => {
-      if (signal.aborted) throw new MoveCancelled();
+    // The heartbeat notices a cancel within a beat; before each phase (and the freeze) ask directly.
+    const checkCancel = async () => {
+      if (signal.aborted || (await this.moves.findById(move.id))?.cancelRequested) throw new MoveCancelled();
     };
     try {
       await state('copying', { rowsCopied: 0, error: null });
@@ -96,9 +97,9 @@ export class MoveRunner {
       await this.storage.deleteRows(tenant.id, toOf(move)); // a copy left by an earlier attempt
       await this.onTarget(move, (c) => removeFence(c, move.toSchema, TENANT_TABLES, tenant.id));
       await this.onSource(move, (c) => this.ddl(c, move.fromSchema, () => installCapture(c, move.fromSchema, TENANT_TABLES, tenant.id, move.id)));
-      checkCancel();
+      await checkCancel();
       await this.copy(move, signal, onProgress);
-      checkCancel();
+      await checkCancel();
       await state('catching_up');
       await this.catchUp(move, checkCancel);
       await state('cutover');
@@ -168,24 +169,24 @@ export class MoveRunner {
     }
   }
 
-  private async catchUp(move: MoveRecord, checkCancel: () => void): Promise<void> {
+  private async catchUp(move: MoveRecord, checkCancel: () => Promise<void>): Promise<void> {
     await this.onSource(move, (source) =>
       this.onTarget(move, async (target) => {
         for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
-          checkCancel();
+          await checkCancel();
           if ((await this.applyPending(move, source, target)).length < QUIET_ENOUGH) return;
         }
       }),
     );
   }
 
-  private async cutover(move: MoveRecord, checkCancel: () => void): Promise<void> {
+  private async cutover(move: MoveRecord, checkCancel: () => Promise<void>): Promise<void> {
     await this.onSource(move, (source) =>
       this.onTarget(move, async (target) => {
         // The full verification happens before the freeze, at one consistent point; inside the freeze
         // only the rows the last changes touched are compared again, so the freeze stays short.
         await this.verifyAtSnapshot(move, source, target);
-        checkCancel();
+        await checkCancel();
         const frozenAt = Date.now();
         await this.tenants.setPlacementState(move.tenantId, 'frozen');
         await this.invalidations.publish(move.tenantId);
