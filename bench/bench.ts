@@ -20,6 +20,7 @@ import { measurePlacement } from './scenarios/placement-scenario';
 import { bareRequests, load, routedRequests, startBareApp } from './scenarios/http-scenario';
 import { captureSql } from './sql-capture';
 import { fleetBench, type FleetBenchResult } from './scenarios/fleet-scenario';
+import { moveBench, type MoveBenchResult } from './scenarios/move-scenario';
 
 const TIERS: Tier[] = ['shared', 'schema', 'database'];
 const BUDGETS: Record<Tier, number> = { shared: 0.8, schema: 0.8, database: 0.9 };
@@ -113,6 +114,13 @@ async function main(): Promise<void> {
       fleet = await fleetBench(databaseUrl, quick ? { schema: 200, database: 10 } : { schema: 1_000, database: 50 }, log);
     }
 
+    let moves: MoveBenchResult[] = [];
+    if (wanted('move')) {
+      log('moves: a large tenant in each direction, with a concurrent writer');
+      const cycle: [Tier, Tier][] = [['shared', 'schema'], ['schema', 'database'], ['database', 'shared'], ['shared', 'database'], ['database', 'schema'], ['schema', 'shared']];
+      moves = await moveBench(databaseUrl, quick ? 100_000 : 1_000_000, quick ? cycle.slice(0, 3) : cycle, log);
+    }
+
     const command = ['npm run bench', ...(quick || only ? ['--'] : []), ...(quick ? ['--quick'] : []), ...(only ? [`--only=${only.join(',')}`] : [])].join(' ');
     writeReport(
       {
@@ -124,6 +132,7 @@ async function main(): Promise<void> {
         entries,
         placement: { ...placement, budgetWarmUs: 5 },
         fleet,
+        moves,
         notes: [
           'Budgets (PRODUCT.md §6) apply to the routed point read: shared ≥ 0.80×, schema ≥ 0.80×, database ≥ 0.90× of bare.',
           'Routed = the real repository (drizzle builds the SQL) through TenantDb; bare and naive run the identical SQL text, captured from that repository.',

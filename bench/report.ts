@@ -24,6 +24,7 @@ export interface BenchReport {
   entries: BenchEntry[];
   placement: { warmMedianUs: number; coldMedianUs: number; coldP99Us: number; budgetWarmUs: number };
   fleet: { name: string; targets: number; seconds: number; perSecond: number; budgetSeconds?: number }[];
+  moves: { from: string; to: string; rows: number; moveSeconds: number; bareCopySeconds: number; ratio: number; freezeMs: number; writerP99Ms: number; writerMaxMs: number; writes: number; writeErrors: number }[];
   notes: string[];
 }
 
@@ -81,6 +82,21 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
           '| what | targets | seconds | per second | budget |',
           '| --- | ---: | ---: | ---: | --- |',
           ...report.fleet.map((f) => `| ${f.name} | ${f.targets} | ${fmt(f.seconds, 1)} | ${fmt(f.perSecond)} | ${f.budgetSeconds ? `≤ ${fmt(f.budgetSeconds)} s ${f.seconds <= f.budgetSeconds ? '✓' : '✗'}` : ''} |`),
+          '',
+        ]
+      : []),
+    ...(report.moves.length
+      ? [
+          '## Moves',
+          '',
+          'A tenant moved in each direction while a writer inserts through the router; budget: total ≤ 2× a bare COPY of the same rows, write freeze ≤ 500 ms p99.',
+          '',
+          '| direction | rows | move s | bare COPY s | ratio | freeze ms | writer p99 ms | writer max ms | writes (errors) |',
+          '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+          ...report.moves.map(
+            (m) =>
+              `| ${m.from} → ${m.to} | ${fmt(m.rows)} | ${fmt(m.moveSeconds, 1)} | ${fmt(m.bareCopySeconds, 1)} | ${fmt(m.ratio, 2)} ${m.ratio <= 2 ? '✓' : '✗'} | ${fmt(m.freezeMs)} | ${fmt(m.writerP99Ms)} ${m.writerP99Ms <= 500 ? '✓' : '✗'} | ${fmt(m.writerMaxMs)} | ${fmt(m.writes)} (${m.writeErrors}) |`,
+          ),
           '',
         ]
       : []),
