@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createApiApp } from '@apps/api';
 import { MovesRepository, TenantsRepository, type TenantRecord, type Tier } from '@switchyard/control-plane';
+import { DoctorService } from '@switchyard/doctor';
 import { MoveRunner, MovesService } from '@switchyard/moves';
 import { PlacementCache } from '@switchyard/tenancy';
 import { startHarness, type Harness } from './support/harness';
@@ -94,6 +95,11 @@ describe('online tier moves', () => {
       const rows = await listAll(h, n.id);
       for (const [id, name] of neighbourModels[i].alive) expect(rows.get(id)).toBe(name);
     }
+  });
+
+  it('leaves a fleet the doctor finds clean (capture gone, fences and old storage handled)', async () => {
+    const report = await h.controlPlane.get(DoctorService).run();
+    expect(report.findings).toEqual([]);
   });
 
   it('reports progress and the freeze on the move record', async () => {

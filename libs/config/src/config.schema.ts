@@ -16,6 +16,23 @@ const optionalString = z
 export const environmentSchema = z.object({
   DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
   REDIS_URL: optionalString.pipe(z.string().url().optional()),
+  /** More PostgreSQL servers tenant databases may be placed on: `name=postgres://…` pairs, comma-separated. */
+  EXTRA_SERVERS: optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return [];
+        return v.split(',').map((pair) => {
+          const [name, ...rest] = pair.trim().split('=');
+          const url = rest.join('=');
+          if (!/^[a-z][a-z0-9_-]{0,62}$/.test(name ?? '') || name === 'primary' || !/^postgres(ql)?:\/\//.test(url)) {
+            ctx.addIssue({ code: 'custom', message: `"${pair.trim().split('=')[0]}=…" must be name=postgres://… (name in [a-z0-9_-], not "primary")` });
+          }
+          return { name: name ?? '', url };
+        });
+      }),
+  ),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_PUBLIC_KEY: optionalString,
   JWT_PRIVATE_KEY: optionalString,

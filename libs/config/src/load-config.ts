@@ -62,6 +62,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
     embeddedPort: env.EMBEDDED_PG_PORT,
     databaseUrl,
     redisUrl: env.REDIS_URL,
+    extraServers: env.EXTRA_SERVERS,
     jwt: secret
       ? { algorithm: 'HS256', secret, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }
       : {

@@ -24,6 +24,8 @@ export class SwitchyardConfig {
   /** Owner connection to the primary server (database part is ignored; Switchyard picks its own). */
   readonly databaseUrl!: string;
   readonly redisUrl?: string;
+  /** Servers beyond the primary (EXTRA_SERVERS): owner URLs by name. */
+  readonly extraServers!: { name: string; url: string }[];
   readonly jwt!: JwtSettings;
   readonly ports!: { api: number; controlPlane: number };
   /** Names of the databases and the application role this installation owns on each server. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   MovesRepository,
+  PRIMARY_SERVER,
   ServerDirectory,
   TenantsService,
   TERMINAL_MOVE_STATES,
@@ -44,6 +45,9 @@ export class MovesService {
     if (tenant.state === 'moving' || tenant.state === 'frozen') throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is already being moved`);
     const server = request.server ?? tenant.placement.server;
     if (!this.servers.names().includes(server)) throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
+    if (request.tier !== 'database' && server !== PRIMARY_SERVER) {
+      throw new DomainError('VALIDATION_FAILED', 'shared and schema tenants live in the shared cell of the primary server; only database tenants go elsewhere');
+    }
     const provisioner = this.provisioners.get(request.tier);
     if (!provisioner) throw new DomainError('VALIDATION_FAILED', 'tier must be one of shared, schema, database');
     const to = { tier: request.tier, ...provisioner.location(tenant.id, server) };

@@ -40,6 +40,15 @@ export class InstallationService {
       await this.installControlPlane();
       await this.serversRepository.upsert({ name: PRIMARY_SERVER, ...this.servers.address(PRIMARY_SERVER) });
     });
+    // Other servers hold tenant databases only: the application role and a template to clone from.
+    for (const server of this.servers.names().filter((s) => s !== PRIMARY_SERVER)) {
+      await withInstallationLock(this.servers.maintenanceUrl(server), 'exclusive', async (client) => {
+        await this.ensureAppRole(client);
+        await this.ensureDatabase(client, templateDatabase);
+        await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(templateDatabase)} FROM PUBLIC`);
+      });
+      await this.serversRepository.upsert({ name: server, ...this.servers.address(server) });
+    }
     // Outside the lock: migrating the template takes the same lock itself (cloning must wait for it).
     if (options.tenantTargets !== false) await this.migrateSharedAndTemplate();
   }
@@ -91,17 +100,17 @@ export class InstallationService {
     const set = this.sets.get('tenant');
     const { sharedDatabase, templateDatabase, appRole } = this.config.names;
     const targets: MigrationTarget[] = [
-      { key: sharedTargetKey(PRIMARY_SERVER, sharedDatabase), database: sharedDatabase },
-      { key: templateTargetKey(PRIMARY_SERVER, templateDatabase), database: templateDatabase },
-    ].map(({ key, database }) => ({
+      { key: sharedTargetKey(PRIMARY_SERVER, sharedDatabase), server: PRIMARY_SERVER, database: sharedDatabase },
+      ...this.servers.names().map((server) => ({ key: templateTargetKey(server, templateDatabase), server, database: templateDatabase })),
+    ].map(({ key, server, database }) => ({
       key,
       set: 'tenant',
       tier: key.startsWith('shared') ? 'shared' : 'database',
       tenantId: null,
-      server: PRIMARY_SERVER,
+      server,
       database,
       schema: 'public',
-      url: this.servers.ownerUrl(PRIMARY_SERVER, database),
+      url: this.servers.ownerUrl(server, database),
       appRole,
       template: database === templateDatabase,
     }));

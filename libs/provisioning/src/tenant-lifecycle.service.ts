@@ -50,6 +50,9 @@ export class TenantLifecycleService {
     if (!(await this.servers.findByName(server))) {
       throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
     }
+    if (input.tier !== 'database' && server !== PRIMARY_SERVER) {
+      throw new DomainError('VALIDATION_FAILED', 'shared and schema tenants live in the shared cell of the primary server; only database tenants go elsewhere');
+    }
     const existing = await this.tenants.findBySlug(input.slug);
     if (existing) {
       if (existing.status !== 'provisioning' || existing.tier !== input.tier) {

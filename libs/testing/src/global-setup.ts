@@ -11,36 +11,45 @@ declare module 'vitest' {
     ci: boolean;
     /** Identifies this run in the names of what it creates (its process id). */
     runId: number;
+    /** A second PostgreSQL server, for moves between servers (superuser URL). */
+    secondDatabaseUrl: string;
   }
 }
 
-let embedded: RunningEmbeddedPostgres | undefined;
-let clusterDir: string | undefined;
+const embedded: RunningEmbeddedPostgres[] = [];
+const clusterDirs: string[] = [];
 
 /**
- * One real PostgreSQL per run: TEST_DATABASE_URL when given, otherwise an embedded cluster of this run
- * alone (own folder, free port), so concurrent runs never stop or clean up each other's server.
+ * Real PostgreSQL servers per run — TEST_DATABASE_URL (and TEST_SECOND_DATABASE_URL, for moves between
+ * servers) when given, otherwise embedded clusters of this run alone (own folders, free ports), so
+ * concurrent runs never stop or clean up each other's servers.
  */
 export async function setup(project: TestProject): Promise<void> {
   const env = testEnvironment();
+  await removeStaleClusters(env.embedded.dataDir);
+  const startCluster = async (suffix: string) => {
+    const dir = runDirectory(env.embedded.dataDir, process.pid, suffix);
+    clusterDirs.push(dir);
+    const cluster = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    embedded.push(cluster);
+    return cluster.url;
+  };
   let databaseUrl = env.databaseUrl;
-  if (databaseUrl) {
-    await dropStaleInstallations(databaseUrl);
-  } else {
-    await removeStaleClusters(env.embedded.dataDir);
-    clusterDir = runDirectory(env.embedded.dataDir, process.pid);
-    embedded = await startEmbeddedPostgres({ dataDir: clusterDir, port: await freePort() });
-    databaseUrl = embedded.url;
-  }
+  if (databaseUrl) await dropStaleInstallations(databaseUrl);
+  else databaseUrl = await startCluster('');
+  let secondDatabaseUrl = env.secondDatabaseUrl;
+  if (secondDatabaseUrl) await dropStaleInstallations(secondDatabaseUrl);
+  else secondDatabaseUrl = await startCluster('-b');
   const redisReachable = await probeRedis(env.redisUrl);
   if (!redisReachable && env.ci) throw new Error(`CI=true but Redis is not reachable at ${env.redisUrl} (set TEST_REDIS_URL)`);
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisReachable ? env.redisUrl : null);
   project.provide('ci', env.ci);
   project.provide('runId', process.pid);
+  project.provide('secondDatabaseUrl', secondDatabaseUrl);
 }
 
 export async function teardown(): Promise<void> {
-  await embedded?.stop();
-  if (clusterDir) await removeStaleClusters(clusterDir, { includeLive: true });
+  for (const cluster of embedded) await cluster.stop();
+  for (const dir of clusterDirs) await removeStaleClusters(dir, { includeLive: true });
 }

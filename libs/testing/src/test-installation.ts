@@ -21,18 +21,20 @@ export function testConfig(databaseUrl: string, runId: number, overrides: Enviro
   );
 }
 
-/** Drops every database and the role of a test installation. */
+/** Drops every database and the role of a test installation, on every server it uses. */
 export async function dropTestInstallation(config: SwitchyardConfig): Promise<void> {
   const { controlDatabase, sharedDatabase, templateDatabase, appRole } = config.names;
+  const placedOn = new Map<string, string[]>();
   await withOwnerClient(config.databaseUrl, async (client) => {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [controlDatabase]);
     let tenantDatabases: string[] = [];
     if (exists.rowCount) {
       tenantDatabases = await withOwnerClient(withDatabase(config.databaseUrl, controlDatabase), async (control) => {
         const { rows } = await control
-          .query<{ database: string }>("SELECT database FROM placements WHERE tier = 'database'")
-          .catch(() => ({ rows: [] as { database: string }[] }));
-        return rows.map((r) => r.database);
+          .query<{ database: string; server: string }>("SELECT database, server FROM placements WHERE tier = 'database'")
+          .catch(() => ({ rows: [] as { database: string; server: string }[] }));
+        for (const r of rows) placedOn.set(r.server, [...(placedOn.get(r.server) ?? []), r.database]);
+        return rows.filter((r) => r.server === 'primary').map((r) => r.database);
       });
     }
     for (const database of [...tenantDatabases, controlDatabase, sharedDatabase, templateDatabase]) {
@@ -40,4 +42,12 @@ export async function dropTestInstallation(config: SwitchyardConfig): Promise<vo
     }
     await client.query(`DROP ROLE IF EXISTS ${quoteIdent(appRole)}`);
   });
+  for (const extra of config.extraServers) {
+    await withOwnerClient(extra.url, async (client) => {
+      for (const database of [...(placedOn.get(extra.name) ?? []), templateDatabase]) {
+        await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+      }
+      await client.query(`DROP ROLE IF EXISTS ${quoteIdent(appRole)}`);
+    });
+  }
 }

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { withOwnerClient } from '@switchyard/postgres';
 
-const RUN_DIR = /^run-(\d+)$/;
+const RUN_DIR = /^run-(\d+)(-b)?$/;
 const RUN_NAME = /^syt_(\d+)_/;
 
 function alive(pid: number): boolean {
@@ -15,8 +15,8 @@ function alive(pid: number): boolean {
   }
 }
 
-export function runDirectory(root: string, pid: number): string {
-  return join(root, `run-${pid}`);
+export function runDirectory(root: string, pid: number, suffix = ''): string {
+  return join(root, `run-${pid}${suffix}`);
 }
 
 /** A TCP port nobody listens on right now. */

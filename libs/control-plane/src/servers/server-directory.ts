@@ -7,15 +7,16 @@ export const PRIMARY_SERVER = 'primary';
 
 /**
  * Turns a registered server name into connection URLs. Credentials never live in the control-plane
- * database: the primary server's come from DATABASE_URL (the owner) and APP_DB_USER/APP_DB_PASSWORD
- * (the application role, optionally through a pooler at APP_DB_HOST/APP_DB_PORT).
+ * database: the primary server's come from DATABASE_URL, the others' from EXTRA_SERVERS (the owner),
+ * and APP_DB_USER/APP_DB_PASSWORD (the application role, on the primary optionally through a pooler
+ * at APP_DB_HOST/APP_DB_PORT).
  */
 @Injectable()
 export class ServerDirectory {
   constructor(private readonly config: SwitchyardConfig) {}
 
   names(): string[] {
-    return [PRIMARY_SERVER];
+    return [PRIMARY_SERVER, ...this.config.extraServers.map((s) => s.name)];
   }
 
   address(server: string): { host: string; port: number } {
@@ -43,7 +44,9 @@ export class ServerDirectory {
   }
 
   private baseUrl(server: string): string {
-    if (server !== PRIMARY_SERVER) throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
-    return this.config.databaseUrl;
+    if (server === PRIMARY_SERVER) return this.config.databaseUrl;
+    const extra = this.config.extraServers.find((s) => s.name === server);
+    if (!extra) throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
+    return extra.url;
   }
 }
