@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { resolve, resolve as resolve_ } from 'node:path';
 import { readEnvironment, type SwitchyardConfig } from '@switchyard/config';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -34,4 +34,16 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_00
       done({ code: failure ? (typeof failure.code === 'number' ? failure.code : null) : 0, stdout, stderr, killed: Boolean(failure?.killed) });
     });
   });
+}
+
+/** Starts the built CLI and returns at once, so a test can kill it at a moment of its choosing. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<CliResult> } {
+  let child!: ChildProcess;
+  const done = new Promise<CliResult>((resolve) => {
+    child = execFile(process.execPath, [resolve_(ROOT, 'bin', 'switchyard.js'), ...args], { env, cwd: ROOT }, (error, stdout, stderr) => {
+      const failure = error as (Error & { code?: number; killed?: boolean; signal?: string }) | null;
+      resolve({ code: failure ? (typeof failure.code === 'number' ? failure.code : null) : 0, stdout, stderr, killed: Boolean(failure?.killed || failure?.signal) });
+    });
+  });
+  return { child, done };
 }

@@ -69,6 +69,8 @@ export const environmentSchema = z.object({
   MOVE_STALE_MS: positiveInt.default(15_000),
   /** Run moves in this process's background worker (control-plane API). */
   MOVE_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Chaos/testing knob: pause this long on entering each move phase (0 in production). */
+  MOVE_PHASE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
   EMBEDDED_DATA_DIR: z.string().default('.switchyard'),
   EMBEDDED_PG_PORT: port.default(54329),

@@ -97,7 +97,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       concurrency: env.MIGRATION_CONCURRENCY,
       serverConcurrency: env.MIGRATION_SERVER_CONCURRENCY,
     },
-    moves: { retentionMs: env.MOVE_RETENTION_MS, staleMs: env.MOVE_STALE_MS, worker: env.MOVE_WORKER },
+    moves: { retentionMs: env.MOVE_RETENTION_MS, staleMs: env.MOVE_STALE_MS, worker: env.MOVE_WORKER, phaseDelayMs: env.MOVE_PHASE_DELAY_MS },
     httpBodyLimit: env.HTTP_BODY_LIMIT,
     logLevel: env.LOG_LEVEL,
   } as SwitchyardConfig);

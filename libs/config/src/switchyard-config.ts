@@ -56,7 +56,7 @@ export class SwitchyardConfig {
     concurrency: number;
     serverConcurrency: number;
   };
-  readonly moves!: { retentionMs: number; staleMs: number; worker: boolean };
+  readonly moves!: { retentionMs: number; staleMs: number; worker: boolean; phaseDelayMs: number };
   readonly httpBodyLimit!: string;
   readonly logLevel!: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 

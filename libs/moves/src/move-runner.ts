@@ -81,9 +81,10 @@ export class MoveRunner {
       this.logger.warn(`move ${move.id} was interrupted in ${move.state}: rolling back, then starting again`);
       await this.rollback(move);
     }
-    const state = (s: MoveRecord['state'], extra: Partial<MoveRecord> = {}) => {
+    const state = async (s: MoveRecord['state'], extra: Partial<MoveRecord> = {}) => {
       onProgress({ state: s, rowsCopied: extra.rowsCopied ?? 0, rowsTotal: extra.rowsTotal ?? 0 });
-      return this.moves.update(move.id, { state: s, ...extra });
+      await this.moves.update(move.id, { state: s, ...extra });
+      await this.phaseDelay();
     };
     // The heartbeat notices a cancel within a beat; before each phase (and the freeze) ask directly.
     const checkCancel = async () => {
@@ -194,11 +195,13 @@ export class MoveRunner {
         await drainWriters(source, move.fromSchema);
         const last = await this.applyPending(move, source, target);
         await this.moves.update(move.id, { state: 'verifying' });
+        await this.phaseDelay();
         await this.verifyDelta(move, source, target, last);
         const flipped = await this.tenants.flipPlacement(move.tenantId, move.fromVersion, { tier: move.toTier, server: move.toServer, database: move.toDatabase, schema: move.toSchema });
         if (!flipped) throw new DomainError('TENANT_MOVING', 'the placement changed during the move');
         await this.invalidations.publish(move.tenantId);
         await this.moves.update(move.id, { state: 'cleaning_up', freezeMs: Date.now() - frozenAt });
+        await this.phaseDelay();
       }),
     );
   }
@@ -272,6 +275,11 @@ export class MoveRunner {
   async removeSource(move: MoveRecord): Promise<void> {
     await this.storage.remove(move.tenantId, fromOf(move), move.toTier === move.fromTier);
     await this.moves.update(move.id, { cleanedAt: new Date() });
+  }
+
+  /** MOVE_PHASE_DELAY_MS: lets tests (and chaos drills) stop a worker in a chosen phase. */
+  private async phaseDelay(): Promise<void> {
+    if (this.config.moves.phaseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.moves.phaseDelayMs));
   }
 
   private ddl<T>(client: Client, schema: string, fn: () => Promise<T>): Promise<T> {
