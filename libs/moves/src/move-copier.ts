@@ -23,7 +23,8 @@ function rowCounter(onRows: (n: number) => void): Transform {
 /**
  * Streams one tenant's rows, table by table in foreign-key order, from a source snapshot into the
  * target with COPY on both sides: bounded memory whatever the tenant's size. The caller owns the
- * transactions (a REPEATABLE READ snapshot at the source, one transaction at the target).
+ * transactions (a REPEATABLE READ snapshot at the source, one transaction at the target) and stops a
+ * copy by cancelling the backends' statements, which leaves both connections usable.
  */
 export async function copyTenantRows(
   source: ClientBase,
@@ -33,7 +34,6 @@ export async function copyTenantRows(
   tables: readonly string[],
   tenantId: string,
   onProgress: CopyProgress,
-  signal?: AbortSignal,
 ): Promise<number> {
   let copied = 0;
   for (const table of tables) {
@@ -48,7 +48,6 @@ export async function copyTenantRows(
         onProgress(copied);
       }),
       into,
-      { signal },
     );
   }
   return copied;

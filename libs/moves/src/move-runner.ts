@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { MovesRepository, PlacementInvalidations, ServerDirectory, TenantsRepository, type MoveRecord } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { quoteIdent, withOwnerClient } from '@switchyard/postgres';
+import { inTransaction, quoteIdent, withOwnerClient } from '@switchyard/postgres';
 import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { Client } from 'pg';
 import { applyChanges } from './change-applier';
@@ -12,7 +12,7 @@ import { drainWriters, installCapture, installFence, readChanges, removeCapture,
 import { copyTenantRows, countTenantRows } from './move-copier';
 import type { MoveLocation } from './move-location';
 import { MoveStorage } from './move-storage';
-import { describeMismatch, describeRowMismatch, digestTenant, rowDigests } from './move-verifier';
+import { describeMismatch, describeRowMismatch, digestTenant, rowDigests, type TableDigest } from './move-verifier';
 
 const BATCH = 2_000;
 /** Catch-up rounds end when a round finds fewer changes than this: the cutover then has little to do. */
@@ -129,6 +129,10 @@ export class MoveRunner {
         await this.moves.update(move.id, { rowsTotal });
         let lastReport = 0;
         await this.onTarget(move, async (target) => {
+          // A cancel stops the COPY on both servers (pg_cancel_backend), so the error unwinds cleanly.
+          const stop = () => void this.cancelStatements(move, source, target);
+          signal.addEventListener('abort', stop, { once: true });
+          if (signal.aborted) stop();
           await target.query('BEGIN');
           const copied = await copyTenantRows(source, target, { schema: move.fromSchema }, { schema: move.toSchema }, TENANT_TABLES, move.tenantId, (rows) => {
             onProgress({ state: 'copying', rowsCopied: rows, rowsTotal });
@@ -136,7 +140,8 @@ export class MoveRunner {
               lastReport = Date.now();
               void this.moves.update(move.id, { rowsCopied: rows }).catch(() => undefined);
             }
-          }, signal);
+          });
+          signal.removeEventListener('abort', stop);
           await target.query('COMMIT');
           await this.moves.update(move.id, { rowsCopied: copied });
         });
@@ -213,25 +218,29 @@ export class MoveRunner {
    */
   private async verifyAtSnapshot(move: MoveRecord, source: Client, target: Client): Promise<void> {
     await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    let changes: CapturedChange[];
-    let sourceDigest;
+    let changes: CapturedChange[] = [];
+    let digests: [TableDigest[], TableDigest[]];
     try {
       changes = await readChanges(source, move.fromSchema, move.id, '0', 1_000_000);
-      sourceDigest = await digestTenant(source, move.fromSchema, TENANT_TABLES, move.tenantId);
+      // Both sides at once: the source digest in its snapshot, the target's once those changes are in.
+      digests = await Promise.all([
+        digestTenant(source, move.fromSchema, TENANT_TABLES, move.tenantId),
+        (async () => {
+          await inTransaction(target, () => applyChanges(target, move.toSchema, TENANT_TABLES, changes));
+          return inTransaction(target, () => digestTenant(target, move.toSchema, TENANT_TABLES, move.tenantId));
+        })(),
+      ]);
     } finally {
-      await source.query('COMMIT');
+      await source.query('COMMIT').catch(() => undefined);
     }
-    if (changes.length) await this.applyBatch(move, source, target, changes);
-    await target.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    try {
-      const mismatch = describeMismatch(sourceDigest, await digestTenant(target, move.toSchema, TENANT_TABLES, move.tenantId));
-      if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
-    } finally {
-      await target.query('COMMIT');
+    if (changes.length) {
+      await source.query(`DELETE FROM ${quoteIdent(move.fromSchema)}.switchyard_move_changes WHERE move_id = $1 AND seq = ANY($2::bigint[])`, [move.id, changes.map((c) => c.seq)]);
     }
+    const mismatch = describeMismatch(digests[0], digests[1]);
+    if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
   }
 
-  /** Inside the freeze: counts per table, and the rows the last changes touched, compared one by one. */
+  /** Inside the freeze: the rows the last changes touched, compared one by one (see rowDigests). */
   private async verifyDelta(move: MoveRecord, source: Client, target: Client, last: CapturedChange[]): Promise<void> {
     const [sourceRows, targetRows] = await Promise.all([
       rowDigests(source, move.fromSchema, TENANT_TABLES, move.tenantId, last),
@@ -277,24 +286,23 @@ export class MoveRunner {
     await this.moves.update(move.id, { cleanedAt: new Date() });
   }
 
+  private async cancelStatements(move: MoveRecord, source: Client, target: Client): Promise<void> {
+    const pid = (client: Client) => (client as unknown as { processID: number }).processID;
+    await withOwnerClient(this.servers.maintenanceUrl(move.fromServer), (c) => c.query('SELECT pg_cancel_backend($1)', [pid(source)])).catch(() => undefined);
+    await withOwnerClient(this.servers.maintenanceUrl(move.toServer), (c) => c.query('SELECT pg_cancel_backend($1)', [pid(target)])).catch(() => undefined);
+  }
+
   /** MOVE_PHASE_DELAY_MS: lets tests (and chaos drills) stop a worker in a chosen phase. */
   private async phaseDelay(): Promise<void> {
     if (this.config.moves.phaseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.moves.phaseDelayMs));
   }
 
+  /** Trigger DDL on one source schema, serialised (concurrent CREATE OR REPLACE FUNCTION can collide). */
   private ddl<T>(client: Client, schema: string, fn: () => Promise<T>): Promise<T> {
-    return (async () => {
-      await client.query('BEGIN');
-      try {
-        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SOURCE_LOCK, schema]);
-        const result = await fn();
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    })();
+    return inTransaction(client, async () => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SOURCE_LOCK, schema]);
+      return fn();
+    });
   }
 
   private onSource<T>(move: MoveRecord, fn: (client: Client) => Promise<T>): Promise<T> {

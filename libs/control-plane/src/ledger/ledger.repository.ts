@@ -22,6 +22,16 @@ export interface LedgerEntry {
   error: string | null;
 }
 
+const entryColumns = {
+  migration: migrationLedger.migration,
+  checksum: migrationLedger.checksum,
+  status: migrationLedger.status,
+  startedAt: migrationLedger.startedAt,
+  finishedAt: migrationLedger.finishedAt,
+  durationMs: migrationLedger.durationMs,
+  error: migrationLedger.error,
+};
+
 @Injectable()
 export class LedgerRepository {
   constructor(private readonly database: ControlPlaneDatabase) {}
@@ -58,15 +68,7 @@ export class LedgerRepository {
 
   async entriesFor(targetKey: string): Promise<LedgerEntry[]> {
     return this.database.db
-      .select({
-        migration: migrationLedger.migration,
-        checksum: migrationLedger.checksum,
-        status: migrationLedger.status,
-        startedAt: migrationLedger.startedAt,
-        finishedAt: migrationLedger.finishedAt,
-        durationMs: migrationLedger.durationMs,
-        error: migrationLedger.error,
-      })
+      .select(entryColumns)
       .from(migrationLedger)
       .where(eq(migrationLedger.target, targetKey))
       .orderBy(migrationLedger.migration);
@@ -75,16 +77,7 @@ export class LedgerRepository {
   /** Every ledger row, grouped by target: the fleet status in one query. */
   async allByTarget(): Promise<Map<string, LedgerEntry[]>> {
     const rows = await this.database.db
-      .select({
-        target: migrationLedger.target,
-        migration: migrationLedger.migration,
-        checksum: migrationLedger.checksum,
-        status: migrationLedger.status,
-        startedAt: migrationLedger.startedAt,
-        finishedAt: migrationLedger.finishedAt,
-        durationMs: migrationLedger.durationMs,
-        error: migrationLedger.error,
-      })
+      .select({ target: migrationLedger.target, ...entryColumns })
       .from(migrationLedger)
       .orderBy(migrationLedger.target, migrationLedger.migration);
     const byTarget = new Map<string, LedgerEntry[]>();
