@@ -192,16 +192,24 @@ export class MoveRunner {
         // The full verification happens before the freeze, at one consistent point; inside the freeze
         // only the rows the last changes touched are compared again, so the freeze stays short.
         await this.verifyAtSnapshot(move, source, target);
-        await checkCancel();
+        // Writes made while verifying are applied before the freeze, not in it; every row they touch
+        // is compared again inside the freeze, with the last ones.
+        const sinceVerified: CapturedChange[] = [];
+        for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
+          await checkCancel();
+          const applied = await this.applyPending(move, source, target);
+          sinceVerified.push(...applied);
+          if (applied.length < QUIET_ENOUGH) break;
+        }
         const frozenAt = Date.now();
         await this.tenants.setPlacementState(move.tenantId, 'frozen');
         await this.invalidations.publish(move.tenantId);
         await this.ddl(source, move.fromSchema, () => installFence(source, move.fromSchema, TENANT_TABLES, move.tenantId));
         await drainWriters(source, move.fromSchema);
-        const last = await this.applyPending(move, source, target);
+        sinceVerified.push(...(await this.applyPending(move, source, target)));
         await this.moves.update(move.id, { state: 'verifying' });
         await this.phaseDelay();
-        await this.verifyDelta(move, source, target, last);
+        await this.verifyDelta(move, source, target, sinceVerified);
         const flipped = await this.tenants.flipPlacement(move.tenantId, move.fromVersion, { tier: move.toTier, server: move.toServer, database: move.toDatabase, schema: move.toSchema });
         if (!flipped) throw new DomainError('TENANT_MOVING', 'the placement changed during the move');
         await this.invalidations.publish(move.tenantId);

@@ -20,6 +20,8 @@ export interface MoveRequest {
   /** Registered server to move to (default: where the tenant is now). */
   server?: string;
   requestedBy?: string | null;
+  /** Claim the move for this worker at once (a caller that runs it itself, e.g. `--wait`). */
+  worker?: string;
 }
 
 /** Accepts, lists and cancels moves; MoveRunner carries them out. */
@@ -73,7 +75,7 @@ export class MovesService {
         toDatabase: to.database,
         toSchema: to.schema,
         requestedBy: request.requestedBy ?? null,
-      });
+      }, request.worker);
     } catch (error) {
       if (isPgError(error, PgErrorCode.uniqueViolation)) throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is already being moved`);
       throw error;

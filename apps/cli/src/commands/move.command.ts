@@ -62,7 +62,14 @@ export function moveCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (ref: string, options: { to: Tier; server?: string; wait?: boolean; json?: boolean }) => {
       const ok = await withCliContext(async (context) => {
-        const move = await audited(context, 'tenant.move', ref, () => context.get(MovesService).request(ref, { tier: options.to, server: options.server, requestedBy: cliActor() }));
+        const move = await audited(context, 'tenant.move', ref, () =>
+          context.get(MovesService).request(ref, {
+            tier: options.to,
+            server: options.server,
+            requestedBy: cliActor(),
+            worker: options.wait ? context.get(MoveRunner).worker : undefined,
+          }),
+        );
         if (!options.wait) {
           if (options.json) printJson(json(move));
           else process.stdout.write(`move ${move.id} accepted (${move.fromTier} → ${move.toTier}); the control plane's worker carries it out — follow it with GET /v1/moves/${move.id}, or run with --wait\n`);

@@ -19,9 +19,13 @@ export class MovesRepository {
     return this.database.db;
   }
 
-  /** Throws a unique violation when the tenant already has an active move (one at a time). */
-  async insert(move: NewMove): Promise<MoveRecord> {
-    const [row] = await this.db.insert(moves).values({ ...move, state: 'pending' }).returning();
+  /**
+   * Throws a unique violation when the tenant already has an active move (one at a time). With
+   * `worker`, the move is born claimed by it, so no background worker races it.
+   */
+  async insert(move: NewMove, worker?: string): Promise<MoveRecord> {
+    const claim = worker ? { worker, heartbeatAt: sql`now()` } : {};
+    const [row] = await this.db.insert(moves).values({ ...move, ...claim, state: 'pending' }).returning();
     return row;
   }
 
