@@ -12,8 +12,7 @@ import { Pool } from 'pg';
 import { buildFixture } from './fixture';
 import { pick } from './measure';
 import { captureSql, qualify } from './sql-capture';
-import { ConnectionResolver } from '@switchyard/tenancy';
-import { ScopedQuery } from '../libs/tenancy/src/wire/scoped-query';
+import { ConnectionResolver, ScopedQuery } from '@switchyard/tenancy';
 import { cpuSeconds } from './cpu-split';
 
 /**

@@ -7,6 +7,7 @@ import { verify, type JwtPayload } from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { dropTestInstallation, testConfig } from '@switchyard/testing';
+import { cliEnv } from './support/cli';
 
 /**
  * The built CLI, run as a user runs it: `node bin/switchyard.js …` in a separate process, configured only
@@ -45,16 +46,7 @@ describe('switchyard CLI', () => {
     // `npm test` builds first; compile here only when run on its own without a build.
     if (!existsSync(join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'))) await run('npx', ['swc', 'apps', 'libs', '-d', 'dist'], { cwd: ROOT });
     config = testConfig(inject('databaseUrl'), inject('runId'));
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: config.databaseUrl,
-      JWT_SECRET: config.jwt.secret,
-      SWITCHYARD_DB_PREFIX: config.names.controlDatabase.replace(/_control$/, ''),
-      APP_DB_USER: config.names.appRole,
-      APP_DB_PASSWORD: config.appRolePassword,
-      LOG_LEVEL: 'error',
-    };
+    env = cliEnv(config);
     // An empty working directory, so no .env file of the project leaks into the command's configuration.
     cwd = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
   });

@@ -6,9 +6,10 @@ const ROOT = resolve(__dirname, '..', '..');
 
 /** The environment a user would give the CLI to reach this installation. */
 export function cliEnv(config: SwitchyardConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const path = readEnvironment().PATH;
+  const { PATH, HOME } = readEnvironment();
   return {
-    PATH: path,
+    PATH,
+    HOME,
     DATABASE_URL: config.databaseUrl,
     JWT_SECRET: config.jwt.secret,
     SWITCHYARD_DB_PREFIX: config.names.controlDatabase.replace(/_control$/, ''),

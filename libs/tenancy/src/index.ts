@@ -10,5 +10,6 @@ export { PoolRegistry } from './pools/pool-registry';
 export { ConnectionResolver } from './routing/connection-resolver';
 export type { ResolvedConnection } from './routing/connection-resolver';
 export { TIER_STRATEGIES } from './routing/tier-strategy';
+export { ScopedQuery } from './wire/scoped-query';
 export type { TenantScope } from './wire/scoped-query';
 export type { Route, TierStrategy } from './routing/tier-strategy';
