@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       const client = await pool.connect();
       try {
         await new Promise((resolve, reject) =>
-          client.query(new ScopedQuery({ text: stmt.text, values: [x.tenant.id, pick(x.employeeIds)] }, scope, false, (e, r) => (e ? reject(e) : resolve(r)))),
+          client.query(new ScopedQuery({ text: stmt.text, values: [x.tenant.id, pick(x.employeeIds)] }, { prologue: { scope, begin: false } }, (e, r) => (e ? reject(e) : resolve(r)))),
         );
       } finally {
         client.release();

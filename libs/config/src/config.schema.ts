@@ -51,6 +51,8 @@ export const environmentSchema = z.object({
   STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
   /** Named prepared statements on app connections; set false behind a pooler without support for them. */
   PG_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** How many named statements each application connection keeps prepared (least recently used out). */
+  PG_STATEMENT_CACHE_SIZE: positiveInt.max(10_000).default(100),
   POOL_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
   PLACEMENT_CACHE_TTL_MS: positiveInt.default(30_000),
   PLACEMENT_CACHE_MAX: positiveInt.default(100_000),

@@ -87,6 +87,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
       idleTimeoutMs: env.POOL_IDLE_TIMEOUT_MS,
       preparedStatements: env.PG_PREPARED_STATEMENTS,
+      statementCacheSize: env.PG_STATEMENT_CACHE_SIZE,
     },
     placementCache: { ttlMs: env.PLACEMENT_CACHE_TTL_MS, max: env.PLACEMENT_CACHE_MAX, freezeWaitMs: env.TENANT_FREEZE_WAIT_MS },
     migrations: {

@@ -45,6 +45,8 @@ export class SwitchyardConfig {
     idleTimeoutMs: number;
     /** May keep named prepared statements on application connections (PG_PREPARED_STATEMENTS). */
     preparedStatements: boolean;
+    /** Named statements kept prepared per connection (PG_STATEMENT_CACHE_SIZE). */
+    statementCacheSize: number;
   };
   readonly placementCache!: { ttlMs: number; max: number; freezeWaitMs: number };
   readonly migrations!: {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SwitchyardConfig } from '@switchyard/config';
 import { DomainError } from '@switchyard/errors';
 import { pgErrorOf } from '@switchyard/postgres';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -6,6 +7,7 @@ import type { PoolClient } from 'pg';
 import { TenantContext } from './context/tenant-context';
 import { ConnectionResolver, type ResolvedConnection } from './routing/connection-resolver';
 import { ScopedClient, type ScopeMode } from './wire/scoped-client';
+import { isStalePreparedStatement } from './wire/scoped-query';
 
 /**
  * SQLSTATEs meaning "this tenant does not live here (any more)": the move fence (SYF01), and a schema,
@@ -20,7 +22,8 @@ export interface TenantTx {
   readonly tenantId: string;
   /**
    * A hot query rendered once and reused (`build` is the cache key: pass a module-level function that
-   * ends in `.prepare('')`, i.e. an unnamed statement, and uses `sql.placeholder` for values).
+   * ends in `.prepare(name)` and uses `sql.placeholder` for values). A non-empty name, unique per SQL
+   * text, keeps the statement prepared on each server connection when PG_PREPARED_STATEMENTS allows.
    */
   prepared<Q>(build: (db: NodePgDatabase) => Q): Q;
 }
@@ -44,6 +47,7 @@ export class TenantDb {
   constructor(
     private readonly context: TenantContext,
     private readonly resolver: ConnectionResolver,
+    private readonly config: SwitchyardConfig,
   ) {}
 
   /** One statement for the tenant of the current request. */
@@ -70,6 +74,7 @@ export class TenantDb {
    * Runs `fn` at the tenant's placement. If the placement turns out to be stale — the old location is
    * fenced by a finished move, or its schema or database is gone — nothing was committed there (the
    * fence aborts the statement, I5): the placement is read again and `fn` runs at the new location.
+   * Likewise a prepared statement outdated by a migration is prepared again and `fn` rerun.
    */
   private async run<T>(tenantId: string | undefined, mode: ScopeMode, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     if (!tenantId) throw new DomainError('NO_TENANT_CONTEXT', 'No tenant in context');
@@ -77,7 +82,10 @@ export class TenantDb {
       try {
         return await this.runAt(await this.resolver.resolve(tenantId), tenantId, mode, fn);
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !STALE_LOCATION.has(pgErrorOf(error)?.code ?? '')) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw error;
+        // A statement prepared before a migration changed its result columns: prepared afresh on retry.
+        if (isStalePreparedStatement(error)) continue;
+        if (!STALE_LOCATION.has(pgErrorOf(error)?.code ?? '')) throw error;
         this.resolver.forget(tenantId);
       }
     }
@@ -87,7 +95,7 @@ export class TenantDb {
     const client = await pool.connect();
     let scoped = this.scoped.get(client);
     if (!scoped) {
-      scoped = new ScopedClient(client);
+      scoped = new ScopedClient(client, this.config.pools.statementCacheSize);
       this.scoped.set(client, scoped);
     }
     scoped.open(scope, mode);

@@ -29,7 +29,7 @@ export class SharedTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      scope: { tenantId: tenantIdOf(placement), searchPath: quoteIdent('public'), namedContext: this.config.pools.preparedStatements },
+      scope: { tenantId: tenantIdOf(placement), searchPath: quoteIdent('public'), preparedStatements: this.config.pools.preparedStatements },
     };
   }
 }
@@ -48,7 +48,7 @@ export class SchemaTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      scope: { tenantId, searchPath: quoteIdent(placement.schema), namedContext: this.config.pools.preparedStatements },
+      scope: { tenantId, searchPath: quoteIdent(placement.schema), preparedStatements: this.config.pools.preparedStatements },
     };
   }
 }
@@ -68,7 +68,7 @@ export class DatabaseTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'tenant-database',
-      scope: { tenantId, searchPath: quoteIdent('public'), namedContext: this.config.pools.preparedStatements },
+      scope: { tenantId, searchPath: quoteIdent('public'), preparedStatements: this.config.pools.preparedStatements },
     };
   }
 }

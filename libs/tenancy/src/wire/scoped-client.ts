@@ -2,6 +2,7 @@ import { DomainError } from '@switchyard/errors';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PoolClient, QueryConfig, QueryResult } from 'pg';
 import { ScopedQuery, type TenantScope } from './scoped-query';
+import { StatementCache } from './statement-cache';
 
 export type ScopeMode = 'statement' | 'transaction';
 
@@ -18,14 +19,22 @@ export class ScopedClient {
   private mode: ScopeMode = 'statement';
   private sent = 0;
 
-  constructor(private readonly client: PoolClient) {
+  private readonly statements: StatementCache;
+
+  /** `statementCacheSize`: how many named statements this connection keeps prepared on the server. */
+  constructor(
+    private readonly client: PoolClient,
+    statementCacheSize: number,
+  ) {
+    this.statements = new StatementCache(statementCacheSize);
     this.db = drizzle(this as unknown as PoolClient);
   }
 
   /**
    * A query built once per connection by `build` (keyed by the function itself) and reused: drizzle
-   * renders the SQL a single time instead of on every request. The statement stays unnamed on the
-   * server, so this is safe behind PgBouncer in transaction mode.
+   * renders the SQL a single time instead of on every request. If `build` names the statement
+   * (`.prepare('employees.by_id')`) and PG_PREPARED_STATEMENTS allows it, the server also keeps it
+   * parsed and planned per connection; otherwise it is sent unnamed.
    */
   prepared<Q>(build: (db: NodePgDatabase) => Q): Q {
     let query = this.preparedQueries.get(build) as Q | undefined;
@@ -62,15 +71,17 @@ export class ScopedClient {
     const scope = this.scope;
     if (!scope) return Promise.reject(new DomainError('NO_TENANT_CONTEXT', 'This tenant handle was used after its transaction ended'));
     const normalized: QueryConfig = typeof config === 'string' ? { text: config, values } : { ...config, values: values ?? config.values };
+    // A statement name is a wish: behind a pooler without prepared-statement support it is dropped.
+    if (normalized.name && scope.preparedStatements) normalized.name = this.statements.serverName(normalized.name, scope.searchPath);
+    else delete normalized.name;
     const first = this.sent++ === 0;
     if (this.mode === 'statement' && !first) {
       return Promise.reject(new Error('TenantDb.statement() runs exactly one statement; use TenantDb.transaction() for more'));
     }
-    if (!first) return this.client.query(normalized);
+    const prologue = first ? { scope, begin: this.mode === 'transaction' } : undefined;
     return new Promise((resolve, reject) => {
-      this.client.query(
-        new ScopedQuery(normalized, scope, this.mode === 'transaction', (error, result) => (error ? reject(error) : resolve(result))),
-      );
+      const options = { prologue, close: this.statements.takeEvicted() };
+      this.client.query(new ScopedQuery(normalized, options, (error, result) => (error ? reject(error) : resolve(result))));
     });
   }
 }

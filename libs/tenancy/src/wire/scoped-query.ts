@@ -1,3 +1,4 @@
+import { pgErrorOf } from '@switchyard/postgres';
 import { Query, type QueryConfig, type QueryResult } from 'pg';
 
 /** The transaction-local tenant context, bound as parameters (never pasted into SQL). */
@@ -6,35 +7,63 @@ export interface TenantScope {
   /** A quoted identifier, e.g. `"t_0b5f…"` or `"public"`. */
   searchPath: string;
   /**
-   * Keep the context statement prepared (named) on each server connection, so the server parses and
-   * plans it once per connection instead of once per request. Needs a direct connection or a pooler
-   * that supports protocol-level prepared statements (PgBouncer ≥ 1.21 with max_prepared_statements).
+   * Keep the context statement and the repositories' named hot statements prepared on each server
+   * connection, so the server parses and plans them once per connection instead of once per request.
+   * Needs a direct connection or a pooler that supports protocol-level prepared statements
+   * (PgBouncer ≥ 1.21 with max_prepared_statements); otherwise every statement goes unnamed.
    */
-  namedContext: boolean;
+  preparedStatements: boolean;
+}
+
+/** What opens a checkout's first statement: the tenant context, and BEGIN for a real transaction. */
+export interface Prologue {
+  scope: TenantScope;
+  begin: boolean;
+}
+
+export interface ScopedQueryOptions {
+  /** Set on the first statement of a checkout. */
+  prologue?: Prologue;
+  /** Named statements to close on the server first (evicted from the connection's StatementCache). */
+  close?: readonly string[];
 }
 
 const CONTEXT_SQL = "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true)";
-const CONTEXT_STATEMENT = 'switchyard_context';
+const CONTEXT_STATEMENT = 'switchyard.context';
 
 /** The parts of pg's Connection and Query this class drives; they are not in @types/pg. */
 interface WireConnection {
   parsedStatements: Record<string, string>;
+  submittedNamedStatements: Record<string, string>;
   parse(message: { text: string; name?: string; types?: unknown[] }): void;
   bind(message: { portal?: string; statement?: string; values: unknown[]; valueMapper?: unknown }): void;
   execute(message: { portal?: string; rows?: number }): void;
+  close(message: { type: 'S' | 'P'; name: string }): void;
 }
 
 interface QueryInternals {
+  name?: string;
   prepare(connection: WireConnection): void;
+  hasBeenParsed(connection: WireConnection): boolean;
   handleDataRow(message: unknown): void;
   handleCommandComplete(message: unknown, connection: WireConnection): void;
+  handleError(error: Error, connection: WireConnection): void;
 }
 
 const { prepareValue } = require('pg/lib/utils') as { prepareValue: unknown };
 const base = Query.prototype as unknown as QueryInternals;
 
 /**
- * A pg query that carries the tenant context in the same round trip. Before the statement's own
+ * PostgreSQL refuses to run a prepared statement whose result columns a migration changed; the
+ * statement must be prepared again. Nothing ran, so the work can simply be retried.
+ */
+export function isStalePreparedStatement(error: unknown): boolean {
+  const e = pgErrorOf(error);
+  return e?.code === '0A000' && /cached plan must not change result type/.test(e.message);
+}
+
+/**
+ * A pg query that can carry the tenant context in the same round trip. Before the statement's own
  * Parse/Bind/Describe/Execute it writes, with no Sync in between:
  *
  *   [BEGIN]                      — only when opening an explicit transaction
@@ -46,17 +75,24 @@ const base = Query.prototype as unknown as QueryInternals;
  * until COMMIT/ROLLBACK. Either way they can never outlive the transaction, on this connection or
  * through PgBouncer in transaction mode (which keeps one transaction on one server connection). The
  * rows of the context statement are swallowed; the caller sees only its statement's result.
+ *
+ * Named statements are kept consistent with the server even when a batch fails: pg records a name as
+ * parsed on the first ParseComplete of the batch, which may be the context's, so after an error in a
+ * batch that parsed the statement the record is dropped, and the next Parse is preceded by a Close
+ * (closing a statement that does not exist is not an error), so it never meets "already exists".
  */
 export class ScopedQuery extends Query {
-  private contextPending = true;
+  private contextPending: boolean;
+  private parsedHere = false;
 
-  constructor(
-    config: QueryConfig,
-    private readonly scope: TenantScope,
-    private readonly begin: boolean,
-    callback: (error: Error | undefined, result: QueryResult) => void,
-  ) {
+  private readonly prologue?: Prologue;
+  private readonly closing: readonly string[];
+
+  constructor(config: QueryConfig, options: ScopedQueryOptions, callback: (error: Error | undefined, result: QueryResult) => void) {
     super({ ...config, callback } as QueryConfig);
+    this.prologue = options.prologue;
+    this.closing = options.close ?? [];
+    this.contextPending = options.prologue !== undefined;
   }
 
   /** Always the extended protocol, even without parameters: the context needs it. */
@@ -65,20 +101,33 @@ export class ScopedQuery extends Query {
   }
 
   prepare(connection: WireConnection): void {
-    if (this.begin) {
+    for (const name of this.closing) {
+      connection.close({ type: 'S', name });
+      delete connection.parsedStatements[name];
+    }
+    if (this.prologue) this.writePrologue(connection, this.prologue);
+    const name = (this as unknown as QueryInternals).name;
+    if (name && !base.hasBeenParsed.call(this, connection)) {
+      connection.close({ type: 'S', name });
+      this.parsedHere = true;
+    }
+    base.prepare.call(this, connection);
+  }
+
+  private writePrologue(connection: WireConnection, { scope, begin }: Prologue): void {
+    if (begin) {
       connection.parse({ text: 'BEGIN', name: '' });
       connection.bind({ values: [] });
       connection.execute({ rows: 0 });
     }
-    const statement = this.scope.namedContext ? CONTEXT_STATEMENT : '';
+    const statement = scope.preparedStatements ? CONTEXT_STATEMENT : '';
     if (!statement || connection.parsedStatements[statement] === undefined) {
+      if (statement) connection.close({ type: 'S', name: statement });
       connection.parse({ text: CONTEXT_SQL, name: statement });
-      // Parse comes first in the batch: if anything later fails, the statement exists all the same.
       if (statement) connection.parsedStatements[statement] = CONTEXT_SQL;
     }
-    connection.bind({ statement, values: [this.scope.tenantId, this.scope.searchPath], valueMapper: prepareValue });
+    connection.bind({ statement, values: [scope.tenantId, scope.searchPath], valueMapper: prepareValue });
     connection.execute({ rows: 0 });
-    base.prepare.call(this, connection);
   }
 
   /** The context statement returns one row (and BEGIN none) with no RowDescription: skip it. */
@@ -94,5 +143,19 @@ export class ScopedQuery extends Query {
       return;
     }
     base.handleCommandComplete.call(this, message, connection);
+  }
+
+  handleError(error: Error, connection: WireConnection): void {
+    const name = (this as unknown as QueryInternals).name;
+    if (name && (this.parsedHere || isStalePreparedStatement(error))) {
+      // Unknown whether the server kept the statement: parse it afresh (after a Close) next time.
+      delete connection.parsedStatements[name];
+      delete connection.submittedNamedStatements[name];
+    }
+    if (this.prologue && this.contextPending && this.prologue.scope.preparedStatements) {
+      // The batch failed before the context ran: it may not have been parsed either.
+      delete connection.parsedStatements[CONTEXT_STATEMENT];
+    }
+    base.handleError.call(this, error, connection);
   }
 }

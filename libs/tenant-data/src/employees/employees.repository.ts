@@ -18,11 +18,12 @@ const tenantId = sql.placeholder('tenantId');
 const id = sql.placeholder('id');
 const limit = sql.placeholder('limit');
 
-// The hot statements, rendered once per connection (see TenantTx.prepared); unnamed on the server.
+// The hot statements: rendered once per connection and, where the deployment allows it, kept
+// prepared on the server under these names (see TenantTx.prepared).
 const byId = (db: NodePgDatabase) =>
-  db.select(columns).from(employees).where(and(eq(employees.tenantId, tenantId), eq(employees.id, id))).prepare('');
+  db.select(columns).from(employees).where(and(eq(employees.tenantId, tenantId), eq(employees.id, id))).prepare('employees.by_id');
 const firstPage = (db: NodePgDatabase) =>
-  db.select(columns).from(employees).where(eq(employees.tenantId, tenantId)).orderBy(asc(employees.id)).limit(limit).prepare('');
+  db.select(columns).from(employees).where(eq(employees.tenantId, tenantId)).orderBy(asc(employees.id)).limit(limit).prepare('employees.first_page');
 const nextPage = (db: NodePgDatabase) =>
   db
     .select(columns)
@@ -30,13 +31,13 @@ const nextPage = (db: NodePgDatabase) =>
     .where(and(eq(employees.tenantId, tenantId), gt(employees.id, id)))
     .orderBy(asc(employees.id))
     .limit(limit)
-    .prepare('');
+    .prepare('employees.next_page');
 const insertOne = (db: NodePgDatabase) =>
   db
     .insert(employees)
     .values({ tenantId, id, email: sql.placeholder('email'), fullName: sql.placeholder('fullName') })
     .returning(columns)
-    .prepare('');
+    .prepare('employees.insert');
 // One statement for any combination of changes: an absent field is passed as NULL and kept.
 const updateById = (db: NodePgDatabase) =>
   db
@@ -48,9 +49,9 @@ const updateById = (db: NodePgDatabase) =>
     })
     .where(and(eq(employees.tenantId, tenantId), eq(employees.id, id)))
     .returning(columns)
-    .prepare('');
+    .prepare('employees.update');
 const deleteById = (db: NodePgDatabase) =>
-  db.delete(employees).where(and(eq(employees.tenantId, tenantId), eq(employees.id, id))).returning({ id: employees.id }).prepare('');
+  db.delete(employees).where(and(eq(employees.tenantId, tenantId), eq(employees.id, id))).returning({ id: employees.id }).prepare('employees.delete');
 
 /**
  * Written once for every tier. Ids are UUIDv7, so id order is creation order and keyset pagination by

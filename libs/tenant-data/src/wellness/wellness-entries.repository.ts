@@ -23,7 +23,7 @@ const id = sql.placeholder('id');
 
 // Single-row statements rendered once per connection (TenantTx.prepared); filtered lists stay dynamic.
 const byId = (db: NodePgDatabase) =>
-  db.select(columns).from(wellnessEntries).where(and(eq(wellnessEntries.tenantId, tenantId), eq(wellnessEntries.id, id))).prepare('');
+  db.select(columns).from(wellnessEntries).where(and(eq(wellnessEntries.tenantId, tenantId), eq(wellnessEntries.id, id))).prepare('wellness_entries.by_id');
 const insertOne = (db: NodePgDatabase) =>
   db
     .insert(wellnessEntries)
@@ -37,13 +37,13 @@ const insertOne = (db: NodePgDatabase) =>
       notes: sql.placeholder('notes'),
     })
     .returning(columns)
-    .prepare('');
+    .prepare('wellness_entries.insert');
 const deleteById = (db: NodePgDatabase) =>
   db
     .delete(wellnessEntries)
     .where(and(eq(wellnessEntries.tenantId, tenantId), eq(wellnessEntries.id, id)))
     .returning({ id: wellnessEntries.id })
-    .prepare('');
+    .prepare('wellness_entries.delete');
 
 const toEntry = (row: Row): WellnessEntry => ({ ...row, value: Number(row.value) });
 

@@ -1,0 +1,54 @@
+const NAME = /^[A-Za-z0-9_.]{1,40}$/;
+
+/**
+ * Which named statements one server connection keeps prepared, least recently used first out.
+ *
+ * A statement is keyed by its name and the search_path it runs under: PostgreSQL re-analyses a
+ * prepared statement whenever the search_path differs from the one it was planned with, so a shared
+ * connection serving many schema tenants keeps one prepared copy per schema instead of re-planning
+ * on every checkout. The cap bounds the server memory this takes; an evicted statement is closed on
+ * the server in the next round trip. Server-side names are short and unique per connection (`name#n`),
+ * so they never reach PostgreSQL's 63-byte limit on statement names.
+ */
+export class StatementCache {
+  private readonly entries = new Map<string, string>();
+  private evicted: string[] = [];
+  private sequence = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** The server-side name of statement `name` under `searchPath` on this connection. */
+  serverName(name: string, searchPath: string): string {
+    const key = `${name}\u0000${searchPath}`;
+    const known = this.entries.get(key);
+    if (known !== undefined) {
+      // Map keeps insertion order: re-inserting marks the entry most recently used.
+      this.entries.delete(key);
+      this.entries.set(key, known);
+      return known;
+    }
+    if (!NAME.test(name)) throw new Error(`Statement name "${name}" must match ${NAME}`);
+    const server = `${name}#${this.sequence++}`;
+    this.entries.set(key, server);
+    if (this.entries.size > this.capacity) {
+      const [oldestKey, oldest] = this.entries.entries().next().value as [string, string];
+      this.entries.delete(oldestKey);
+      this.evicted.push(oldest);
+    }
+    return server;
+  }
+
+  /** Server-side statements to close before anything else is sent; each is handed out once. */
+  takeEvicted(): readonly string[] {
+    if (this.evicted.length === 0) return NO_NAMES;
+    const names = this.evicted;
+    this.evicted = [];
+    return names;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+const NO_NAMES: readonly string[] = [];
