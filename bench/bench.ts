@@ -91,10 +91,12 @@ async function main(): Promise<void> {
             ratio: r.get('routed')! / r.get('bare')!,
             naiveOpsPerSec: r.get('naive')!,
             naiveRatio: r.get('naive')! / r.get('bare')!,
+            preparedBaselineOpsPerSec: r.get('bare-prepared')!,
+            preparedRatio: r.get('routed')! / r.get('bare-prepared')!,
             budget: scenario === 'point-read' ? BUDGETS[tier] : undefined,
           };
           entries.push(entry);
-          log(`  ${scenario.padEnd(10)} ${tier.padEnd(8)} c=${String(concurrency).padEnd(2)} routed ${entry.opsPerSec.toFixed(0).padStart(6)}  bare ${entry.baselineOpsPerSec.toFixed(0).padStart(6)}  ratio ${entry.ratio.toFixed(2)}  naive ${entry.naiveRatio!.toFixed(2)}`);
+          log(`  ${scenario.padEnd(10)} ${tier.padEnd(8)} c=${String(concurrency).padEnd(2)} routed ${entry.opsPerSec.toFixed(0).padStart(6)}  bare ${entry.baselineOpsPerSec.toFixed(0).padStart(6)}  ratio ${entry.ratio.toFixed(2)}  to prepared ${entry.preparedRatio!.toFixed(2)}  naive ${entry.naiveRatio!.toFixed(2)}`);
         }
       }
     }

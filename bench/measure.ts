@@ -1,6 +1,6 @@
 /** One way of doing an operation, measured against the others of its comparison. */
 export interface Variant {
-  name: 'routed' | 'bare' | 'naive';
+  name: 'routed' | 'bare' | 'bare-prepared' | 'naive';
   /** Performs one operation; `worker` tells concurrent workers apart. */
   op: (worker: number) => Promise<unknown>;
 }

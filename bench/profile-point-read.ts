@@ -78,6 +78,10 @@ async function main(): Promise<void> {
       const x = tenants[0];
       return (concurrency > 1 ? bareWide : bare).query(qualify(stmt.text, x.tenant.placement.schema), [x.tenant.id, pick(x.employeeIds)]);
     });
+    await run('bare-p', () => {
+      const x = tenants[0];
+      return (concurrency > 1 ? bareWide : bare).query({ name: 'bare.by_id', text: qualify(stmt.text, x.tenant.placement.schema), values: [x.tenant.id, pick(x.employeeIds)] });
+    });
   }
   await bareWide.end();
   await bare.end();

@@ -12,6 +12,9 @@ export interface BenchEntry {
   naiveOpsPerSec?: number;
   /** naive ÷ bare: the floor the router must beat. */
   naiveRatio?: number;
+  /** The bare pool with statements prepared per connection, and routed ÷ that. */
+  preparedBaselineOpsPerSec?: number;
+  preparedRatio?: number;
   budget?: number;
 }
 
@@ -34,6 +37,9 @@ export function machine(postgres: string): BenchReport['machine'] {
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
+/** Seconds, with enough digits for sub-second figures (a single provisioning takes milliseconds). */
+const fmtSeconds = (s: number) => fmt(s, s < 1 ? 3 : 1);
+
 function verdict(e: BenchEntry): string {
   if (e.budget === undefined) return '';
   return e.ratio >= e.budget ? `≥ ${e.budget} ✓` : `≥ ${e.budget} ✗`;
@@ -41,12 +47,12 @@ function verdict(e: BenchEntry): string {
 
 export function renderTable(entries: BenchEntry[]): string {
   const lines = [
-    '| scenario | tier | concurrency | routed ops/s | bare ops/s | ratio | naive ops/s | naive ratio | budget |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| scenario | tier | concurrency | routed ops/s | bare ops/s | ratio | budget | bare prepared ops/s | ratio to prepared | naive ops/s | naive ratio |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
   ];
   for (const e of entries) {
     lines.push(
-      `| ${e.scenario} | ${e.tier} | ${e.concurrency} | ${fmt(e.opsPerSec)} | ${fmt(e.baselineOpsPerSec)} | ${fmt(e.ratio, 2)} | ${fmt(e.naiveOpsPerSec)} | ${fmt(e.naiveRatio, 2)} | ${verdict(e)} |`,
+      `| ${e.scenario} | ${e.tier} | ${e.concurrency} | ${fmt(e.opsPerSec)} | ${fmt(e.baselineOpsPerSec)} | ${fmt(e.ratio, 2)} | ${verdict(e)} | ${fmt(e.preparedBaselineOpsPerSec)} | ${fmt(e.preparedRatio, 2)} | ${fmt(e.naiveOpsPerSec)} | ${fmt(e.naiveRatio, 2)} |`,
     );
   }
   return lines.join('\n');
@@ -62,8 +68,10 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
     '',
     'Every figure is a ratio taken side by side in the same run: rounds alternate between the routed path',
     '(Switchyard: placement lookup, tenant context, RLS / search_path / tenant database), the **bare** baseline',
-    '(the same SQL through a plain `pg` pool of the same size, connected as the owner: no router, no RLS) and',
-    'the **naive** per-request transaction (`BEGIN`; `set_config`; query; `COMMIT`, one round trip each).',
+    '(the same SQL through a plain `pg` pool of the same size, connected as the owner: no router, no RLS; the',
+    'budget\'s baseline), the same bare pool with each statement **prepared** per connection (a reference:',
+    'the best a hand-written data layer could do) and the **naive** per-request transaction (`BEGIN`;',
+    '`set_config`; query; `COMMIT`, one round trip each).',
     `Fixture: ${Object.entries(report.fixture).map(([k, v]) => `${k} ${v}`).join(', ')}. Measurement: ${Object.entries(report.measurement).map(([k, v]) => `${k} ${v}`).join(', ')}; figures are medians of rounds.`,
     '',
     '## Throughput',
@@ -81,7 +89,7 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
           '',
           '| what | targets | seconds | per second | budget |',
           '| --- | ---: | ---: | ---: | --- |',
-          ...report.fleet.map((f) => `| ${f.name} | ${f.targets} | ${fmt(f.seconds, 1)} | ${fmt(f.perSecond)} | ${f.budgetSeconds ? `≤ ${fmt(f.budgetSeconds)} s ${f.seconds <= f.budgetSeconds ? '✓' : '✗'}` : ''} |`),
+          ...report.fleet.map((f) => `| ${f.name} | ${f.targets} | ${fmtSeconds(f.seconds)} | ${fmt(f.perSecond)} | ${f.budgetSeconds ? `≤ ${fmtSeconds(f.budgetSeconds)} s ${f.seconds <= f.budgetSeconds ? '✓' : '✗'}` : ''} |`),
           '',
         ]
       : []),

@@ -102,6 +102,23 @@ export async function databaseVariants(setup: TierSetup, scenario: DatabaseScena
     }
   };
 
+  // The same bare pool with each statement kept prepared per connection: the best a hand-written
+  // data layer could do, shown beside the budget's baseline so the router's own cost stays visible.
+  const barePrepared: Variant['op'] = async (worker) => {
+    const { tid, id, email, db, schema } = target(worker);
+    const pool = setup.barePool(db);
+    const query = (i: number) => ({ name: `bp.${scenario}.${i}.${schema}`, text: qualify(statements[i].text, schema), values: statements[i].values(tid, id, email) });
+    if (statements.length === 1) return pool.query(query(0));
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (let i = 0; i < statements.length; i++) await client.query(query(i));
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
+
   const naive: Variant['op'] = async (worker) => {
     const { tid, id, email, db, schema } = target(worker);
     const client = await setup.naivePool(db).connect();
@@ -118,6 +135,7 @@ export async function databaseVariants(setup: TierSetup, scenario: DatabaseScena
   return [
     { name: 'routed', op: routed },
     { name: 'bare', op: bare },
+    { name: 'bare-prepared', op: barePrepared },
     { name: 'naive', op: naive },
   ];
 }
