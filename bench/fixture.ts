@@ -38,8 +38,11 @@ export async function buildFixture(
     const tables = new Set(tenants.map(({ tenant: t }) => `${t.placement.database}|${t.placement.schema}`));
     for (const table of tables) {
       const [database, schema] = table.split('|');
-      await withOwnerClient(withDatabase(config.databaseUrl, database), (client) => client.query(`ANALYZE ${quoteIdent(schema)}.employees`));
+      // VACUUM as well as ANALYZE: otherwise autovacuum processes the freshly loaded rows (and readers
+      // set their hint bits) in the middle of the first measurements.
+      await withOwnerClient(withDatabase(config.databaseUrl, database), (client) => client.query(`VACUUM (ANALYZE) ${quoteIdent(schema)}.employees`));
     }
+    await withOwnerClient(withDatabase(config.databaseUrl, config.names.controlDatabase), (client) => client.query('VACUUM (ANALYZE)'));
     fixture.set(tier, tenants);
     log(`  ${tier}: ${tenants.length} tenants × ${size.employeesPerTenant} employees in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
