@@ -53,6 +53,15 @@ export async function copyTenantRows(
   return copied;
 }
 
+/**
+ * Refreshes the planner statistics of freshly copied tables: without them the planner takes a table
+ * of a million rows for an empty one (until autovacuum gets round to it) and the tenant's first
+ * queries at the new location — and the move's own row checks — pick sequential scans.
+ */
+export async function analyzeTables(client: ClientBase, schema: string, tables: readonly string[]): Promise<void> {
+  for (const table of tables) await client.query(`ANALYZE ${qualified(schema, table)}`);
+}
+
 /** Rows of the tenant per table at the source, in the caller's snapshot. */
 export async function countTenantRows(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<number> {
   let total = 0;

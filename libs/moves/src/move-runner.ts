@@ -9,10 +9,10 @@ import type { Client } from 'pg';
 import { applyChanges } from './change-applier';
 import type { CapturedChange } from './capture.sql';
 import { drainWriters, installCapture, installFence, readChanges, removeCapture, removeFence } from './capture.sql';
-import { copyTenantRows, countTenantRows } from './move-copier';
+import { analyzeTables, copyTenantRows, countTenantRows } from './move-copier';
 import type { MoveLocation } from './move-location';
 import { MoveStorage } from './move-storage';
-import { describeMismatch, describeRowMismatch, digestTenant, rowDigests, type TableDigest } from './move-verifier';
+import { describeMismatch, describeRowMismatch, digestTenant, rowDigests, rowDigestsInTransaction, type RowDigests, type TableDigest } from './move-verifier';
 
 const BATCH = 2_000;
 /** Catch-up rounds end when a round finds fewer changes than this: the cutover then has little to do. */
@@ -143,6 +143,7 @@ export class MoveRunner {
           });
           signal.removeEventListener('abort', stop);
           await target.query('COMMIT');
+          await analyzeTables(target, move.toSchema, TENANT_TABLES);
           await this.moves.update(move.id, { rowsCopied: copied });
         });
       } finally {
@@ -156,6 +157,12 @@ export class MoveRunner {
     await target.query('BEGIN');
     await applyChanges(target, move.toSchema, TENANT_TABLES, changes);
     await target.query('COMMIT');
+    await this.dequeue(move, source, changes);
+  }
+
+  /** Takes exactly these changes off the source queue. */
+  private async dequeue(move: MoveRecord, source: Client, changes: CapturedChange[]): Promise<void> {
+    if (!changes.length) return;
     // Not a high-water mark: a change with a lower seq that commits late stays queued for the next read.
     await source.query(`DELETE FROM ${quoteIdent(move.fromSchema)}.switchyard_move_changes WHERE move_id = $1 AND seq = ANY($2::bigint[])`, [
       move.id,
@@ -189,27 +196,35 @@ export class MoveRunner {
   private async cutover(move: MoveRecord, checkCancel: () => Promise<void>): Promise<void> {
     await this.onSource(move, (source) =>
       this.onTarget(move, async (target) => {
-        // The full verification happens before the freeze, at one consistent point; inside the freeze
-        // only the rows the last changes touched are compared again, so the freeze stays short.
+        // The full verification happens before the freeze, at one consistent point (a snapshot). After
+        // it, writes keep coming: they are applied in cheap batches until the queue is quiet, then every
+        // row they touched is verified at a new snapshot — still outside the freeze — and so on, each
+        // round smaller than the last. Inside the freeze only the rows touched since the last verified
+        // snapshot are compared, so the freeze stays short however busy the tenant is.
         await this.verifyAtSnapshot(move, source, target);
-        // Writes made while verifying are applied before the freeze, not in it; every row they touch
-        // is compared again inside the freeze, with the last ones.
-        const sinceVerified: CapturedChange[] = [];
+        let unverified: CapturedChange[] = [];
+        let lastVerified = Number.POSITIVE_INFINITY;
         for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
           await checkCancel();
           const applied = await this.applyPending(move, source, target);
-          sinceVerified.push(...applied);
-          if (applied.length < QUIET_ENOUGH) break;
+          unverified.push(...applied);
+          if (applied.length >= QUIET_ENOUGH) continue;
+          // Verify again only while that converges: against a writer as fast as the verification
+          // itself, another round would not shrink what the freeze has to check.
+          if (unverified.length < QUIET_ENOUGH || unverified.length > lastVerified / 2) break;
+          lastVerified = unverified.length;
+          await this.verifyRowsAtSnapshot(move, source, target, unverified);
+          unverified = [];
         }
         const frozenAt = Date.now();
         await this.tenants.setPlacementState(move.tenantId, 'frozen');
         await this.invalidations.publish(move.tenantId);
         await this.ddl(source, move.fromSchema, () => installFence(source, move.fromSchema, TENANT_TABLES, move.tenantId));
         await drainWriters(source, move.fromSchema);
-        sinceVerified.push(...(await this.applyPending(move, source, target)));
+        const last = [...unverified, ...(await this.applyPending(move, source, target))];
         await this.moves.update(move.id, { state: 'verifying' });
         await this.phaseDelay();
-        await this.verifyDelta(move, source, target, sinceVerified);
+        await this.verifyDelta(move, source, target, last);
         const flipped = await this.tenants.flipPlacement(move.tenantId, move.fromVersion, { tier: move.toTier, server: move.toServer, database: move.toDatabase, schema: move.toSchema });
         if (!flipped) throw new DomainError('TENANT_MOVING', 'the placement changed during the move');
         await this.invalidations.publish(move.tenantId);
@@ -241,10 +256,39 @@ export class MoveRunner {
     } finally {
       await source.query('COMMIT').catch(() => undefined);
     }
-    if (changes.length) {
-      await source.query(`DELETE FROM ${quoteIdent(move.fromSchema)}.switchyard_move_changes WHERE move_id = $1 AND seq = ANY($2::bigint[])`, [move.id, changes.map((c) => c.seq)]);
-    }
+    await this.dequeue(move, source, changes);
     const mismatch = describeMismatch(digests[0], digests[1]);
+    if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
+  }
+
+  /**
+   * Extends the last verification to a new snapshot. `touched` are the changes applied since that
+   * verification; in a source snapshot, read what is still queued and digest every row either set
+   * touches; apply the queued changes at the target and digest the same rows there. Every change
+   * committed between the two snapshots is in one of the sets, and rows no change touched were equal
+   * before and are unchanged since, so equal digests here mean the two sides are equal at this snapshot.
+   */
+  private async verifyRowsAtSnapshot(move: MoveRecord, source: Client, target: Client, touched: CapturedChange[]): Promise<void> {
+    await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    let queued: CapturedChange[] = [];
+    let digests: [RowDigests, RowDigests];
+    try {
+      queued = await readChanges(source, move.fromSchema, move.id, '0', 1_000_000);
+      const rows = [...touched, ...queued];
+      // Both sides at once: the source in its snapshot, the target once the queued changes are in.
+      digests = await Promise.all([
+        rowDigestsInTransaction(source, move.fromSchema, TENANT_TABLES, move.tenantId, rows),
+        (async () => {
+          await inTransaction(target, () => applyChanges(target, move.toSchema, TENANT_TABLES, queued));
+          return rowDigests(target, move.toSchema, TENANT_TABLES, move.tenantId, rows);
+        })(),
+      ]);
+    } finally {
+      await source.query('COMMIT').catch(() => undefined);
+    }
+    await this.dequeue(move, source, queued);
+    const [sourceRows, targetRows] = digests;
+    const mismatch = describeRowMismatch(sourceRows, targetRows);
     if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
   }
 

@@ -50,21 +50,34 @@ export interface RowDigests {
 export async function rowDigests(client: ClientBase, schema: string, tables: readonly string[], tenantId: string, touched: CapturedChange[]): Promise<RowDigests> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
-    await client.query("SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true), set_config('extra_float_digits', '3', true)");
-    const rows = new Map<string, string>();
-    for (const table of tables) {
-      const ids = [...new Set(touched.filter((t) => t.tableName === table).map((t) => String(t.row.id)))];
-      if (!ids.length) continue;
-      const { rows: found } = await client.query<{ id: string; h: string }>(
-        `SELECT id::text, hashtextextended(t::text, 0)::text AS h FROM ${qualified(schema, table)} t WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
-        [tenantId, ids],
-      );
-      for (const r of found) rows.set(`${table}|${r.id}`, r.h);
-    }
-    return { rows };
+    return await rowDigestsInTransaction(client, schema, tables, tenantId, touched);
   } finally {
     await client.query('COMMIT');
   }
+}
+
+/** rowDigests inside the caller's open transaction (and so in its snapshot). */
+export async function rowDigestsInTransaction(
+  client: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  tenantId: string,
+  touched: CapturedChange[],
+): Promise<RowDigests> {
+  await client.query("SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true), set_config('extra_float_digits', '3', true)");
+  const rows = new Map<string, string>();
+  for (const table of tables) {
+    const ids = [...new Set(touched.filter((t) => t.tableName === table).map((t) => String(t.row.id)))];
+    if (!ids.length) continue;
+    const { rows: found } = await client.query<{ id: string; h: string }>(
+      // One primary-key probe per id (a nested loop over the list), whatever the table's statistics say.
+      `SELECT t.id::text, hashtextextended(t::text, 0)::text AS h
+         FROM unnest($2::uuid[]) AS k(id) JOIN ${qualified(schema, table)} t ON t.tenant_id = $1 AND t.id = k.id`,
+      [tenantId, ids],
+    );
+    for (const r of found) rows.set(`${table}|${r.id}`, r.h);
+  }
+  return { rows };
 }
 
 export function describeRowMismatch(source: RowDigests, target: RowDigests): string | undefined {
