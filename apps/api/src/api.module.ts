@@ -5,11 +5,14 @@ import { AuthModule } from '@switchyard/auth';
 import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
 import { ControlPlaneModule } from '@switchyard/control-plane';
 import { PostgresHealthIndicator } from '@switchyard/http';
+import { MetricsModule } from '@switchyard/metrics';
 import { TenantContextInterceptor } from '@switchyard/tenancy';
 import { TenantDataModule } from '@switchyard/tenant-data';
 import { ApiProblemFilter } from './api-problem.filter';
 import { EmployeesController } from './employees/employees.controller';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { PoolMetrics } from './metrics/pool-metrics';
 import { TenantController } from './tenant/tenant.controller';
 import { TenantGuard } from './tenant/tenant.guard';
 import { WellnessEntriesController, WellnessSummaryController } from './wellness/wellness-entries.controller';
@@ -26,11 +29,13 @@ export class ApiModule {
         TenantDataModule,
         AuthModule,
         TerminusModule,
+        MetricsModule,
       ],
-      controllers: [TenantController, EmployeesController, WellnessEntriesController, WellnessSummaryController, HealthController],
+      controllers: [TenantController, EmployeesController, WellnessEntriesController, WellnessSummaryController, HealthController, MetricsController],
       providers: [
         TenantGuard,
         PostgresHealthIndicator,
+        PoolMetrics,
         { provide: APP_FILTER, useClass: ApiProblemFilter },
         { provide: APP_INTERCEPTOR, useExisting: TenantContextInterceptor },
       ],

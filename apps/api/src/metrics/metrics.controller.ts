@@ -1,0 +1,15 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { MetricsRegistry } from '@switchyard/metrics';
+import type { Response } from 'express';
+
+/** Prometheus scrape endpoint (§4.1). Unauthenticated: its labels carry no tenant identity. */
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsRegistry) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  async scrape(@Res() res: Response): Promise<void> {
+    res.type(this.metrics.contentType).send(await this.metrics.render());
+  }
+}
