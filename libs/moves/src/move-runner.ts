@@ -3,18 +3,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { MovesRepository, PlacementInvalidations, ServerDirectory, TenantsRepository, type MoveRecord } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { inTransaction, quoteIdent, withOwnerClient } from '@switchyard/postgres';
+import { inTransaction, withOwnerClient } from '@switchyard/postgres';
 import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { Client } from 'pg';
-import { applyChanges } from './change-applier';
 import type { CapturedChange } from './capture.sql';
-import { drainWriters, installCapture, installFence, readChanges, removeCapture, removeFence } from './capture.sql';
+import { drainWriters, installCapture, installFence, removeCapture, removeFence } from './capture.sql';
 import { analyzeTables, copyTenantRows, countTenantRows } from './move-copier';
 import type { MoveLocation } from './move-location';
 import { MoveStorage } from './move-storage';
-import { describeMismatch, describeRowMismatch, digestTenant, rowDigests, rowDigestsInTransaction, type RowDigests, type TableDigest } from './move-verifier';
+import { applyPending, verifyAtSnapshot, verifyDelta, verifyRowsAtSnapshot } from './move-sync';
 
-const BATCH = 2_000;
 /** Catch-up rounds end when a round finds fewer changes than this: the cutover then has little to do. */
 const QUIET_ENOUGH = 200;
 const MAX_CATCH_UP_ROUNDS = 50;
@@ -152,42 +150,12 @@ export class MoveRunner {
     });
   }
 
-  /** Applies one batch at the target, then takes exactly those changes off the source queue. */
-  private async applyBatch(move: MoveRecord, source: Client, target: Client, changes: CapturedChange[]): Promise<void> {
-    await target.query('BEGIN');
-    await applyChanges(target, move.toSchema, TENANT_TABLES, changes);
-    await target.query('COMMIT');
-    await this.dequeue(move, source, changes);
-  }
-
-  /** Takes exactly these changes off the source queue. */
-  private async dequeue(move: MoveRecord, source: Client, changes: CapturedChange[]): Promise<void> {
-    if (!changes.length) return;
-    // Not a high-water mark: a change with a lower seq that commits late stays queued for the next read.
-    await source.query(`DELETE FROM ${quoteIdent(move.fromSchema)}.switchyard_move_changes WHERE move_id = $1 AND seq = ANY($2::bigint[])`, [
-      move.id,
-      changes.map((c) => c.seq),
-    ]);
-  }
-
-  /** Applies everything queued now; returns what was applied (its rows are what the cutover re-checks). */
-  private async applyPending(move: MoveRecord, source: Client, target: Client): Promise<CapturedChange[]> {
-    const applied: CapturedChange[] = [];
-    for (;;) {
-      const changes = await readChanges(source, move.fromSchema, move.id, '0', BATCH);
-      if (!changes.length) return applied;
-      await this.applyBatch(move, source, target, changes);
-      applied.push(...changes);
-      if (changes.length < BATCH) return applied;
-    }
-  }
-
   private async catchUp(move: MoveRecord, checkCancel: () => Promise<void>): Promise<void> {
     await this.onSource(move, (source) =>
       this.onTarget(move, async (target) => {
         for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
           await checkCancel();
-          if ((await this.applyPending(move, source, target)).length < QUIET_ENOUGH) return;
+          if ((await applyPending(move, source, target)).length < QUIET_ENOUGH) return;
         }
       }),
     );
@@ -201,19 +169,19 @@ export class MoveRunner {
         // row they touched is verified at a new snapshot — still outside the freeze — and so on, each
         // round smaller than the last. Inside the freeze only the rows touched since the last verified
         // snapshot are compared, so the freeze stays short however busy the tenant is.
-        await this.verifyAtSnapshot(move, source, target);
+        await verifyAtSnapshot(move, source, target);
         let unverified: CapturedChange[] = [];
         let lastVerified = Number.POSITIVE_INFINITY;
         for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
           await checkCancel();
-          const applied = await this.applyPending(move, source, target);
+          const applied = await applyPending(move, source, target);
           unverified.push(...applied);
           if (applied.length >= QUIET_ENOUGH) continue;
           // Verify again only while that converges: against a writer as fast as the verification
           // itself, another round would not shrink what the freeze has to check.
           if (unverified.length < QUIET_ENOUGH || unverified.length > lastVerified / 2) break;
           lastVerified = unverified.length;
-          await this.verifyRowsAtSnapshot(move, source, target, unverified);
+          await verifyRowsAtSnapshot(move, source, target, unverified);
           unverified = [];
         }
         const frozenAt = Date.now();
@@ -221,10 +189,10 @@ export class MoveRunner {
         await this.invalidations.publish(move.tenantId);
         await this.ddl(source, move.fromSchema, () => installFence(source, move.fromSchema, TENANT_TABLES, move.tenantId));
         await drainWriters(source, move.fromSchema);
-        const last = [...unverified, ...(await this.applyPending(move, source, target))];
+        const last = [...unverified, ...(await applyPending(move, source, target))];
         await this.moves.update(move.id, { state: 'verifying' });
         await this.phaseDelay();
-        await this.verifyDelta(move, source, target, last);
+        await verifyDelta(move, source, target, last);
         const flipped = await this.tenants.flipPlacement(move.tenantId, move.fromVersion, { tier: move.toTier, server: move.toServer, database: move.toDatabase, schema: move.toSchema });
         if (!flipped) throw new DomainError('TENANT_MOVING', 'the placement changed during the move');
         await this.invalidations.publish(move.tenantId);
@@ -232,74 +200,6 @@ export class MoveRunner {
         await this.phaseDelay();
       }),
     );
-  }
-
-  /**
-   * Row counts and a checksum per table on both sides at one point: in a source snapshot, read the
-   * queued changes and digest the source; apply exactly those changes (only the move writes the target),
-   * then digest the target. A mismatch aborts the move, which is rolled back.
-   */
-  private async verifyAtSnapshot(move: MoveRecord, source: Client, target: Client): Promise<void> {
-    await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    let changes: CapturedChange[] = [];
-    let digests: [TableDigest[], TableDigest[]];
-    try {
-      changes = await readChanges(source, move.fromSchema, move.id, '0', 1_000_000);
-      // Both sides at once: the source digest in its snapshot, the target's once those changes are in.
-      digests = await Promise.all([
-        digestTenant(source, move.fromSchema, TENANT_TABLES, move.tenantId),
-        (async () => {
-          await inTransaction(target, () => applyChanges(target, move.toSchema, TENANT_TABLES, changes));
-          return inTransaction(target, () => digestTenant(target, move.toSchema, TENANT_TABLES, move.tenantId));
-        })(),
-      ]);
-    } finally {
-      await source.query('COMMIT').catch(() => undefined);
-    }
-    await this.dequeue(move, source, changes);
-    const mismatch = describeMismatch(digests[0], digests[1]);
-    if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
-  }
-
-  /**
-   * Extends the last verification to a new snapshot. `touched` are the changes applied since that
-   * verification; in a source snapshot, read what is still queued and digest every row either set
-   * touches; apply the queued changes at the target and digest the same rows there. Every change
-   * committed between the two snapshots is in one of the sets, and rows no change touched were equal
-   * before and are unchanged since, so equal digests here mean the two sides are equal at this snapshot.
-   */
-  private async verifyRowsAtSnapshot(move: MoveRecord, source: Client, target: Client, touched: CapturedChange[]): Promise<void> {
-    await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    let queued: CapturedChange[] = [];
-    let digests: [RowDigests, RowDigests];
-    try {
-      queued = await readChanges(source, move.fromSchema, move.id, '0', 1_000_000);
-      const rows = [...touched, ...queued];
-      // Both sides at once: the source in its snapshot, the target once the queued changes are in.
-      digests = await Promise.all([
-        rowDigestsInTransaction(source, move.fromSchema, TENANT_TABLES, move.tenantId, rows),
-        (async () => {
-          await inTransaction(target, () => applyChanges(target, move.toSchema, TENANT_TABLES, queued));
-          return rowDigests(target, move.toSchema, TENANT_TABLES, move.tenantId, rows);
-        })(),
-      ]);
-    } finally {
-      await source.query('COMMIT').catch(() => undefined);
-    }
-    await this.dequeue(move, source, queued);
-    const [sourceRows, targetRows] = digests;
-    const mismatch = describeRowMismatch(sourceRows, targetRows);
-    if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
-  }
-
-  /** Inside the freeze: the rows the last changes touched, compared one by one (see rowDigests). */
-  private async verifyDelta(move: MoveRecord, source: Client, target: Client, last: CapturedChange[]): Promise<void> {
-    const [sourceRows, targetRows] = await Promise.all([
-      rowDigests(source, move.fromSchema, TENANT_TABLES, move.tenantId, last),
-      rowDigests(target, move.toSchema, TENANT_TABLES, move.tenantId, last),
-    ]);
-    const mismatch = describeRowMismatch(sourceRows, targetRows);
-    if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
   }
 
   /** Before the flip: puts everything back as it was (placement, source triggers, target copy). */

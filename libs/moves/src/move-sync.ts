@@ -1,0 +1,115 @@
+import type { MoveRecord } from '@switchyard/control-plane';
+import { DomainError } from '@switchyard/errors';
+import { inTransaction, quoteIdent } from '@switchyard/postgres';
+import { TENANT_TABLES } from '@switchyard/tenant-data';
+import type { Client } from 'pg';
+import { applyChanges } from './change-applier';
+import { readChanges, type CapturedChange } from './capture.sql';
+import { describeMismatch, describeRowMismatch, digestTenant, rowDigests, rowDigestsInTransaction, type RowDigests, type TableDigest } from './move-verifier';
+
+/*
+ * Keeping the target in step with the source during a move, and proving it: applying the captured
+ * changes (in batches, each taken off the queue once applied) and verifying the two sides — in full at
+ * one snapshot, then row by row for the rows changes touched since. Each function takes the move's
+ * source and target connections, which the runner owns.
+ */
+
+const BATCH = 2_000;
+
+/** Applies one batch at the target, then takes exactly those changes off the source queue. */
+async function applyBatch(move: MoveRecord, source: Client, target: Client, changes: CapturedChange[]): Promise<void> {
+  await target.query('BEGIN');
+  await applyChanges(target, move.toSchema, TENANT_TABLES, changes);
+  await target.query('COMMIT');
+  await dequeue(move, source, changes);
+}
+
+/** Takes exactly these changes off the source queue. */
+export async function dequeue(move: MoveRecord, source: Client, changes: CapturedChange[]): Promise<void> {
+  if (!changes.length) return;
+  // Not a high-water mark: a change with a lower seq that commits late stays queued for the next read.
+  await source.query(`DELETE FROM ${quoteIdent(move.fromSchema)}.switchyard_move_changes WHERE move_id = $1 AND seq = ANY($2::bigint[])`, [
+    move.id,
+    changes.map((c) => c.seq),
+  ]);
+}
+
+/** Applies everything queued now; returns what was applied (its rows are what the cutover re-checks). */
+export async function applyPending(move: MoveRecord, source: Client, target: Client): Promise<CapturedChange[]> {
+  const applied: CapturedChange[] = [];
+  for (;;) {
+    const changes = await readChanges(source, move.fromSchema, move.id, '0', BATCH);
+    if (!changes.length) return applied;
+    await applyBatch(move, source, target, changes);
+    applied.push(...changes);
+    if (changes.length < BATCH) return applied;
+  }
+}
+
+/**
+ * Row counts and a checksum per table on both sides at one point: in a source snapshot, read the
+ * queued changes and digest the source; apply exactly those changes (only the move writes the target),
+ * then digest the target. A mismatch aborts the move, which is rolled back.
+ */
+export async function verifyAtSnapshot(move: MoveRecord, source: Client, target: Client): Promise<void> {
+  await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  let changes: CapturedChange[] = [];
+  let digests: [TableDigest[], TableDigest[]];
+  try {
+    changes = await readChanges(source, move.fromSchema, move.id, '0', 1_000_000);
+    // Both sides at once: the source digest in its snapshot, the target's once those changes are in.
+    digests = await Promise.all([
+      digestTenant(source, move.fromSchema, TENANT_TABLES, move.tenantId),
+      (async () => {
+        await inTransaction(target, () => applyChanges(target, move.toSchema, TENANT_TABLES, changes));
+        return inTransaction(target, () => digestTenant(target, move.toSchema, TENANT_TABLES, move.tenantId));
+      })(),
+    ]);
+  } finally {
+    await source.query('COMMIT').catch(() => undefined);
+  }
+  await dequeue(move, source, changes);
+  const mismatch = describeMismatch(digests[0], digests[1]);
+  if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
+}
+
+/**
+ * Extends the last verification to a new snapshot. `touched` are the changes applied since that
+ * verification; in a source snapshot, read what is still queued and digest every row either set
+ * touches; apply the queued changes at the target and digest the same rows there. Every change
+ * committed between the two snapshots is in one of the sets, and rows no change touched were equal
+ * before and are unchanged since, so equal digests here mean the two sides are equal at this snapshot.
+ */
+export async function verifyRowsAtSnapshot(move: MoveRecord, source: Client, target: Client, touched: CapturedChange[]): Promise<void> {
+  await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  let queued: CapturedChange[] = [];
+  let digests: [RowDigests, RowDigests];
+  try {
+    queued = await readChanges(source, move.fromSchema, move.id, '0', 1_000_000);
+    const rows = [...touched, ...queued];
+    // Both sides at once: the source in its snapshot, the target once the queued changes are in.
+    digests = await Promise.all([
+      rowDigestsInTransaction(source, move.fromSchema, TENANT_TABLES, move.tenantId, rows),
+      (async () => {
+        await inTransaction(target, () => applyChanges(target, move.toSchema, TENANT_TABLES, queued));
+        return rowDigests(target, move.toSchema, TENANT_TABLES, move.tenantId, rows);
+      })(),
+    ]);
+  } finally {
+    await source.query('COMMIT').catch(() => undefined);
+  }
+  await dequeue(move, source, queued);
+  const [sourceRows, targetRows] = digests;
+  const mismatch = describeRowMismatch(sourceRows, targetRows);
+  if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
+}
+
+/** Inside the freeze: the rows the last changes touched, compared one by one (see rowDigests). */
+export async function verifyDelta(move: MoveRecord, source: Client, target: Client, last: CapturedChange[]): Promise<void> {
+  const [sourceRows, targetRows] = await Promise.all([
+    rowDigests(source, move.fromSchema, TENANT_TABLES, move.tenantId, last),
+    rowDigests(target, move.toSchema, TENANT_TABLES, move.tenantId, last),
+  ]);
+  const mismatch = describeRowMismatch(sourceRows, targetRows);
+  if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
+}
