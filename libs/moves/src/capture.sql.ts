@@ -9,6 +9,9 @@ import type { ClientBase } from 'pg';
  */
 const CHANGES = 'switchyard_move_changes';
 
+/** The transaction-local setting that marks the owner's deletion of a moved tenant's old rows. */
+export const FENCE_CLEANUP = 'switchyard.fence_cleanup';
+
 function suffix(id: string): string {
   return id.replace(/-/g, '');
 }
@@ -83,15 +86,18 @@ export async function drainWriters(client: ClientBase, schema: string): Promise<
   await client.query('COMMIT');
 }
 
-/** Names the three row triggers (insert, update, delete) a tenant-scoped rule needs. */
-function rowTriggers(t: string, tenant: string, name: (op: string) => string, timing: 'BEFORE' | 'AFTER', call: string): string {
+/**
+ * Names the three row triggers (insert, update, delete) a tenant-scoped rule needs; `deleteUnless` is
+ * an extra condition under which the delete trigger stays silent.
+ */
+function rowTriggers(t: string, tenant: string, name: (op: string) => string, timing: 'BEFORE' | 'AFTER', call: string, deleteUnless?: string): string {
   return `
     DROP TRIGGER IF EXISTS ${name('i')} ON ${t};
     DROP TRIGGER IF EXISTS ${name('u')} ON ${t};
     DROP TRIGGER IF EXISTS ${name('d')} ON ${t};
     CREATE TRIGGER ${name('i')} ${timing} INSERT ON ${t} FOR EACH ROW WHEN (NEW.tenant_id = ${tenant}) EXECUTE FUNCTION ${call};
     CREATE TRIGGER ${name('u')} ${timing} UPDATE ON ${t} FOR EACH ROW WHEN (OLD.tenant_id = ${tenant} OR NEW.tenant_id = ${tenant}) EXECUTE FUNCTION ${call};
-    CREATE TRIGGER ${name('d')} ${timing} DELETE ON ${t} FOR EACH ROW WHEN (OLD.tenant_id = ${tenant}) EXECUTE FUNCTION ${call};`;
+    CREATE TRIGGER ${name('d')} ${timing} DELETE ON ${t} FOR EACH ROW WHEN (OLD.tenant_id = ${tenant}${deleteUnless ? ` AND NOT (${deleteUnless})` : ''}) EXECUTE FUNCTION ${call};`;
 }
 
 const fenceName = (tenantId: string) => (op: string) => quoteIdent(`sy_fence_${op}_${suffix(tenantId)}`);
@@ -103,6 +109,14 @@ const fenceName = (tenantId: string) => (op: string) => quoteIdent(`sy_fence_${o
  */
 export async function installFence(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<void> {
   const s = quoteIdent(schema);
+  // The one write the fence lets through: the owner deleting the tenant's old rows here (cleanup),
+  // marked by a transaction-local setting. Checked in the trigger's WHEN, so that deletion needs no
+  // DDL on the table (which would block every other tenant's writes in a shared cell while it runs).
+  const { rows } = await client.query<{ oid: string }>('SELECT oid::text AS oid FROM pg_roles WHERE rolname = current_user');
+  const owner = rows[0]?.oid;
+  if (!owner || !/^\d+$/.test(owner)) throw new Error('cannot resolve the owner role');
+  // coalesce: an unset setting is NULL, and NOT (NULL AND …) would silence the fence.
+  const cleanup = `coalesce(current_setting('${FENCE_CLEANUP}', true), '') = '${tenantId}' AND pg_has_role(current_user, ${owner}::oid, 'MEMBER')`;
   await client.query(`
     CREATE OR REPLACE FUNCTION ${s}.switchyard_fence() RETURNS trigger
       LANGUAGE plpgsql SET search_path = ${s}, pg_catalog AS $fn$
@@ -111,8 +125,18 @@ export async function installFence(client: ClientBase, schema: string, tables: r
     END $fn$;
     REVOKE ALL ON FUNCTION ${s}.switchyard_fence() FROM PUBLIC;`);
   for (const table of tables) {
-    await client.query(rowTriggers(`${s}.${quoteIdent(table)}`, `'${tenantId}'::uuid`, fenceName(tenantId), 'BEFORE', `${s}.switchyard_fence('${tenantId}')`));
+    await client.query(rowTriggers(`${s}.${quoteIdent(table)}`, `'${tenantId}'::uuid`, fenceName(tenantId), 'BEFORE', `${s}.switchyard_fence('${tenantId}')`, cleanup));
   }
+}
+
+/** Whether the tenant's fence here lets the owner's cleanup delete through (fences from before that did not). */
+export async function fenceAllowsCleanup(client: ClientBase, schema: string, tenantId: string): Promise<boolean> {
+  const { rows } = await client.query<{ def: string }>(
+    `SELECT pg_get_triggerdef(t.oid) AS def FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND t.tgname = $2`,
+    [schema, `sy_fence_d_${suffix(tenantId)}`],
+  );
+  return rows.length > 0 && rows.every((r) => r.def.includes(FENCE_CLEANUP));
 }
 
 /** Whether the tenant is fenced at this schema. */

@@ -5,7 +5,7 @@ import { inTransaction, OwnerPools, quoteIdent, tenantStorageNames, withOwnerCli
 import { TIER_PROVISIONERS, type TierProvisioner } from '@switchyard/provisioning';
 import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { MoveLocation } from './move-location';
-import { hasFence, installFence, removeFence } from './capture.sql';
+import { fenceAllowsCleanup, FENCE_CLEANUP, hasFence, installFence, removeFence } from './capture.sql';
 import { qualified } from './table-columns';
 
 /**
@@ -33,20 +33,23 @@ export class MoveStorage {
   }
 
   /**
-   * Deletes the tenant's rows at a location (a partial copy, or old data in a shared cell). A fence the
-   * tenant has there is lifted and put back in the same transaction, so no stale write slips in.
+   * Deletes the tenant's rows at a location (a partial copy, or old data in a shared cell). The fence
+   * stays up throughout: it lets exactly this deletion through (see installFence), so no DDL and no
+   * table lock beyond an ordinary DELETE's — the other tenants of a shared cell keep writing. A fence
+   * from before that exemption is lifted and put back in the same transaction instead.
    */
   async deleteRows(tenantId: string, at: MoveLocation): Promise<void> {
     await this.pools.withClient(this.servers.ownerUrl(at.server, at.database), async (client) => {
       const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [at.schema]);
       if (!exists.rowCount) return;
       await inTransaction(client, async () => {
-        const fenced = await hasFence(client, at.schema, tenantId);
-        if (fenced) await removeFence(client, at.schema, TENANT_TABLES, tenantId);
+        const legacyFence = (await hasFence(client, at.schema, tenantId)) && !(await fenceAllowsCleanup(client, at.schema, tenantId));
+        if (legacyFence) await removeFence(client, at.schema, TENANT_TABLES, tenantId);
+        await client.query('SELECT set_config($1, $2, true)', [FENCE_CLEANUP, tenantId]);
         // The tenant context also satisfies FORCE RLS when the owner is not a superuser.
         await client.query("SELECT set_config('switchyard.tenant_id', $1, true)", [tenantId]);
         for (const table of [...TENANT_TABLES].reverse()) await client.query(`DELETE FROM ${qualified(at.schema, table)} WHERE tenant_id = $1`, [tenantId]);
-        if (fenced) await installFence(client, at.schema, TENANT_TABLES, tenantId);
+        if (legacyFence) await installFence(client, at.schema, TENANT_TABLES, tenantId);
       });
     });
   }
