@@ -1,12 +1,7 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
-import { createApiApp } from '@apps/api';
-import { createControlPlaneApp } from '@apps/control-plane';
 import { TokenIssuer } from '@switchyard/auth';
-import { buildConfig, parseEnvironment, readEnvironment } from '@switchyard/config';
-import { startEmbeddedPostgres } from '@switchyard/embedded';
-import { dropTestInstallation, freePort } from '@switchyard/testing';
 import { cpuSeconds } from './cpu-split';
+import { startProfileInstallation } from './profile-installation';
 import { buildFixture } from './fixture';
 import { load, routedRequests } from './scenarios/http-scenario';
 
@@ -17,19 +12,7 @@ import { load, routedRequests } from './scenarios/http-scenario';
  * Usage: node dist/bench/profile-http.js [seconds] [tier]
  */
 async function main(): Promise<void> {
-  const env = readEnvironment();
-  let url = env.BENCH_DATABASE_URL;
-  let stop = async () => undefined as unknown;
-  if (!url) {
-    const pg = await startEmbeddedPostgres({ dataDir: join(process.cwd(), '.switchyard', 'bench'), port: await freePort() });
-    url = pg.url;
-    stop = pg.stop;
-  }
-  const config = buildConfig(parseEnvironment({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(40), SWITCHYARD_DB_PREFIX: 'benchhttp', APP_DB_USER: 'benchhttp_app', APP_DB_PASSWORD: 'pw', LOG_LEVEL: 'error' }));
-  await dropTestInstallation(config);
-  const cp = await createControlPlaneApp(config);
-  await cp.init();
-  const api = await createApiApp(config);
+  const { config, controlPlane: cp, api, close } = await startProfileInstallation('benchhttp');
   await api.listen(0, '127.0.0.1');
   const seconds = Number(process.argv[2] ?? 10);
   const tier = (process.argv[3] ?? 'shared') as 'shared' | 'schema' | 'database';
@@ -47,10 +30,7 @@ async function main(): Promise<void> {
     const perRequest = (s: number) => ((s * 1e6) / total).toFixed(0);
     console.log(`${r.rps.toFixed(0)} req/s (${r.errors} errors, ${r.non2xx} non-2xx); CPU per request: node ${perRequest(after.self - before.self)} µs (app and load generator), postgres ${perRequest(after.others - before.others)} µs`);
   }
-  await api.close();
-  await cp.close();
-  await dropTestInstallation(config);
-  await stop();
+  await close();
 }
 
 main().catch((e) => {

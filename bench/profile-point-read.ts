@@ -1,37 +1,20 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
-import { createApiApp } from '@apps/api';
-import { createControlPlaneApp } from '@apps/control-plane';
-import { buildConfig, parseEnvironment, readEnvironment } from '@switchyard/config';
-import { startEmbeddedPostgres } from '@switchyard/embedded';
 import { withDatabase } from '@switchyard/postgres';
-import { TenantDb } from '@switchyard/tenancy';
+import { ConnectionResolver, ScopedQuery, TenantDb } from '@switchyard/tenancy';
 import { EmployeesRepository } from '@switchyard/tenant-data';
-import { dropTestInstallation, freePort } from '@switchyard/testing';
 import { Pool } from 'pg';
 import { buildFixture } from './fixture';
 import { pick } from './measure';
 import { captureSql, qualify } from './sql-capture';
-import { ConnectionResolver, ScopedQuery } from '@switchyard/tenancy';
 import { cpuSeconds } from './cpu-split';
+import { startProfileInstallation } from './profile-installation';
 
 /**
  * Where the time of a routed point read goes: runs routed and bare point reads back to back, one at a
  * time, printing µs per operation. Run under `node --cpu-prof` to get a profile of the routed loop.
  */
 async function main(): Promise<void> {
-  const env = readEnvironment();
-  let url = env.BENCH_DATABASE_URL;
-  let stop = async () => undefined as unknown;
-  if (!url) {
-    const pg = await startEmbeddedPostgres({ dataDir: join(process.cwd(), '.switchyard', 'bench'), port: await freePort() });
-    url = pg.url;
-    stop = pg.stop;
-  }
-  const config = buildConfig(parseEnvironment({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(40), SWITCHYARD_DB_PREFIX: 'benchprof', APP_DB_USER: 'benchprof_app', APP_DB_PASSWORD: 'pw', LOG_LEVEL: 'error' }));
-  await dropTestInstallation(config);
-  const cp = await createControlPlaneApp(config);
-  const api = await createApiApp(config);
+  const { config, controlPlane: cp, api, close } = await startProfileInstallation('benchprof');
   await api.init();
   const tier = (process.argv[4] ?? 'shared') as 'shared' | 'schema' | 'database';
   const fixture = await buildFixture(config, cp, { shared: 0, schema: 0, database: 0, [tier]: tier === 'database' ? 10 : 20, employeesPerTenant: 100 }, console.log);
@@ -85,10 +68,7 @@ async function main(): Promise<void> {
   }
   await bareWide.end();
   await bare.end();
-  await api.close();
-  await cp.close();
-  await dropTestInstallation(config);
-  await stop();
+  await close();
 }
 
 main().catch((e) => {

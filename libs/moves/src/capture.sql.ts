@@ -134,24 +134,18 @@ export async function installFence(client: ClientBase, schema: string, tables: r
   }
 }
 
-/** Whether the tenant's fence here lets the owner's cleanup delete through (fences from before that did not). */
-export async function fenceAllowsCleanup(client: ClientBase, schema: string, tenantId: string): Promise<boolean> {
+/**
+ * The tenant's fence at this schema: none, one that lets the owner's cleanup delete through (see
+ * installFence), or an older one that does not.
+ */
+export async function fenceState(client: ClientBase, schema: string, tenantId: string): Promise<'none' | 'allows-cleanup' | 'legacy'> {
   const { rows } = await client.query<{ def: string }>(
     `SELECT pg_get_triggerdef(t.oid) AS def FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND t.tgname = $2`,
     [schema, `sy_fence_d_${suffix(tenantId)}`],
   );
-  return rows.length > 0 && rows.every((r) => r.def.includes(FENCE_CLEANUP));
-}
-
-/** Whether the tenant is fenced at this schema. */
-export async function hasFence(client: ClientBase, schema: string, tenantId: string): Promise<boolean> {
-  const { rowCount } = await client.query(
-    `SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND t.tgname = $2`,
-    [schema, `sy_fence_i_${suffix(tenantId)}`],
-  );
-  return Boolean(rowCount);
+  if (!rows.length) return 'none';
+  return rows.every((r) => r.def.includes(FENCE_CLEANUP)) ? 'allows-cleanup' : 'legacy';
 }
 
 /** Lifts a tenant's fence (after a cancelled cutover, or when the tenant moves back here). */

@@ -5,7 +5,7 @@ import { inTransaction, OwnerPools, quoteIdent, tenantStorageNames, withOwnerCli
 import { TIER_PROVISIONERS, type TierProvisioner } from '@switchyard/provisioning';
 import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { MoveLocation } from './move-location';
-import { fenceAllowsCleanup, FENCE_CLEANUP, hasFence, installFence, removeFence } from './capture.sql';
+import { FENCE_CLEANUP, fenceState, installFence, removeFence } from './capture.sql';
 import { qualified } from './table-columns';
 
 /**
@@ -43,7 +43,7 @@ export class MoveStorage {
       const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [at.schema]);
       if (!exists.rowCount) return;
       await inTransaction(client, async () => {
-        const legacyFence = (await hasFence(client, at.schema, tenantId)) && !(await fenceAllowsCleanup(client, at.schema, tenantId));
+        const legacyFence = (await fenceState(client, at.schema, tenantId)) === 'legacy';
         if (legacyFence) await removeFence(client, at.schema, TENANT_TABLES, tenantId);
         await client.query('SELECT set_config($1, $2, true)', [FENCE_CLEANUP, tenantId]);
         // The tenant context also satisfies FORCE RLS when the owner is not a superuser.
