@@ -28,13 +28,18 @@ export async function openRuntime(log: (line: string) => void = () => undefined,
   return { config, embedded, close: async () => embedded?.stop() };
 }
 
+/** How a command installs first; `false` leaves the installation as it is. */
+export type CliInstall = Parameters<InstallationService['ensureInstalled']>[0] | false;
+
 /**
- * Runs `fn` with an application context over an up-to-date installation, then tears everything down.
+ * Runs `fn` with an application context over an installed system, then tears everything down. By default
+ * installation only bootstraps never-migrated shared and template databases: applying a new tenant
+ * migration is `switchyard migrate`'s alone, never a side effect of another command.
  * `install: false` leaves the installation as it is (the doctor must see it unrepaired).
  */
 export async function withCliContext<T>(
   fn: (context: INestApplicationContext, runtime: Runtime) => Promise<T>,
-  install: { tenantTargets?: boolean } | false = {},
+  install: CliInstall = { tenantTargets: 'bootstrap' },
 ): Promise<T> {
   // A command runs its own work; moves requested elsewhere are the control-plane worker's.
   const runtime = await openRuntime((line) => process.stderr.write(`${line}\n`), { MOVE_WORKER: 'false' });

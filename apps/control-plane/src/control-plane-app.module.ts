@@ -14,6 +14,7 @@ import { ControlPlaneProblemFilter } from './control-plane-problem.filter';
 import { DoctorController } from './doctor/doctor.controller';
 import { HealthController } from './health/health.controller';
 import { MigrationsController } from './migrations/migrations.controller';
+import { MigrationsReadiness } from './migrations/migrations-readiness';
 import { MovesController } from './moves/moves.controller';
 import { ServersController } from './servers/servers.controller';
 import { TenantsController } from './tenants/tenants.controller';
@@ -27,6 +28,7 @@ export class ControlPlaneAppModule {
       controllers: [TenantsController, ServersController, MigrationsController, MovesController, AuditController, DoctorController, HealthController],
       providers: [
         PostgresHealthIndicator,
+        MigrationsReadiness,
         { provide: APP_FILTER, useClass: ControlPlaneProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],

@@ -4,14 +4,31 @@ import { nestLogLevels, SwitchyardConfig } from '@switchyard/config';
 import { configureHttpApp } from '@switchyard/http';
 import { InstallationService } from '@switchyard/provisioning';
 import { ControlPlaneAppModule } from './control-plane-app.module';
+import { MigrationsReadiness } from './migrations/migrations-readiness';
 
-/** Builds the control-plane API (not yet listening); the installation is brought up to date first. */
-export async function createControlPlaneApp(config: SwitchyardConfig): Promise<NestExpressApplication> {
+export interface ControlPlaneAppOptions {
+  /**
+   * Bring the shared and template databases to the latest tenant migration: `switchyard dev` only. By
+   * default the installation bootstraps never-migrated ones and advances none: that is `switchyard migrate`.
+   */
+  migrateTenantTargets?: boolean;
+}
+
+/**
+ * Builds the control-plane API (not yet listening). The installation is completed first (the control
+ * plane's own migrations included); tenant targets behind the latest migration are reported, not migrated.
+ */
+export async function createControlPlaneApp(
+  config: SwitchyardConfig,
+  options: ControlPlaneAppOptions = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ControlPlaneAppModule.forRoot(config), {
     bodyParser: false,
     logger: nestLogLevels(config),
   });
   configureHttpApp(app, config.httpBodyLimit);
-  await app.get(InstallationService).ensureInstalled();
+  const tenantTargets = options.migrateTenantTargets ? 'latest' : 'bootstrap';
+  await app.get(InstallationService).ensureInstalled({ tenantTargets });
+  await app.get(MigrationsReadiness).warnIfBehind();
   return app;
 }

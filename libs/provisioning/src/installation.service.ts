@@ -1,14 +1,34 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { controlPlaneUrl, PRIMARY_SERVER, ServerDirectory, ServersRepository } from '@switchyard/control-plane';
-import { MigrationSets, MigrationRunner, sharedTargetKey, templateTargetKey, type MigrationTarget, withInstallationLock } from '@switchyard/migrations';
+import {
+  MigrationRunner,
+  MigrationSets,
+  readLocalLedger,
+  sharedTargetKey,
+  templateTargetKey,
+  type MigrationTarget,
+  withInstallationLock,
+} from '@switchyard/migrations';
 import { isPgError, PgErrorCode, quoteIdent, withOwnerClient } from '@switchyard/postgres';
 import type { Client } from 'pg';
 
 /**
- * Brings a server to the state every other part assumes: the application role, the control-plane,
- * shared and template databases, all migrated, and the primary server registered. Idempotent and
- * serialised across processes, so every entry point (apps, CLI, tests) may call it at start-up.
+ * What installation does with the tenant migration set in the shared and template databases.
+ * - `bootstrap`: a database never migrated at all (empty target-local ledger: a new installation or a newly
+ *   added server) is brought to the latest version. That is installing, not migrating: a database holding
+ *   any migration is left where it is, since advancing it is `switchyard migrate`'s job (waves, canary,
+ *   report), never a side effect of starting a process or running another command.
+ * - `latest`: brings them to the latest version (`switchyard dev`, the embedded quick start).
+ * - `skip`: leaves them to the caller (`switchyard migrate` migrates them in its own first wave).
+ */
+export type TenantTargetsMode = 'bootstrap' | 'latest' | 'skip';
+
+/**
+ * Brings a server to the state every other part assumes: the application role, the control-plane
+ * database (migrated), the shared and template databases (installed, see TenantTargetsMode), and the
+ * servers registered. Idempotent and serialised across processes, so every entry point (apps, CLI,
+ * tests) may call it at start-up.
  */
 @Injectable()
 export class InstallationService {
@@ -22,12 +42,17 @@ export class InstallationService {
     private readonly sets: MigrationSets,
   ) {}
 
-  /**
-   * `tenantTargets: false` leaves the shared and template databases to the caller: `switchyard migrate`
-   * migrates them in its own first wave, where a failure is reported like any other target's.
-   */
-  async ensureInstalled(options: { tenantTargets?: boolean } = {}): Promise<void> {
+  /** Installs what is missing; tenant migrations go only as far as `tenantTargets` says (default bootstrap). */
+  async ensureInstalled(options: { tenantTargets?: TenantTargetsMode } = {}): Promise<void> {
+    const mode = options.tenantTargets ?? 'bootstrap';
     const { controlDatabase, sharedDatabase, templateDatabase } = this.config.names;
+    const targets = this.sharedAndTemplateTargets();
+    const neverMigrated = new Set<string>();
+    const inspect = async (server: string) => {
+      for (const target of targets.filter((t) => t.server === server)) {
+        if (await this.prepareTarget(target)) neverMigrated.add(target.key);
+      }
+    };
     const maintenanceUrl = this.servers.maintenanceUrl(PRIMARY_SERVER);
     await withInstallationLock(maintenanceUrl, 'exclusive', async (client) => {
       await this.ensureAppRole(client);
@@ -39,6 +64,8 @@ export class InstallationService {
       );
       await this.installControlPlane();
       await this.serversRepository.upsert({ name: PRIMARY_SERVER, ...this.servers.address(PRIMARY_SERVER) });
+      // Under the lock: a connection to the template would make a concurrent clone of it fail.
+      await inspect(PRIMARY_SERVER);
     });
     // Other servers hold tenant databases only: the application role and a template to clone from.
     for (const server of this.servers.names().filter((s) => s !== PRIMARY_SERVER)) {
@@ -46,11 +73,13 @@ export class InstallationService {
         await this.ensureAppRole(client);
         await this.ensureDatabase(client, templateDatabase);
         await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(templateDatabase)} FROM PUBLIC`);
+        await inspect(server);
       });
       await this.serversRepository.upsert({ name: server, ...this.servers.address(server) });
     }
+    const install = { latest: targets, bootstrap: targets.filter((t) => neverMigrated.has(t.key)), skip: [] }[mode];
     // Outside the lock: migrating the template takes the same lock itself (cloning must wait for it).
-    if (options.tenantTargets !== false) await this.migrateSharedAndTemplate();
+    for (const target of install) await this.migrate(target, neverMigrated.has(target.key));
   }
 
   private async ensureAppRole(client: Client): Promise<void> {
@@ -96,12 +125,16 @@ export class InstallationService {
     });
   }
 
-  private async migrateSharedAndTemplate(): Promise<void> {
-    const set = this.sets.get('tenant');
+  /** The shared database of the primary server and the template database of every server. */
+  private sharedAndTemplateTargets(): MigrationTarget[] {
     const { sharedDatabase, templateDatabase, appRole } = this.config.names;
-    const targets: MigrationTarget[] = [
+    return [
       { key: sharedTargetKey(PRIMARY_SERVER, sharedDatabase), server: PRIMARY_SERVER, database: sharedDatabase },
-      ...this.servers.names().map((server) => ({ key: templateTargetKey(server, templateDatabase), server, database: templateDatabase })),
+      ...this.servers.names().map((server) => ({
+        key: templateTargetKey(server, templateDatabase),
+        server,
+        database: templateDatabase,
+      })),
     ].map(({ key, server, database }) => ({
       key,
       set: 'tenant',
@@ -114,11 +147,21 @@ export class InstallationService {
       appRole,
       template: database === templateDatabase,
     }));
-    for (const target of targets) {
-      await withOwnerClient(target.url, (client) => client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC'));
-      const result = await this.runner.migrateTarget(target, set);
-      if (result.error) throw result.error;
-      if (result.applied.length) this.logger.log(`${target.key} migrated: ${result.applied.join(', ')}`);
+  }
+
+  /** Closes the public schema to PUBLIC; true when the target holds no tenant migration at all. */
+  private async prepareTarget(target: MigrationTarget): Promise<boolean> {
+    return withOwnerClient(target.url, async (client) => {
+      await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+      return (await readLocalLedger(client, target.schema, 'tenant')).size === 0;
+    });
+  }
+
+  private async migrate(target: MigrationTarget, neverMigrated: boolean): Promise<void> {
+    const result = await this.runner.migrateTarget(target, this.sets.get('tenant'));
+    if (result.error) throw result.error;
+    if (result.applied.length) {
+      this.logger.log(`${target.key} ${neverMigrated ? 'installed' : 'migrated'}: ${result.applied.join(', ')}`);
     }
   }
 }

@@ -1,7 +1,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { TIERS, type Tier } from '@switchyard/control-plane';
-import { FleetMigrationService, MigrationRunsService, MigrationStatusService, type FleetProgress, type FleetReport } from '@switchyard/migrations';
+import { DomainError, isDomainError } from '@switchyard/errors';
+import {
+  FleetMigrationService,
+  FleetTargets,
+  MigrationRunsService,
+  MigrationStatusService,
+  type FleetProgress,
+  type FleetReport,
+} from '@switchyard/migrations';
 import { audited, cliActor } from '../cli-audit';
 import { printJson, printTable } from '../output';
 import { withCliContext } from '../runtime';
@@ -12,6 +20,17 @@ const positive = (value: string) => {
   return n;
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A --tenant naming no tenant is a usage error (exit 2), not a failed run or a green run over nothing. */
+async function unknownTenantIsUsageError<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!isDomainError(error, 'TENANT_NOT_FOUND')) throw error;
+    throw new DomainError('VALIDATION_FAILED', `--tenant: ${error.message}`);
+  }
+}
 
 interface MigrateOptions {
   tier?: Tier[];
@@ -77,7 +96,20 @@ function printReport(report: FleetReport): void {
     printTable(failed.map((t) => ({ target: t.key, tenant: t.tenant, error: t.error ?? '' })));
   }
   if (report.stoppedByCanary) process.stdout.write('\nthe canary wave failed: the remaining targets were skipped\n');
-  process.stdout.write(`\n${report.ok ? 'all targets at' : 'not all targets at'} ${report.latest}\n`);
+  const outcome = report.dryRun ? dryRunOutcome(report) : `${report.ok ? 'all' : 'not all'} targets at ${report.latest}`;
+  process.stdout.write(`\n${outcome}\n`);
+}
+
+/** What a dry run found: what would happen, never a claim that the targets are already there. */
+function dryRunOutcome(report: FleetReport): string {
+  const { planned, failed } = report.summary.total;
+  if (report.targets.length === 0) return 'dry run: no target matches; nothing to do';
+  if (!planned && !failed) return `dry run: every target is at ${report.latest}; nothing to do`;
+  const parts = [
+    ...(planned ? [`${plural(planned, 'target')} would be migrated to ${report.latest}`] : []),
+    ...(failed ? [`${plural(failed, 'target')} could not be checked (see failed above)`] : []),
+  ];
+  return `dry run: ${parts.join(', ')}; nothing was changed`;
 }
 
 export function migrateCommand(): Command {
@@ -94,7 +126,9 @@ export function migrateCommand(): Command {
     .option('--json', 'print the report as JSON (for CI)')
     .action(async (options: MigrateOptions) => {
       const fleetOptions = { tiers: options.tier, tenants: options.tenant, server: options.server, concurrency: options.concurrency, canary: options.canary };
+      // Installation leaves shared and template to the run's first wave, reported like any other target.
       const ok = await withCliContext(async (context) => {
+        await unknownTenantIsUsageError(() => context.get(FleetTargets).assertTenantsExist(options.tenant));
         const progress = progressReporter(Boolean(options.json));
         let report: FleetReport;
         try {
@@ -112,7 +146,7 @@ export function migrateCommand(): Command {
         if (options.json) printJson(report);
         else printReport(report);
         return options.dryRun ? report.targets.every((t) => t.outcome !== 'failed') : report.ok;
-      }, { tenantTargets: false });
+      }, { tenantTargets: 'skip' });
       if (!ok) process.exitCode = 1;
     });
 
@@ -123,8 +157,13 @@ export function migrateCommand(): Command {
     .option('--tenant <slug>', 'only this tenant')
     .option('--json', 'print JSON')
     .action(async (options: { tier?: Tier; tenant?: string; json?: boolean }) => {
+      // Read-only: it reports every target as it is, never-migrated ones included.
       await withCliContext(async (context) => {
-        const status = await context.get(MigrationStatusService).status({ tiers: options.tier ? [options.tier] : undefined, tenants: options.tenant ? [options.tenant] : undefined });
+        const filter = {
+          tiers: options.tier ? [options.tier] : undefined,
+          tenants: options.tenant ? [options.tenant] : undefined,
+        };
+        const status = await unknownTenantIsUsageError(() => context.get(MigrationStatusService).status(filter));
         if (options.json) return printJson(status);
         process.stdout.write(`latest: ${status.latest}   control plane: ${status.controlPlane.applied} (latest ${status.controlPlane.latest})\n\n`);
         printTable((['shared', 'template', 'schema', 'database', 'total'] as const).map((kind) => ({ kind, ...status.summary[kind] })));
@@ -133,7 +172,7 @@ export function migrateCommand(): Command {
           process.stdout.write('\nnot current:\n');
           printTable(notCurrent.map((t) => ({ target: t.key, tenant: t.tenant, status: t.status, applied: t.applied, pending: t.pending.join(', '), error: t.error })));
         }
-      }, { tenantTargets: false });
+      }, { tenantTargets: 'skip' });
     });
   return migrate;
 }

@@ -48,7 +48,8 @@ export function devCommand(): Command {
       process.once('SIGINT', () => void shutdown().then(() => process.exit(0)));
       process.once('SIGTERM', () => void shutdown().then(() => process.exit(0)));
       try {
-        const controlPlane = await createControlPlaneApp(config);
+        // The quick start brings shared and template to the latest migration; elsewhere that is `migrate`'s.
+        const controlPlane = await createControlPlaneApp(config, { migrateTenantTargets: true });
         apps.push(controlPlane);
         const api = await createApiApp(config);
         apps.push(api);

@@ -36,6 +36,7 @@ export class FleetMigrationService {
 
   async run(options: FleetRunOptions = {}, onProgress: (progress: FleetProgress) => void = () => undefined): Promise<FleetReport> {
     const dryRun = options.dryRun ?? false;
+    await this.targets.assertTenantsExist(options.tenants);
     const controlPlane = dryRun ? [] : await this.runner.migrateControlPlane(controlPlaneUrl(this.config), this.sets.get('control-plane'));
     const set = this.sets.get('tenant');
     const all = await this.targets.list(options);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
-import { ServerDirectory, TenantsRepository, type Tier } from '@switchyard/control-plane';
+import { ServerDirectory, TenantsRepository, type TenantRecord, type Tier } from '@switchyard/control-plane';
+import { DomainError } from '@switchyard/errors';
 import { type MigrationTarget, sharedTargetKey, templateTargetKey, tenantTargetKey } from '../migration-target';
 
 /** What kind of place a target is: the template databases are cloned into new tenant databases. */
@@ -13,7 +14,10 @@ export interface FleetTarget extends MigrationTarget {
 
 export interface TargetFilter {
   tiers?: Tier[];
-  /** Tenant slugs or ids; limits the run to those tenants' targets (no shared or template targets). */
+  /**
+   * Tenant slugs or ids; limits the run to those tenants' targets (no shared or template targets). One
+   * that names no tenant is TENANT_NOT_FOUND: a typo must not pass as a green run over nothing.
+   */
   tenants?: string[];
   server?: string;
 }
@@ -34,6 +38,7 @@ export class FleetTargets {
   async list(filter: TargetFilter = {}): Promise<FleetTarget[]> {
     const { sharedDatabase, templateDatabase, appRole } = this.config.names;
     const all = await this.tenants.all();
+    this.refuseUnknown(all, filter.tenants);
     const wanted = filter.tenants ? new Set(filter.tenants) : undefined;
     const targets: FleetTarget[] = [];
     const base = (server: string, database: string) => ({ set: 'tenant' as const, server, database, url: this.servers.ownerUrl(server, database), appRole });
@@ -74,5 +79,19 @@ export class FleetTargets {
     return targets.filter(
       (t) => (!filter.tiers || filter.tiers.includes(t.tier)) && (!filter.server || t.server === filter.server),
     );
+  }
+
+  /** Throws TENANT_NOT_FOUND naming every slug or id in `refs` that is no tenant's. */
+  async assertTenantsExist(refs: string[] | undefined): Promise<void> {
+    if (refs?.length) this.refuseUnknown(await this.tenants.all(), refs);
+  }
+
+  private refuseUnknown(all: TenantRecord[], refs: string[] | undefined): void {
+    if (!refs?.length) return;
+    const known = new Set(all.flatMap((t) => [t.slug, t.id]));
+    const unknown = [...new Set(refs)].filter((ref) => !known.has(ref));
+    if (!unknown.length) return;
+    const named = unknown.map((ref) => JSON.stringify(ref)).join(', ');
+    throw new DomainError('TENANT_NOT_FOUND', `No tenant ${named}`, { tenants: unknown });
   }
 }

@@ -3,6 +3,7 @@ import { MigrationRunsRepository, type MigrationRunRecord } from '@switchyard/co
 import { DomainError } from '@switchyard/errors';
 import type { FleetProgress, FleetReport } from './fleet-report';
 import { FleetMigrationService, type FleetRunOptions } from './fleet-migration.service';
+import { FleetTargets } from './fleet-targets';
 
 const PROGRESS_EVERY_MS = 500;
 
@@ -17,17 +18,20 @@ export class MigrationRunsService {
   constructor(
     private readonly fleet: FleetMigrationService,
     private readonly runs: MigrationRunsRepository,
+    private readonly targets: FleetTargets,
   ) {}
 
   /** Runs to the end and returns the report (CLI). */
   async execute(options: FleetRunOptions, requestedBy: string | null, onProgress?: (p: FleetProgress) => void): Promise<{ run: MigrationRunRecord; report: FleetReport }> {
+    await this.targets.assertTenantsExist(options.tenants);
     const run = await this.runs.insert(options, requestedBy);
     const report = await this.drive(run.id, options, onProgress);
     return { run: (await this.runs.findById(run.id))!, report };
   }
 
-  /** Starts a run in the background and returns its record at once (HTTP 202). */
+  /** Starts a run in the background and returns its record at once (HTTP 202); unknown tenants are refused first. */
   async start(options: FleetRunOptions, requestedBy: string | null): Promise<MigrationRunRecord> {
+    await this.targets.assertTenantsExist(options.tenants);
     const run = await this.runs.insert(options, requestedBy);
     void this.drive(run.id, options).catch((error: unknown) => this.logger.error(`run ${run.id}: ${error instanceof Error ? error.message : error}`));
     return run;
