@@ -28,6 +28,10 @@ export const API_STATUSES: StatusMap = {
   MIGRATION_FAILED: 500,
   PROVISIONING_FAILED: 500,
   CONFIG_INVALID: 500,
+  // The platform failed, not the request: retry after Retry-After.
+  DATABASE_UNAVAILABLE: 503,
+  STATEMENT_TIMEOUT: 503,
+  DATABASE_BUSY: 503,
 };
 
 @Catch()

@@ -54,6 +54,8 @@ export const environmentSchema = z.object({
   /** How many named statements each application connection keeps prepared (least recently used out). */
   PG_STATEMENT_CACHE_SIZE: positiveInt.max(10_000).default(100),
   POOL_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
+  /** How long a request waits for a pooled connection (or a new one) before 503 + Retry-After. */
+  PG_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
   PLACEMENT_CACHE_TTL_MS: positiveInt.default(30_000),
   PLACEMENT_CACHE_MAX: positiveInt.default(100_000),
   /** How long a request waits for a tenant frozen by a move's cutover before 503 + Retry-After. */
@@ -73,6 +75,8 @@ export const environmentSchema = z.object({
   MOVE_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Chaos/testing knob: pause this long on entering each move phase (0 in production). */
   MOVE_PHASE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** On SIGTERM/SIGINT: how long in-flight requests (and a running move's hand-back) may take. */
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
   EMBEDDED_DATA_DIR: z.string().default('.switchyard'),
   EMBEDDED_PG_PORT: port.default(54329),

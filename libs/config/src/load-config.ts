@@ -86,6 +86,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       databaseMax: env.DATABASE_POOL_MAX,
       statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
       idleTimeoutMs: env.POOL_IDLE_TIMEOUT_MS,
+      connectTimeoutMs: env.PG_CONNECT_TIMEOUT_MS,
       preparedStatements: env.PG_PREPARED_STATEMENTS,
       statementCacheSize: env.PG_STATEMENT_CACHE_SIZE,
     },
@@ -98,8 +99,14 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       concurrency: env.MIGRATION_CONCURRENCY,
       serverConcurrency: env.MIGRATION_SERVER_CONCURRENCY,
     },
-    moves: { retentionMs: env.MOVE_RETENTION_MS, staleMs: env.MOVE_STALE_MS, worker: env.MOVE_WORKER, phaseDelayMs: env.MOVE_PHASE_DELAY_MS },
+    moves: {
+      retentionMs: env.MOVE_RETENTION_MS,
+      staleMs: env.MOVE_STALE_MS,
+      worker: env.MOVE_WORKER,
+      phaseDelayMs: env.MOVE_PHASE_DELAY_MS,
+    },
     httpBodyLimit: env.HTTP_BODY_LIMIT,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     logLevel: env.LOG_LEVEL,
   } as SwitchyardConfig);
 }

@@ -43,6 +43,8 @@ export class SwitchyardConfig {
     databaseMax: number;
     statementTimeoutMs: number;
     idleTimeoutMs: number;
+    /** How long to wait for a pooled or new connection (PG_CONNECT_TIMEOUT_MS). */
+    connectTimeoutMs: number;
     /** May keep named prepared statements on application connections (PG_PREPARED_STATEMENTS). */
     preparedStatements: boolean;
     /** Named statements kept prepared per connection (PG_STATEMENT_CACHE_SIZE). */
@@ -58,8 +60,14 @@ export class SwitchyardConfig {
     concurrency: number;
     serverConcurrency: number;
   };
-  readonly moves!: { retentionMs: number; staleMs: number; worker: boolean; phaseDelayMs: number };
+  readonly moves!: {
+    retentionMs: number;
+    staleMs: number;
+    worker: boolean;
+    phaseDelayMs: number;
+  };
   readonly httpBodyLimit!: string;
+  readonly shutdownGraceMs!: number;
   readonly logLevel!: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
   constructor(values: SwitchyardConfig) {

@@ -1,6 +1,7 @@
-import { type OnModuleDestroy } from '@nestjs/common';
+import { type OnApplicationShutdown } from '@nestjs/common';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { Pool } from 'pg';
+import { createResilientPool, endPool } from '@switchyard/postgres';
+import type { Pool } from 'pg';
 import * as schema from './schema/control-plane.schema';
 
 export type ControlPlaneDrizzle = NodePgDatabase<typeof schema>;
@@ -10,20 +11,30 @@ export type ControlPlaneDrizzle = NodePgDatabase<typeof schema>;
  * the owner; the tenant API connects as the application role, which is granted SELECT only, so a
  * tenant-facing process cannot change a placement even if it wanted to.
  */
-export class ControlPlaneDatabase implements OnModuleDestroy {
+export class ControlPlaneDatabase implements OnApplicationShutdown {
   readonly db: ControlPlaneDrizzle;
 
   constructor(readonly pool: Pool) {
     this.db = drizzle(pool, { schema });
   }
 
-  static connect(url: string, max = 5): ControlPlaneDatabase {
-    return new ControlPlaneDatabase(
-      new Pool({ connectionString: url, max, application_name: 'switchyard-control-plane', idleTimeoutMillis: 30_000 }),
+  static connect(url: string, options: { max?: number; connectTimeoutMs?: number } = {}): ControlPlaneDatabase {
+    const pool = createResilientPool(
+      {
+        connectionString: url,
+        max: options.max ?? 5,
+        application_name: 'switchyard-control-plane',
+        idleTimeoutMillis: 30_000,
+        // A control plane that does not answer fails the request (503), it does not hang it.
+        connectionTimeoutMillis: options.connectTimeoutMs,
+      },
+      'control-plane pool',
     );
+    return new ControlPlaneDatabase(pool);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.pool.end();
+  /** Last, after background work has stopped (it may still write here while it winds down). */
+  async onApplicationShutdown(): Promise<void> {
+    await endPool(this.pool);
   }
 }

@@ -35,9 +35,8 @@ export class ControlPlaneModule {
           inject: [SwitchyardConfig, ServerDirectory],
           useFactory: (config: SwitchyardConfig, servers: ServerDirectory) =>
             ControlPlaneDatabase.connect(
-              access === 'owner'
-                ? controlPlaneUrl(config)
-                : servers.appUrl(PRIMARY_SERVER, config.names.controlDatabase),
+              access === 'owner' ? controlPlaneUrl(config) : servers.appUrl(PRIMARY_SERVER, config.names.controlDatabase),
+              { connectTimeoutMs: config.pools.connectTimeoutMs },
             ),
         },
         {

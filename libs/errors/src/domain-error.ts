@@ -24,15 +24,19 @@ export type ErrorCode =
   | 'MIGRATION_OUT_OF_ORDER'
   | 'MIGRATION_FAILED'
   | 'PROVISIONING_FAILED'
-  | 'CONFIG_INVALID';
+  | 'CONFIG_INVALID'
+  | 'DATABASE_UNAVAILABLE'
+  | 'STATEMENT_TIMEOUT'
+  | 'DATABASE_BUSY';
 
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'DomainError';
   }
 }

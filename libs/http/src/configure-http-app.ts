@@ -21,6 +21,8 @@ const BODY_ERRORS: Record<string, [number, string]> = {
 /**
  * What both APIs share at the HTTP edge: a bounded strict JSON body parser whose failures are
  * problem+json like every other error, and no framework fingerprint. Must run before `listen()`.
+ * Signals are the entry point's business (see exitOnSignals), not Nest's: its hooks would exit by the
+ * signal (status 143) and close an app a second time.
  * The app is created with `bodyParser: false` so Nest does not install its own parser.
  */
 export function configureHttpApp(app: NestExpressApplication, bodyLimit: string): void {
@@ -41,5 +43,4 @@ export function configureHttpApp(app: NestExpressApplication, bodyLimit: string)
     const [status, detail] = BODY_ERRORS[error.type ?? ''] ?? [error.status && error.status < 500 ? error.status : 400, 'Malformed request'];
     res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(status, detail)));
   });
-  app.enableShutdownHooks();
 }

@@ -1,10 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError, type ErrorCode } from '@switchyard/errors';
-import { pgErrorOf } from '@switchyard/postgres';
+import { pgErrorOf, platformFailureOf } from '@switchyard/postgres';
 import type { Response } from 'express';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
 
 export type StatusMap = Record<ErrorCode, number>;
+
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Turns every error into application/problem+json. Domain codes map through the app's own table (the
@@ -21,8 +23,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toProblem(exception);
     if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
-    if (body.status === 503 && exception instanceof DomainError && typeof exception.details?.retryAfterSeconds === 'number') {
-      response.setHeader('Retry-After', String(exception.details.retryAfterSeconds));
+    if (body.status === 503) {
+      const retryAfter = exception instanceof DomainError ? exception.details?.retryAfterSeconds : undefined;
+      response.setHeader('Retry-After', String(typeof retryAfter === 'number' ? retryAfter : DEFAULT_RETRY_AFTER_SECONDS));
     }
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
@@ -31,8 +34,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       const status = this.statuses[exception.code] ?? 500;
       const errors = exception.details?.errors as Problem['errors'];
-      if (status >= 500) this.logger.error(`${exception.code}: ${exception.message}`);
+      if (status >= 500 && status !== 503) this.logger.error(`${exception.code}: ${exception.message}`);
       return problem(status, exception.message, { code: exception.code, ...(errors ? { errors } : {}) });
+    }
+    // The platform failed (database down, connection lost, timeout): 503, never 500.
+    const failure = platformFailureOf(exception);
+    if (failure) {
+      this.logger.warn(`${failure.code}: ${exception instanceof Error ? exception.message : String(exception)}`);
+      return problem(503, failure.message, { code: failure.code });
     }
     // Backstop: a value PostgreSQL refuses as data (SQLSTATE class 22) is bad input, not a server fault.
     if (pgErrorOf(exception)?.code.startsWith('22')) return problem(400, 'A value is not acceptable', { code: 'VALIDATION_FAILED' });

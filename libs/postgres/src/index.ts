@@ -4,3 +4,6 @@ export { PgErrorCode, isPgError, pgErrorOf } from './pg-errors';
 export type { PgError } from './pg-errors';
 export { inTransaction, withOwnerClient } from './owner-connection';
 export { OwnerPools } from './owner-pools';
+export { createResilientPool, endPool } from './resilient-pool';
+export { asPlatformError, platformFailureOf } from './platform-failure';
+export type { PlatformFailureCode } from './platform-failure';

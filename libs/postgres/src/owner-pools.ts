@@ -1,4 +1,5 @@
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { createResilientPool, endPool } from './resilient-pool';
 
 /**
  * Small owner pools, one per database URL, for administrative work done at scale (migrating or
@@ -12,8 +13,11 @@ export class OwnerPools {
   async withClient<T>(url: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
     let pool = this.pools.get(url);
     if (!pool) {
-      pool = new Pool({ connectionString: url, max: this.maxPerDatabase, idleTimeoutMillis: 10_000, application_name: 'switchyard-owner' });
-      pool.on('error', () => undefined); // an idle owner connection dropped by the server is simply replaced
+      // An owner connection dropped by the server is simply replaced on the next checkout.
+      pool = createResilientPool(
+        { connectionString: url, max: this.maxPerDatabase, idleTimeoutMillis: 10_000, application_name: 'switchyard-owner' },
+        'owner pool',
+      );
       this.pools.set(url, pool);
     }
     const client = await pool.connect();
@@ -36,12 +40,13 @@ export class OwnerPools {
   async close(url: string): Promise<void> {
     const pool = this.pools.get(url);
     this.pools.delete(url);
-    await pool?.end().catch(() => undefined);
+    if (pool) await endPool(pool);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Nest calls this last on shutdown: moves and runs wind down through these pools first. */
+  async onApplicationShutdown(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+    await Promise.all(pools.map(endPool));
   }
 }

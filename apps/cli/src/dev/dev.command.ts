@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApiApp } from '@apps/api';
 import { createControlPlaneApp } from '@apps/control-plane';
 import { TokenIssuer } from '@switchyard/auth';
+import { exitOnSignals } from '@switchyard/http';
 import type { TenantRecord } from '@switchyard/control-plane';
 import { redactUrl } from '@switchyard/postgres';
 import { openRuntime } from '../runtime';
@@ -41,12 +42,13 @@ export function devCommand(): Command {
       const { config } = runtime;
       if (!runtime.embedded) console.log(`using PostgreSQL at ${redactUrl(config.databaseUrl)}`);
       const apps: INestApplication[] = [];
+      // The tenant API closes before the control plane, whose worker hands a running move back on its way out.
+      const running = () => [...apps].reverse();
+      exitOnSignals(running, { graceMs: config.shutdownGraceMs, after: () => runtime.close(), log: (line) => console.log(line) });
       const shutdown = async () => {
-        for (const app of apps.reverse()) await app.close().catch(() => undefined);
+        for (const app of running()) await app.close().catch(() => undefined);
         await runtime.close();
       };
-      process.once('SIGINT', () => void shutdown().then(() => process.exit(0)));
-      process.once('SIGTERM', () => void shutdown().then(() => process.exit(0)));
       try {
         // The quick start brings shared and template to the latest migration; elsewhere that is `migrate`'s.
         const controlPlane = await createControlPlaneApp(config, { migrateTenantTargets: true });

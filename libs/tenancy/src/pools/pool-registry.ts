@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { ServerDirectory } from '@switchyard/control-plane';
-import { Pool } from 'pg';
+import { createResilientPool, endPool } from '@switchyard/postgres';
+import type { Pool } from 'pg';
 
 export type PoolKind = 'shared' | 'tenant-database';
 
@@ -17,8 +18,7 @@ interface Entry {
  * connections they are not using.
  */
 @Injectable()
-export class PoolRegistry implements OnModuleDestroy {
-  private readonly logger = new Logger(PoolRegistry.name);
+export class PoolRegistry implements OnApplicationShutdown {
   private readonly pools = new Map<string, Entry>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -46,7 +46,7 @@ export class PoolRegistry implements OnModuleDestroy {
     const entry = this.pools.get(key);
     if (!entry) return;
     this.pools.delete(key);
-    await entry.pool.end().catch(() => undefined);
+    await endPool(entry.pool);
   }
 
   stats(): { key: string; kind: PoolKind; total: number; idle: number; waiting: number }[] {
@@ -55,16 +55,19 @@ export class PoolRegistry implements OnModuleDestroy {
 
   private create(server: string, database: string, kind: PoolKind): Pool {
     const { pools } = this.config;
-    const pool = new Pool({
-      connectionString: this.servers.appUrl(server, database),
-      max: kind === 'shared' ? pools.sharedMax : pools.databaseMax,
-      idleTimeoutMillis: pools.idleTimeoutMs,
-      statement_timeout: pools.statementTimeoutMs,
-      application_name: 'switchyard',
-    });
-    // An idle client can die (server restart, DROP DATABASE … WITH (FORCE)); pg emits it here.
-    pool.on('error', (error) => this.logger.warn(`pool ${server}/${database}: ${error.message}`));
-    return pool;
+    // A client can die idle or checked out (server restart, DROP DATABASE … WITH (FORCE)): the resilient
+    // pool hears it, and pg-pool never hands a dead client out again.
+    return createResilientPool(
+      {
+        connectionString: this.servers.appUrl(server, database),
+        max: kind === 'shared' ? pools.sharedMax : pools.databaseMax,
+        idleTimeoutMillis: pools.idleTimeoutMs,
+        connectionTimeoutMillis: pools.connectTimeoutMs,
+        statement_timeout: pools.statementTimeoutMs,
+        application_name: 'switchyard',
+      },
+      `pool ${server}/${database}`,
+    );
   }
 
   private closeIdle(): void {
@@ -72,15 +75,15 @@ export class PoolRegistry implements OnModuleDestroy {
     for (const [key, entry] of this.pools) {
       if (entry.kind === 'tenant-database' && entry.lastUsed < cutoff && entry.pool.waitingCount === 0 && entry.pool.idleCount === entry.pool.totalCount) {
         this.pools.delete(key);
-        void entry.pool.end().catch(() => undefined);
+        void endPool(entry.pool);
       }
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
     const entries = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(entries.map((e) => e.pool.end().catch(() => undefined)));
+    await Promise.all(entries.map((e) => endPool(e.pool)));
   }
 }
