@@ -6,7 +6,7 @@ import { AuditLogRepository } from './audit/audit-log.repository';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { MovesRepository } from './moves/moves.repository';
 import { MigrationRunsRepository } from './runs/migration-runs.repository';
-import { PlacementInvalidations } from './placement-invalidations';
+import { PlacementInvalidations } from './invalidations/placement-invalidations';
 import { PRIMARY_SERVER, ServerDirectory } from './servers/server-directory';
 import { ServersRepository } from './servers/servers.repository';
 import { TenantsRepository } from './tenants/tenants.repository';
@@ -41,8 +41,14 @@ export class ControlPlaneModule {
         },
         {
           provide: PlacementInvalidations,
-          inject: [SwitchyardConfig],
-          useFactory: (config: SwitchyardConfig) => new PlacementInvalidations(config.redisUrl),
+          inject: [SwitchyardConfig, ServerDirectory],
+          useFactory: (config: SwitchyardConfig, servers: ServerDirectory) =>
+            new PlacementInvalidations({
+              redisUrl: config.redisUrl,
+              // LISTEN needs a session of its own: straight to the server, never through a pooler.
+              listenUrl:
+                access === 'owner' ? controlPlaneUrl(config) : servers.directAppUrl(PRIMARY_SERVER, config.names.controlDatabase),
+            }),
         },
         TenantsRepository,
         ServersRepository,

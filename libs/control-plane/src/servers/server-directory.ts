@@ -32,9 +32,14 @@ export class ServerDirectory {
     return withDatabase(this.baseUrl(server), database);
   }
 
+  /** Application-role connection straight to the server, bypassing any pooler (for LISTEN). */
+  directAppUrl(server: string, database: string): string {
+    return withCredentials(this.ownerUrl(server, database), this.config.names.appRole, this.config.appRolePassword);
+  }
+
   /** Application-role connection; through the configured pooler (APP_DB_HOST) when there is one. */
   appUrl(server: string, database: string): string {
-    const url = new URL(withCredentials(this.ownerUrl(server, database), this.config.names.appRole, this.config.appRolePassword));
+    const url = new URL(this.directAppUrl(server, database));
     const endpoint = server === PRIMARY_SERVER ? this.config.appEndpoint : undefined;
     if (endpoint) {
       url.hostname = endpoint.host;

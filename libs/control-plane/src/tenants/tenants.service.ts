@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@switchyard/errors';
 import { isUuid } from '@switchyard/postgres';
-import { PlacementInvalidations } from '../placement-invalidations';
+import { PlacementInvalidations } from '../invalidations/placement-invalidations';
 import type { TenantStatus } from '../schema/control-plane.schema';
 import type { TenantListFilter, TenantRecord } from './tenant.types';
 import { TenantsRepository } from './tenants.repository';
