@@ -6,6 +6,7 @@ import type {
   DatabaseCatalog,
   DatabasePurpose,
   DatabaseRow,
+  FenceRow,
   OwnedObjectRow,
   PolicyRow,
   PrivilegeRow,
@@ -26,7 +27,7 @@ import type {
 const APP = 'app AS (SELECT to_regrole($1) AS oid)';
 
 /** User schemas: neither PostgreSQL's own nor the runner's ledger. */
-const USER_SCHEMA = "n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'switchyard_meta')";
+const USER_SCHEMA = "n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'switchyard_meta', 'switchyard_fence')";
 
 const SCHEMAS_SQL = `WITH ${APP}
 SELECT n.nspname AS name, coalesce(has_schema_privilege(app.oid, n.oid, 'CREATE'), false) AS "appCreate"
@@ -86,6 +87,17 @@ SELECT format('%I.%I', n.nspname, c.relname),
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, app
  WHERE n.nspname = 'switchyard_meta' AND c.relkind IN ('r', 'p', 'v', 'm', 'f'))
 SELECT object, privileges FROM grants WHERE cardinality(privileges) > 0 ORDER BY 1`;
+
+/** Every *_privilege function is strict: a missing schema, table or function yields NULL, not an error. */
+const FENCE_SQL = `WITH ${APP}, fence AS (
+  SELECT (SELECT oid FROM pg_namespace WHERE nspname = 'switchyard_fence') AS nsp,
+         to_regclass('switchyard_fence.fences') AS tbl, to_regprocedure('switchyard_fence.refuse(text,text)') AS fn
+)
+SELECT f.tbl IS NOT NULL AND f.fn IS NOT NULL AS present,
+       coalesce(has_schema_privilege(app.oid, f.nsp, 'USAGE') AND has_table_privilege(app.oid, f.tbl, 'SELECT')
+                AND has_function_privilege(app.oid, f.fn, 'EXECUTE'), false) AS "appCanRead",
+       ARRAY(SELECT p FROM unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p WHERE has_table_privilege(app.oid, f.tbl, p)) AS "appWrites"
+  FROM fence f, app`;
 
 const CONTROL_PLANE_WRITES_SQL = `WITH ${APP}, grants AS (
 SELECT format('%I.%I', n.nspname, c.relname) AS object,
@@ -196,6 +208,7 @@ export class CatalogRepository {
         tenantTables: tenantData ? await rows<TenantTableRow>(TENANT_TABLES_SQL) : [],
         policies: tenantData ? await rows<PolicyRow>(POLICIES_SQL) : [],
         schemaReferences: tenantData ? (await client.query<SchemaReferenceRow>(SCHEMA_REFERENCES_SQL)).rows : [],
+        fence: tenantData ? ((await rows<FenceRow>(FENCE_SQL))[0] ?? null) : null,
         controlPlaneWrites: tenantData ? [] : await rows<PrivilegeRow>(CONTROL_PLANE_WRITES_SQL),
       };
     });

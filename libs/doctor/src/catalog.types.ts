@@ -60,6 +60,16 @@ export interface SchemaReferenceRow {
   referenced: string;
 }
 
+/** The read fence of one tenant-data database (see @switchyard/postgres location-fence). */
+export interface FenceRow {
+  /** The fence table and its refusing function exist. */
+  present: boolean;
+  /** The application role may read the fences and be refused by them (USAGE, SELECT, EXECUTE). */
+  appCanRead: boolean;
+  /** What the application role may change there: it must not be able to lift a fence. */
+  appWrites: string[];
+}
+
 export interface DatabaseCatalog {
   schemas: SchemaRow[];
   tenantTables: TenantTableRow[];
@@ -69,6 +79,8 @@ export interface DatabaseCatalog {
   securityDefiners: SecurityDefinerRow[];
   unsafeViews: UnsafeViewRow[];
   schemaReferences: SchemaReferenceRow[];
+  /** Tenant-data databases only. */
+  fence: FenceRow | null;
   /** Control-plane database only: what the application role may change there. */
   controlPlaneWrites: PrivilegeRow[];
 }

@@ -4,6 +4,7 @@ import { controlPlaneUrl, PRIMARY_SERVER, ServerDirectory, TenantsRepository, ty
 import { FleetTargets, sharedTargetKey, tenantTargetKey, withInstallationLock, type FleetTarget } from '@switchyard/migrations';
 import { CatalogRepository } from './catalog.repository';
 import type { DatabaseCatalog, DatabasePurpose, ServerCatalog } from './catalog.types';
+import { fenceFindings } from './checks/fence.checks';
 import { databasePrivilegeFindings, definerRightsFindings, serverFindings } from './checks/privileges.checks';
 import { rlsFindings } from './checks/rls.checks';
 import { schemaReferenceFindings } from './checks/schema-references.checks';
@@ -131,6 +132,7 @@ export class DoctorService {
         ...definerRightsFindings(catalog, targetOf),
         ...rlsFindings(catalog, targetOf),
         ...schemaReferenceFindings(catalog, targetOf),
+        ...fenceFindings(catalog, targetOf),
       ];
       return { scan, catalog, findings };
     } catch (e) {

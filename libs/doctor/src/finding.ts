@@ -28,6 +28,9 @@ export const FINDING_CODES = [
   // I3: objects inside a tenant schema reference only that schema.
   'CROSS_SCHEMA_FOREIGN_KEY',
   'CROSS_SCHEMA_REFERENCE',
+  // I5: a location a tenant left refuses it, for reads as for writes.
+  'READ_FENCE_MISSING',
+  'READ_FENCE_WRITABLE',
   // I6: storage and the control plane agree.
   'ORPHAN_SCHEMA',
   'ORPHAN_DATABASE',

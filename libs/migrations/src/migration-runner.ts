@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { LedgerRepository, ServerDirectory } from '@switchyard/control-plane';
 import { DomainError, isDomainError } from '@switchyard/errors';
-import { isPgError, OwnerPools, PgErrorCode, quoteIdent } from '@switchyard/postgres';
+import { ensureFenceSchema, isPgError, OwnerPools, PgErrorCode, quoteIdent } from '@switchyard/postgres';
 import type { ClientBase } from 'pg';
 import type { MigrationFile, MigrationSet } from './migration-files';
 import { withInstallationLock } from './installation-lock';
@@ -94,7 +94,7 @@ export class MigrationRunner {
     let version: string | null = null;
     try {
       await this.pools.withClient(target.url, async (client) => {
-        await this.ensureLedger(target.url, client);
+        await this.ensureLedger(target.url, client, target.appRole);
         const local = await readLocalLedger(client, target.schema, set.name);
         await this.reconcile(target, set, local);
         for (const file of pendingMigrations(set, local)) {
@@ -115,9 +115,14 @@ export class MigrationRunner {
     return isDomainError(error) ? error : new DomainError('MIGRATION_FAILED', `${target.key}: ${errorMessage(error)}`);
   }
 
-  private async ensureLedger(url: string, client: ClientBase): Promise<void> {
+  /**
+   * The target-local ledger and, in a database holding tenant data, the read fence (a database from
+   * before the fence existed gets it from its next `switchyard migrate`).
+   */
+  private async ensureLedger(url: string, client: ClientBase, appRole?: string): Promise<void> {
     if (this.ledgerReady.has(url)) return;
     await ensureLocalLedger(client);
+    if (appRole) await ensureFenceSchema(client, appRole);
     this.ledgerReady.add(url);
   }
 

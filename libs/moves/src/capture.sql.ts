@@ -1,4 +1,4 @@
-import { quoteIdent } from '@switchyard/postgres';
+import { lowerReadFence, quoteIdent, raiseReadFence } from '@switchyard/postgres';
 import type { ClientBase } from 'pg';
 
 /**
@@ -105,9 +105,11 @@ function rowTriggers(t: string, tenant: string, name: (op: string) => string, ti
 const fenceName = (tenantId: string) => (op: string) => quoteIdent(`sy_fence_${op}_${suffix(tenantId)}`);
 
 /**
- * The fence: from now on any write of the tenant at this location fails with SQLSTATE SYF01, so a
- * router still holding the old placement cannot commit here (I5); TenantDb then re-reads the placement
- * and retries at the new location.
+ * The fence, in the caller's transaction: from its commit on, the tenant's context can no longer be set
+ * at this location (the read fence, SQLSTATE SYF02), and any write of the tenant here fails with SYF01
+ * — the write fence, which also stops a transaction that set its context before the read fence went up.
+ * A router still holding the old placement is therefore neither answered nor able to commit here (I5);
+ * TenantDb re-reads the placement and runs the work at the new location.
  */
 export async function installFence(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<void> {
   const s = quoteIdent(schema);
@@ -132,6 +134,8 @@ export async function installFence(client: ClientBase, schema: string, tables: r
   for (const table of tables) {
     await client.query(rowTriggers(`${s}.${quoteIdent(table)}`, `'${tenantId}'::uuid`, fenceName(tenantId), 'BEFORE', `${s}.switchyard_fence('${tenantId}')`, { timing: 'AFTER', unless: cleanup }));
   }
+  // Last, so that its time is (within microseconds) the commit's: readers older than it are waited for.
+  await raiseReadFence(client, tenantId, schema);
 }
 
 /**
@@ -148,8 +152,17 @@ export async function fenceState(client: ClientBase, schema: string, tenantId: s
   return rows.every((r) => r.def.includes(FENCE_CLEANUP)) ? 'allows-cleanup' : 'legacy';
 }
 
-/** Lifts a tenant's fence (after a cancelled cutover, or when the tenant moves back here). */
+/** Lifts both fences of the tenant here (a cutover that is rolled back). */
 export async function removeFence(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<void> {
+  await removeWriteFence(client, schema, tables, tenantId);
+  await lowerReadFence(client, tenantId, schema);
+}
+
+/**
+ * Lifts only the write fence: a move coming back here copies the tenant's rows in through it, while the
+ * read fence stays up until the cutover, so no stale router reads the copy before it is complete.
+ */
+export async function removeWriteFence(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<void> {
   const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
   if (!exists.rowCount) return;
   const s = quoteIdent(schema);

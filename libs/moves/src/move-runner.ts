@@ -3,13 +3,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { MovesRepository, PlacementInvalidations, ServerDirectory, TenantsRepository, type MoveRecord } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { inTransaction, withOwnerClient } from '@switchyard/postgres';
+import { inTransaction, isPgError, lowerReadFence, PgErrorCode, raiseReadFence, withOwnerClient } from '@switchyard/postgres';
 import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { Client } from 'pg';
 import type { CapturedChange } from './capture.sql';
-import { drainWriters, installCapture, installFence, removeCapture, removeFence } from './capture.sql';
+import { drainWriters, installCapture, installFence, removeCapture, removeFence, removeWriteFence } from './capture.sql';
 import { analyzeTables, copyTenantRows, countTenantRows } from './move-copier';
-import type { MoveLocation } from './move-location';
+import { sameLocation, type MoveLocation } from './move-location';
 import { MoveStorage } from './move-storage';
 import { applyPending, verifyAtSnapshot, verifyDelta, verifyRowsAtSnapshot } from './move-sync';
 
@@ -17,6 +17,8 @@ import { applyPending, verifyAtSnapshot, verifyDelta, verifyRowsAtSnapshot } fro
 const QUIET_ENOUGH = 200;
 const MAX_CATCH_UP_ROUNDS = 50;
 const SOURCE_LOCK = 0x5359_4d56; // "SYMV": serialises trigger DDL on one source schema
+/** How long cleanup waits for readers that got in before the fence (see MoveStorage.drainStaleReaders). */
+const STALE_READER_WAIT_MS = 10_000;
 
 class MoveCancelled extends Error {}
 
@@ -94,7 +96,8 @@ export class MoveRunner {
       await this.invalidations.publish(tenant.id);
       await this.storage.prepare(tenant, toOf(move));
       await this.storage.deleteRows(tenant.id, toOf(move)); // a copy left by an earlier attempt
-      await this.onTarget(move, (c) => removeFence(c, move.toSchema, TENANT_TABLES, tenant.id));
+      // Only the write fence: the read fence of a location the tenant comes back to stays until the flip.
+      await this.onTarget(move, (c) => removeWriteFence(c, move.toSchema, TENANT_TABLES, tenant.id));
       await this.onSource(move, (c) => this.ddl(c, move.fromSchema, () => installCapture(c, move.fromSchema, TENANT_TABLES, tenant.id, move.id)));
       await checkCancel();
       await this.copy(move, signal, onProgress);
@@ -193,6 +196,9 @@ export class MoveRunner {
         await this.moves.update(move.id, { state: 'verifying' });
         await this.phaseDelay();
         await verifyDelta(move, source, target, last);
+        // A location the tenant lived at before is fenced against it: the fence comes down only now,
+        // with every row in place (a rollback raises it again).
+        await lowerReadFence(target, move.tenantId, move.toSchema);
         const flipped = await this.tenants.flipPlacement(move.tenantId, move.fromVersion, { tier: move.toTier, server: move.toServer, database: move.toDatabase, schema: move.toSchema });
         if (!flipped) throw new DomainError('TENANT_MOVING', 'the placement changed during the move');
         await this.invalidations.publish(move.tenantId);
@@ -217,6 +223,12 @@ export class MoveRunner {
       await this.storage.remove(move.tenantId, toOf(move), move.toTier === move.fromTier).catch((error: unknown) =>
         this.logger.error(`rollback of ${move.id} at target: ${error instanceof Error ? error.message : error}`),
       );
+      // The tenant does not live at the target: fence it there (again), wherever its storage remains.
+      await this.onTarget(move, (c) => raiseReadFence(c, move.tenantId, move.toSchema)).catch((error: unknown) => {
+        if (!isPgError(error, PgErrorCode.invalidCatalogName) && !isPgError(error, '42P01')) {
+          this.logger.error(`rollback of ${move.id}: fencing the target: ${error instanceof Error ? error.message : error}`);
+        }
+      });
     }
   }
 
@@ -232,10 +244,27 @@ export class MoveRunner {
     await this.moves.update(move.id, { state: 'done', finishedAt: new Date(), cleanedAt: new Date() });
   }
 
-  /** Removes the old location's data; a shared cell keeps the tenant's fence against stale routers. */
+  /**
+   * Removes the old location's data once the readers that got in before its fence are done; a shared
+   * cell keeps the tenant's fences against stale routers. Skipped when the tenant has come back there
+   * (or is on its way back) since: that data is its live data now.
+   */
   async removeSource(move: MoveRecord): Promise<void> {
-    await this.storage.remove(move.tenantId, fromOf(move), move.toTier === move.fromTier);
+    const from = fromOf(move);
+    if (await this.isTenantBoundFor(move, from)) {
+      this.logger.log(`move ${move.id}: the tenant is back at its old location; nothing to remove`);
+    } else {
+      await this.storage.drainStaleReaders(move.tenantId, from, STALE_READER_WAIT_MS);
+      await this.storage.remove(move.tenantId, from, move.toTier === move.fromTier);
+    }
     await this.moves.update(move.id, { cleanedAt: new Date() });
+  }
+
+  private async isTenantBoundFor(move: MoveRecord, location: MoveLocation): Promise<boolean> {
+    const tenant = await this.tenants.findById(move.tenantId);
+    if (tenant && sameLocation({ tier: tenant.tier, ...tenant.placement }, location)) return true;
+    const active = await this.moves.list({ tenantId: move.tenantId, limit: 10 });
+    return active.some((m) => m.id !== move.id && !['done', 'failed', 'cancelled'].includes(m.state) && sameLocation(toOf(m), location));
   }
 
   private async cancelStatements(move: MoveRecord, source: Client, target: Client): Promise<void> {

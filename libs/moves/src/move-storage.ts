@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LedgerRepository, ServerDirectory, type TenantRecord, type Tier } from '@switchyard/control-plane';
 import { tenantTargetKey } from '@switchyard/migrations';
-import { inTransaction, OwnerPools, quoteIdent, tenantStorageNames, withOwnerClient } from '@switchyard/postgres';
+import { inTransaction, isPgError, OwnerPools, quoteIdent, readersOlderThanFence, tenantStorageNames, withOwnerClient } from '@switchyard/postgres';
 import { TIER_PROVISIONERS, type TierProvisioner } from '@switchyard/provisioning';
 import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { MoveLocation } from './move-location';
-import { FENCE_CLEANUP, fenceState, installFence, removeFence } from './capture.sql';
+import { FENCE_CLEANUP, fenceState, installFence, removeWriteFence } from './capture.sql';
 import { qualified } from './table-columns';
 
 /**
@@ -15,6 +15,7 @@ import { qualified } from './table-columns';
  */
 @Injectable()
 export class MoveStorage {
+  private readonly logger = new Logger(MoveStorage.name);
   private readonly provisioners: Map<Tier, TierProvisioner>;
 
   constructor(
@@ -44,13 +45,36 @@ export class MoveStorage {
       if (!exists.rowCount) return;
       await inTransaction(client, async () => {
         const legacyFence = (await fenceState(client, at.schema, tenantId)) === 'legacy';
-        if (legacyFence) await removeFence(client, at.schema, TENANT_TABLES, tenantId);
+        if (legacyFence) await removeWriteFence(client, at.schema, TENANT_TABLES, tenantId);
         await client.query('SELECT set_config($1, $2, true)', [FENCE_CLEANUP, tenantId]);
         // The tenant context also satisfies FORCE RLS when the owner is not a superuser.
         await client.query("SELECT set_config('switchyard.tenant_id', $1, true)", [tenantId]);
         for (const table of [...TENANT_TABLES].reverse()) await client.query(`DELETE FROM ${qualified(at.schema, table)} WHERE tenant_id = $1`, [tenantId]);
         if (legacyFence) await installFence(client, at.schema, TENANT_TABLES, tenantId);
       });
+    });
+  }
+
+  /**
+   * Waits (up to `timeoutMs`) for the transactions that began at `at` before the tenant's read fence
+   * went up: one of them may have set the tenant's context just before the fence and still be reading,
+   * and removing the rows under it would show it half a tenant. New ones are refused by the fence.
+   */
+  async drainStaleReaders(tenantId: string, at: MoveLocation, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await this.pools.withClient(this.servers.ownerUrl(at.server, at.database), async (client) => {
+      for (;;) {
+        const readers = await readersOlderThanFence(client, tenantId, at.schema).catch((error: unknown) => {
+          if (isPgError(error, '42P01') || isPgError(error, '3F000')) return 0; // no fence table: nothing to wait for
+          throw error;
+        });
+        if (readers === 0) return;
+        if (Date.now() > deadline) {
+          this.logger.warn(`${readers} transaction(s) older than the fence of ${tenantId} still open at ${at.database}/${at.schema}; removing its old data anyway`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     });
   }
 

@@ -7,3 +7,13 @@ export { OwnerPools } from './owner-pools';
 export { createResilientPool, endPool } from './resilient-pool';
 export { asPlatformError, platformFailureOf } from './platform-failure';
 export type { PlatformFailureCode } from './platform-failure';
+export {
+  READ_FENCE_SCHEMA,
+  READ_FENCE_SQLSTATE,
+  TENANT_CONTEXT_SQL,
+  ensureFenceSchema,
+  hasReadFence,
+  lowerReadFence,
+  raiseReadFence,
+  readersOlderThanFence,
+} from './location-fence';

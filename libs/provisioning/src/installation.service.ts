@@ -10,7 +10,7 @@ import {
   type MigrationTarget,
   withInstallationLock,
 } from '@switchyard/migrations';
-import { isPgError, PgErrorCode, quoteIdent, withOwnerClient } from '@switchyard/postgres';
+import { ensureFenceSchema, isPgError, PgErrorCode, quoteIdent, withOwnerClient } from '@switchyard/postgres';
 import type { Client } from 'pg';
 
 /**
@@ -149,10 +149,14 @@ export class InstallationService {
     }));
   }
 
-  /** Closes the public schema to PUBLIC; true when the target holds no tenant migration at all. */
+  /**
+   * Closes the public schema to PUBLIC and installs the read fence (tenant databases cloned from a
+   * template inherit it); true when the target holds no tenant migration at all.
+   */
   private async prepareTarget(target: MigrationTarget): Promise<boolean> {
     return withOwnerClient(target.url, async (client) => {
       await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+      await ensureFenceSchema(client, this.config.names.appRole);
       return (await readLocalLedger(client, target.schema, 'tenant')).size === 0;
     });
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { DomainError } from '@switchyard/errors';
-import { pgErrorOf } from '@switchyard/postgres';
+import { pgErrorOf, READ_FENCE_SQLSTATE } from '@switchyard/postgres';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PoolClient } from 'pg';
 import { TenantContext } from './context/tenant-context';
@@ -10,10 +10,10 @@ import { ScopedClient, type ScopeMode } from './wire/scoped-client';
 import { isStalePreparedStatement } from './wire/scoped-query';
 
 /**
- * SQLSTATEs meaning "this tenant does not live here (any more)": the move fence (SYF01), and a schema,
- * table or database that a finished move removed.
+ * SQLSTATEs meaning "this tenant does not live here (any more)": the read fence of the context statement
+ * (SYF02), the write fence of a move (SYF01), and a schema, table or database a finished move removed.
  */
-const STALE_LOCATION = new Set(['SYF01', '3D000', '3F000', '42P01']);
+const STALE_LOCATION = new Set([READ_FENCE_SQLSTATE, 'SYF01', '3D000', '3F000', '42P01']);
 const MAX_ATTEMPTS = 3;
 
 /** What a repository works with: a drizzle handle bound to the tenant's placement, and its id. */
@@ -72,8 +72,8 @@ export class TenantDb {
 
   /**
    * Runs `fn` at the tenant's placement. If the placement turns out to be stale — the old location is
-   * fenced by a finished move, or its schema or database is gone — nothing was committed there (the
-   * fence aborts the statement, I5): the placement is read again and `fn` runs at the new location.
+   * fenced by a move (for reads as for writes), or its schema or database is gone — nothing was read or
+   * committed there (I5): the placement is read again and `fn` runs at the new location.
    * Likewise a prepared statement outdated by a migration is prepared again and `fn` rerun.
    */
   private async run<T>(tenantId: string | undefined, mode: ScopeMode, fn: (tx: TenantTx) => Promise<T>): Promise<T> {

@@ -30,8 +30,13 @@ export async function dropTestInstallation(config: SwitchyardConfig): Promise<vo
     let tenantDatabases: string[] = [];
     if (exists.rowCount) {
       tenantDatabases = await withOwnerClient(withDatabase(config.databaseUrl, controlDatabase), async (control) => {
+        // Placed now, or left behind by a move (old data kept for MOVE_RETENTION_MS, a failed copy).
         const { rows } = await control
-          .query<{ database: string; server: string }>("SELECT database, server FROM placements WHERE tier = 'database'")
+          .query<{ database: string; server: string }>(
+            `SELECT database, server FROM placements WHERE tier = 'database'
+             UNION SELECT from_database, from_server FROM moves WHERE from_tier = 'database'
+             UNION SELECT to_database, to_server FROM moves WHERE to_tier = 'database'`,
+          )
           .catch(() => ({ rows: [] as { database: string; server: string }[] }));
         for (const r of rows) placedOn.set(r.server, [...(placedOn.get(r.server) ?? []), r.database]);
         return rows.filter((r) => r.server === 'primary').map((r) => r.database);

@@ -69,6 +69,26 @@ export function tenantsCommand(): Command {
       });
     });
 
+  const statusChanges = [
+    ['suspend', 'suspended', 'refuse every request of the tenant (403) until it is resumed'],
+    ['resume', 'active', 'serve a suspended tenant again'],
+  ] as const;
+  for (const [verb, status, description] of statusChanges) {
+    tenants
+      .command(`${verb} <slug>`)
+      .description(description)
+      .option('--json', 'print JSON')
+      .action(async (ref: string, options: { json?: boolean }) => {
+        await withCliContext(async (context) => {
+          const tenant = await audited(context, `tenant.${verb}`, ref, () => context.get(TenantsService).update(ref, { status }), {
+            targetOf: (result) => result.id,
+          });
+          if (options.json) printJson(tenantJson(tenant));
+          else process.stdout.write(`${tenant.slug} is ${tenant.status}\n`);
+        });
+      });
+  }
+
   tenants.addCommand(moveCommand());
   return tenants;
 }

@@ -26,6 +26,7 @@ const catalog = (policies: PolicyRow[]): DatabaseCatalog => ({
   securityDefiners: [],
   unsafeViews: [],
   schemaReferences: [],
+  fence: null,
   controlPlaneWrites: [],
 });
 

@@ -10,6 +10,11 @@ function tenantIdOf(placement: Placement): string {
   return placement.tenantId;
 }
 
+/** The tenant's context at `schema`: what the context statement sets, and where the fence is looked up. */
+function scopeAt(tenantId: string, schema: string, config: SwitchyardConfig): Route['scope'] {
+  return { tenantId, schema, searchPath: quoteIdent(schema), preparedStatements: config.pools.preparedStatements };
+}
+
 function misplaced(placement: Placement, what: string): never {
   // A placement that points anywhere but the tenant's own derived storage is refused outright: a
   // corrupted control-plane row must not route tenant A into tenant B's schema or database.
@@ -29,7 +34,7 @@ export class SharedTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      scope: { tenantId: tenantIdOf(placement), searchPath: quoteIdent('public'), preparedStatements: this.config.pools.preparedStatements },
+      scope: scopeAt(tenantIdOf(placement), 'public', this.config),
     };
   }
 }
@@ -48,7 +53,7 @@ export class SchemaTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      scope: { tenantId, searchPath: quoteIdent(placement.schema), preparedStatements: this.config.pools.preparedStatements },
+      scope: scopeAt(tenantId, placement.schema, this.config),
     };
   }
 }
@@ -68,7 +73,7 @@ export class DatabaseTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'tenant-database',
-      scope: { tenantId, searchPath: quoteIdent('public'), preparedStatements: this.config.pools.preparedStatements },
+      scope: scopeAt(tenantId, 'public', this.config),
     };
   }
 }

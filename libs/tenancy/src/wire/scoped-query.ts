@@ -1,10 +1,12 @@
-import { pgErrorOf } from '@switchyard/postgres';
+import { pgErrorOf, TENANT_CONTEXT_SQL } from '@switchyard/postgres';
 import { Query, type QueryConfig, type QueryResult } from 'pg';
 
 /** The transaction-local tenant context, bound as parameters (never pasted into SQL). */
 export interface TenantScope {
   tenantId: string;
-  /** A quoted identifier, e.g. `"t_0b5f…"` or `"public"`. */
+  /** The schema the tenant's tables are in at this location (`t_0b5f…` or `public`). */
+  schema: string;
+  /** The same schema as a quoted identifier, e.g. `"t_0b5f…"` or `"public"`: the search_path. */
   searchPath: string;
   /**
    * Keep the context statement and the repositories' named hot statements prepared on each server
@@ -28,7 +30,6 @@ export interface ScopedQueryOptions {
   close?: readonly string[];
 }
 
-const CONTEXT_SQL = "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true)";
 const CONTEXT_STATEMENT = 'switchyard.context';
 
 /** The parts of pg's Connection and Query this class drives; they are not in @types/pg. */
@@ -67,7 +68,8 @@ export function isStalePreparedStatement(error: unknown): boolean {
  * Parse/Bind/Describe/Execute it writes, with no Sync in between:
  *
  *   [BEGIN]                      — only when opening an explicit transaction
- *   SELECT set_config(…, true)×2 — tenant id and search_path, transaction-local (I4)
+ *   SELECT set_config(…, true)×2 — tenant id and search_path, transaction-local (I4), unless this
+ *                                  location is fenced for the tenant (read fence: SQLSTATE SYF02)
  *   <the statement>              — then a single Sync
  *
  * Everything up to a Sync is one transaction in PostgreSQL's extended protocol, so without BEGIN the
@@ -123,10 +125,10 @@ export class ScopedQuery extends Query {
     const statement = scope.preparedStatements ? CONTEXT_STATEMENT : '';
     if (!statement || connection.parsedStatements[statement] === undefined) {
       if (statement) connection.close({ type: 'S', name: statement });
-      connection.parse({ text: CONTEXT_SQL, name: statement });
-      if (statement) connection.parsedStatements[statement] = CONTEXT_SQL;
+      connection.parse({ text: TENANT_CONTEXT_SQL, name: statement });
+      if (statement) connection.parsedStatements[statement] = TENANT_CONTEXT_SQL;
     }
-    connection.bind({ statement, values: [scope.tenantId, scope.searchPath], valueMapper: prepareValue });
+    connection.bind({ statement, values: [scope.tenantId, scope.searchPath, scope.schema], valueMapper: prepareValue });
     connection.execute({ rows: 0 });
   }
 
