@@ -1,20 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { DomainError } from '@switchyard/errors';
-import { pgErrorOf, READ_FENCE_SQLSTATE } from '@switchyard/postgres';
+import { asPlatformError, pgErrorOf, READ_FENCE_SQLSTATE } from '@switchyard/postgres';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PoolClient } from 'pg';
 import { TenantContext } from './context/tenant-context';
 import { ConnectionResolver, type ResolvedConnection } from './routing/connection-resolver';
 import { ScopedClient, type ScopeMode } from './wire/scoped-client';
 import { isStalePreparedStatement } from './wire/scoped-query';
+import { StatementGeneration } from './wire/statement-cache';
 
 /**
  * SQLSTATEs meaning "this tenant does not live here (any more)": the read fence of the context statement
  * (SYF02), the write fence of a move (SYF01), and a schema, table or database a finished move removed.
  */
 const STALE_LOCATION = new Set([READ_FENCE_SQLSTATE, 'SYF01', '3D000', '3F000', '42P01']);
-const MAX_ATTEMPTS = 3;
+/** Re-reading the placement converges in one step unless the tenant moves again meanwhile. */
+const MAX_ATTEMPTS = 4;
 
 /** What a repository works with: a drizzle handle bound to the tenant's placement, and its id. */
 export interface TenantTx {
@@ -43,6 +45,7 @@ export interface TenantTx {
 export class TenantDb {
   // pg reuses PoolClient objects, so one ScopedClient (and drizzle instance) per connection suffices.
   private readonly scoped = new WeakMap<PoolClient, ScopedClient>();
+  private readonly statementGeneration = new StatementGeneration();
 
   constructor(
     private readonly context: TenantContext,
@@ -73,8 +76,9 @@ export class TenantDb {
   /**
    * Runs `fn` at the tenant's placement. If the placement turns out to be stale — the old location is
    * fenced by a move (for reads as for writes), or its schema or database is gone — nothing was read or
-   * committed there (I5): the placement is read again and `fn` runs at the new location.
-   * Likewise a prepared statement outdated by a migration is prepared again and `fn` rerun.
+   * committed there (I5): the placement is read again and `fn` runs at the new location. Likewise a
+   * prepared statement outdated by a migration is prepared again and `fn` rerun. A failure of the
+   * platform (connection lost, timeout) comes out as a DomainError with a Retry-After hint.
    */
   private async run<T>(tenantId: string | undefined, mode: ScopeMode, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     if (!tenantId) throw new DomainError('NO_TENANT_CONTEXT', 'No tenant in context');
@@ -82,10 +86,14 @@ export class TenantDb {
       try {
         return await this.runAt(await this.resolver.resolve(tenantId), tenantId, mode, fn);
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS) throw error;
-        // A statement prepared before a migration changed its result columns: prepared afresh on retry.
-        if (isStalePreparedStatement(error)) continue;
-        if (!STALE_LOCATION.has(pgErrorOf(error)?.code ?? '')) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw asPlatformError(error);
+        if (isStalePreparedStatement(error)) {
+          // A migration changed a statement's result columns: every connection's copy of it is stale,
+          // so every connection prepares afresh (one retry here, not one per connection and schema).
+          this.statementGeneration.bump();
+          continue;
+        }
+        if (!STALE_LOCATION.has(pgErrorOf(error)?.code ?? '')) throw asPlatformError(error);
         this.resolver.forget(tenantId);
       }
     }
@@ -95,7 +103,7 @@ export class TenantDb {
     const client = await pool.connect();
     let scoped = this.scoped.get(client);
     if (!scoped) {
-      scoped = new ScopedClient(client, this.config.pools.statementCacheSize);
+      scoped = new ScopedClient(client, this.config.pools.statementCacheSize, this.statementGeneration);
       this.scoped.set(client, scoped);
     }
     scoped.open(scope, mode);

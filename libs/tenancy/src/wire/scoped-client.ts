@@ -2,7 +2,7 @@ import { DomainError } from '@switchyard/errors';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PoolClient, QueryConfig, QueryResult } from 'pg';
 import { ScopedQuery, type TenantScope } from './scoped-query';
-import { StatementCache } from './statement-cache';
+import { StatementCache, type StatementGeneration } from './statement-cache';
 
 export type ScopeMode = 'statement' | 'transaction';
 
@@ -25,8 +25,9 @@ export class ScopedClient {
   constructor(
     private readonly client: PoolClient,
     statementCacheSize: number,
+    generation: StatementGeneration,
   ) {
-    this.statements = new StatementCache(statementCacheSize);
+    this.statements = new StatementCache(statementCacheSize, generation);
     this.db = drizzle(this as unknown as PoolClient);
   }
 

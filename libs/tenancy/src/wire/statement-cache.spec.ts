@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatementCache } from './statement-cache';
+import { StatementCache, StatementGeneration } from './statement-cache';
 
 describe('StatementCache', () => {
   it('gives a statement one server name per search_path, stable across uses', () => {
@@ -32,5 +32,22 @@ describe('StatementCache', () => {
     const cache = new StatementCache(2);
     expect(() => cache.serverName('x'.repeat(41), '"public"')).toThrow(/must match/);
     expect(() => cache.serverName('bad name', '"public"')).toThrow(/must match/);
+  });
+
+  it('prepares every statement afresh, on every connection, once the shared generation moves on', () => {
+    const generation = new StatementGeneration();
+    const connections = [new StatementCache(10, generation), new StatementCache(10, generation)];
+    const before = connections.map((c) => [c.serverName('q', '"a"'), c.serverName('q', '"b"')]);
+    // One connection met "cached plan must not change result type": every connection's copies are outdated.
+    generation.bump();
+    connections.forEach((cache, i) => {
+      const after = [cache.serverName('q', '"a"'), cache.serverName('q', '"b"')];
+      expect(after[0]).not.toBe(before[i][0]);
+      expect(after[1]).not.toBe(before[i][1]);
+      // The outdated copies are closed on the server, once each.
+      expect([...cache.takeEvicted()].sort()).toEqual([...before[i]].sort());
+      expect(cache.size).toBe(2);
+      expect(cache.serverName('q', '"a"')).toBe(after[0]);
+    });
   });
 });

@@ -11,11 +11,19 @@ const NAME = /^[A-Za-z0-9_.]{1,40}$/;
  * so they never reach PostgreSQL's 63-byte limit on statement names.
  */
 export class StatementCache {
-  private readonly entries = new Map<string, string>();
+  private readonly entries = new Map<string, { server: string; generation: number }>();
   private evicted: string[] = [];
   private sequence = 0;
 
-  constructor(private readonly capacity: number) {}
+  /**
+   * `generation` is shared by every connection of a process: bumping it (after PostgreSQL refused a
+   * statement whose result columns a migration changed) makes each connection prepare every statement
+   * afresh on its next use, so one stale copy costs one retry, not one per connection and schema.
+   */
+  constructor(
+    private readonly capacity: number,
+    private readonly generation: StatementGeneration = new StatementGeneration(),
+  ) {}
 
   /** The server-side name of statement `name` under `searchPath` on this connection. */
   serverName(name: string, searchPath: string): string {
@@ -24,16 +32,19 @@ export class StatementCache {
     if (known !== undefined) {
       // Map keeps insertion order: re-inserting marks the entry most recently used.
       this.entries.delete(key);
-      this.entries.set(key, known);
-      return known;
+      if (known.generation === this.generation.current) {
+        this.entries.set(key, known);
+        return known.server;
+      }
+      this.evicted.push(known.server);
     }
     if (!NAME.test(name)) throw new Error(`Statement name "${name}" must match ${NAME}`);
     const server = `${name}#${this.sequence++}`;
-    this.entries.set(key, server);
+    this.entries.set(key, { server, generation: this.generation.current });
     if (this.entries.size > this.capacity) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, string];
+      const [oldestKey, oldest] = this.entries.entries().next().value as [string, { server: string }];
       this.entries.delete(oldestKey);
-      this.evicted.push(oldest);
+      this.evicted.push(oldest.server);
     }
     return server;
   }
@@ -52,3 +63,17 @@ export class StatementCache {
 }
 
 const NO_NAMES: readonly string[] = [];
+
+/** A process-wide counter: statements prepared under an older value are prepared again. */
+export class StatementGeneration {
+  private value = 0;
+
+  get current(): number {
+    return this.value;
+  }
+
+  /** Every connection's prepared statements are outdated (a migration changed a result type). */
+  bump(): void {
+    this.value++;
+  }
+}
