@@ -71,6 +71,9 @@ export const environmentSchema = z.object({
   MOVE_RETENTION_MS: z.coerce.number().int().min(0).default(0),
   /** A move whose worker has not beaten for this long is taken over by another worker. */
   MOVE_STALE_MS: positiveInt.default(15_000),
+  /** How long a move's trigger DDL waits for a table lock before it gives up and retries (writers queue behind it meanwhile). */
+  MOVE_LOCK_TIMEOUT_MS: positiveInt.default(1_000),
+  MOVE_LOCK_RETRIES: z.coerce.number().int().min(0).max(100).default(10),
   /** Run moves in this process's background worker (control-plane API). */
   MOVE_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Chaos/testing knob: pause this long on entering each move phase (0 in production). */

@@ -104,6 +104,8 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       staleMs: env.MOVE_STALE_MS,
       worker: env.MOVE_WORKER,
       phaseDelayMs: env.MOVE_PHASE_DELAY_MS,
+      lockTimeoutMs: env.MOVE_LOCK_TIMEOUT_MS,
+      lockRetries: env.MOVE_LOCK_RETRIES,
     },
     httpBodyLimit: env.HTTP_BODY_LIMIT,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

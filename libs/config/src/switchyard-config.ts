@@ -65,6 +65,9 @@ export class SwitchyardConfig {
     staleMs: number;
     worker: boolean;
     phaseDelayMs: number;
+    /** Trigger DDL at a move's source: lock_timeout per attempt and how many attempts after the first. */
+    lockTimeoutMs: number;
+    lockRetries: number;
   };
   readonly httpBodyLimit!: string;
   readonly shutdownGraceMs!: number;

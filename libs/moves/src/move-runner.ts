@@ -19,8 +19,13 @@ const MAX_CATCH_UP_ROUNDS = 50;
 const SOURCE_LOCK = 0x5359_4d56; // "SYMV": serialises trigger DDL on one source schema
 /** How long cleanup waits for readers that got in before the fence (see MoveStorage.drainStaleReaders). */
 const STALE_READER_WAIT_MS = 10_000;
+/** After an abort, the work has this long to unwind before its claim is let go (its heartbeat stops). */
+const UNWIND_MS = 30_000;
 
 class MoveCancelled extends Error {}
+
+/** Why a running move is stopped: an operator's cancel, or this process shutting down. */
+type StopReason = 'cancel' | 'shutdown';
 
 export interface MoveProgress {
   state: MoveRecord['state'];
@@ -42,6 +47,8 @@ const toOf = (m: MoveRecord): MoveLocation => ({ tier: m.toTier, server: m.toSer
 export class MoveRunner {
   private readonly logger = new Logger(MoveRunner.name);
   readonly worker = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  /** Moves executing in this process, and how to stop each. */
+  private readonly running = new Map<string, { abort: AbortController; done: Promise<unknown> }>();
 
   constructor(
     private readonly config: SwitchyardConfig,
@@ -57,20 +64,44 @@ export class MoveRunner {
     const move = await this.moves.claim(id, this.worker, this.config.moves.staleMs);
     if (!move) return (await this.moves.findById(id))!;
     const abort = new AbortController();
+    let abortedAt: number | undefined;
     const beat = setInterval(() => {
+      // Work that does not unwind after an abort is presumed dead: stop vouching for it, so the claim
+      // lapses and another worker takes the move over instead of it staying claimed forever.
+      if (abortedAt !== undefined && Date.now() - abortedAt > UNWIND_MS) return;
       void this.moves.heartbeat(id, this.worker).then(
         (state) => {
-          if (!state || state.cancelRequested) abort.abort();
+          if (!state || state.cancelRequested) abort.abort('cancel' satisfies StopReason);
         },
         () => undefined,
       );
-    }, Math.max(250, Math.floor(this.config.moves.staleMs / 5)));
+    }, Math.min(1_000, Math.max(100, Math.floor(this.config.moves.staleMs / 5))));
+    abort.signal.addEventListener('abort', () => (abortedAt = Date.now()), { once: true });
+    const done = this.drive(move, abort.signal, onProgress);
+    this.running.set(id, { abort, done: done.catch(() => undefined) });
     try {
-      await this.drive(move, abort.signal, onProgress);
+      await done;
     } finally {
       clearInterval(beat);
+      this.running.delete(id);
     }
     return (await this.moves.findById(id))!;
+  }
+
+  /**
+   * Shutting down: moves not yet flipped are rolled back and handed back (pending, unclaimed) for
+   * another worker — or this one after a restart — to run again; waits up to `timeoutMs` for that.
+   * A move already past its flip is left to finish its cleanup, or to be resumed by the next worker.
+   */
+  async stopAll(timeoutMs: number): Promise<void> {
+    const running = [...this.running.values()];
+    for (const { abort } of running) abort.abort('shutdown' satisfies StopReason);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(running.map((r) => r.done)),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   private async drive(move: MoveRecord, signal: AbortSignal, onProgress: (p: MoveProgress) => void): Promise<void> {
@@ -107,12 +138,17 @@ export class MoveRunner {
       await state('cutover');
       await this.cutover(move, checkCancel);
     } catch (error) {
-      const cancelled = error instanceof MoveCancelled || signal.aborted;
-      this.logger.warn(`move ${move.id} ${cancelled ? 'cancelled' : `failed: ${error instanceof Error ? error.message : error}`}; rolling back`);
+      const stopped = error instanceof MoveCancelled || signal.aborted ? ((signal.reason as StopReason | undefined) ?? 'cancel') : undefined;
+      this.logger.warn(`move ${move.id} ${stopped ? `stopped (${stopped})` : `failed: ${error instanceof Error ? error.message : error}`}; rolling back`);
       await this.rollback(move);
+      if (stopped === 'shutdown') {
+        // Handed back: the next worker to look claims it at once and starts it again.
+        await this.moves.update(move.id, { state: 'pending', worker: null, heartbeatAt: null, rowsCopied: 0 });
+        return;
+      }
       await this.moves.update(move.id, {
-        state: cancelled ? 'cancelled' : 'failed',
-        error: cancelled ? null : error instanceof Error ? error.message : String(error),
+        state: stopped ? 'cancelled' : 'failed',
+        error: stopped ? null : error instanceof Error ? error.message : String(error),
         finishedAt: new Date(),
       });
       return;
@@ -130,19 +166,26 @@ export class MoveRunner {
         await this.moves.update(move.id, { rowsTotal });
         let lastReport = 0;
         await this.onTarget(move, async (target) => {
-          // A cancel stops the COPY on both servers (pg_cancel_backend), so the error unwinds cleanly.
-          const stop = () => void this.cancelStatements(move, source, target);
+          // A stopped copy closes both connections at once (see abortCopy); so does a failed one.
+          const stop = () => void this.abortCopy(move, source, target);
           signal.addEventListener('abort', stop, { once: true });
           if (signal.aborted) stop();
           await target.query('BEGIN');
-          const copied = await copyTenantRows(source, target, { schema: move.fromSchema }, { schema: move.toSchema }, TENANT_TABLES, move.tenantId, (rows) => {
-            onProgress({ state: 'copying', rowsCopied: rows, rowsTotal });
-            if (Date.now() - lastReport > 500) {
-              lastReport = Date.now();
-              void this.moves.update(move.id, { rowsCopied: rows }).catch(() => undefined);
-            }
-          });
-          signal.removeEventListener('abort', stop);
+          let copied: number;
+          try {
+            copied = await copyTenantRows(source, target, { schema: move.fromSchema }, { schema: move.toSchema }, TENANT_TABLES, move.tenantId, (rows) => {
+              onProgress({ state: 'copying', rowsCopied: rows, rowsTotal });
+              if (Date.now() - lastReport > 500) {
+                lastReport = Date.now();
+                void this.moves.update(move.id, { rowsCopied: rows }).catch(() => undefined);
+              }
+            });
+          } catch (error) {
+            await this.abortCopy(move, source, target);
+            throw error;
+          } finally {
+            signal.removeEventListener('abort', stop);
+          }
           await target.query('COMMIT');
           await analyzeTables(target, move.toSchema, TENANT_TABLES);
           await this.moves.update(move.id, { rowsCopied: copied });
@@ -267,10 +310,22 @@ export class MoveRunner {
     return active.some((m) => m.id !== move.id && !['done', 'failed', 'cancelled'].includes(m.state) && sameLocation(toOf(m), location));
   }
 
-  private async cancelStatements(move: MoveRecord, source: Client, target: Client): Promise<void> {
+  /**
+   * Stops a COPY at once. Ending a client with a query in flight destroys its socket (pg), which a COPY
+   * TO needs: it reads its socket only as fast as its consumer reads, so once the pipeline is torn down
+   * nothing would ever read the server's answer. The backends are terminated too, since a server
+   * notices a closed socket only when it next writes to it.
+   */
+  private async abortCopy(move: MoveRecord, source: Client, target: Client): Promise<void> {
     const pid = (client: Client) => (client as unknown as { processID: number }).processID;
-    await withOwnerClient(this.servers.maintenanceUrl(move.fromServer), (c) => c.query('SELECT pg_cancel_backend($1)', [pid(source)])).catch(() => undefined);
-    await withOwnerClient(this.servers.maintenanceUrl(move.toServer), (c) => c.query('SELECT pg_cancel_backend($1)', [pid(target)])).catch(() => undefined);
+    const backends: [string, number][] = [
+      [move.fromServer, pid(source)],
+      [move.toServer, pid(target)],
+    ];
+    await Promise.all([source.end(), target.end()]).catch(() => undefined);
+    for (const [server, backend] of backends) {
+      await withOwnerClient(this.servers.maintenanceUrl(server), (c) => c.query('SELECT pg_terminate_backend($1)', [backend])).catch(() => undefined);
+    }
   }
 
   /** MOVE_PHASE_DELAY_MS: lets tests (and chaos drills) stop a worker in a chosen phase. */
@@ -278,12 +333,27 @@ export class MoveRunner {
     if (this.config.moves.phaseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.moves.phaseDelayMs));
   }
 
-  /** Trigger DDL on one source schema, serialised (concurrent CREATE OR REPLACE FUNCTION can collide). */
-  private ddl<T>(client: Client, schema: string, fn: () => Promise<T>): Promise<T> {
-    return inTransaction(client, async () => {
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SOURCE_LOCK, schema]);
-      return fn();
-    });
+  /**
+   * Trigger DDL on one source schema, serialised (concurrent CREATE OR REPLACE FUNCTION can collide).
+   * Creating a trigger waits for the table's open write transactions, and every new writer queues
+   * behind that wait: so it waits at most MOVE_LOCK_TIMEOUT_MS, then lets the writers through and
+   * tries again (MOVE_LOCK_RETRIES times), like a migration does.
+   */
+  private async ddl<T>(client: Client, schema: string, fn: () => Promise<T>): Promise<T> {
+    const { lockTimeoutMs, lockRetries } = this.config.moves;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await inTransaction(client, async () => {
+          await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SOURCE_LOCK, schema]);
+          await client.query("SELECT set_config('lock_timeout', $1, true)", [`${lockTimeoutMs}ms`]);
+          return fn();
+        });
+      } catch (error) {
+        if (!isPgError(error, PgErrorCode.lockNotAvailable) || attempt >= lockRetries) throw error;
+        this.logger.warn(`trigger DDL on ${schema}: lock not available, retry ${attempt + 1}/${lockRetries}`);
+        await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+      }
+    }
   }
 
   private onSource<T>(move: MoveRecord, fn: (client: Client) => Promise<T>): Promise<T> {

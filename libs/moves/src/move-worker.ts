@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { MovesRepository } from '@switchyard/control-plane';
 import { MoveRunner } from './move-runner';
@@ -10,7 +10,7 @@ const POLL_MS = 500;
  * moves whose worker died (stale heartbeat), and removes old data whose retention has passed.
  */
 @Injectable()
-export class MoveWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MoveWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MoveWorker.name);
   private readonly running = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -26,8 +26,13 @@ export class MoveWorker implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.config.moves.worker) this.timer = setInterval(() => void this.tick(), POLL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * First thing on shutdown, while the databases are still open: stop taking moves, and hand back the
+   * ones running here (rolled back, pending again) for the next worker to run.
+   */
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    await this.runner.stopAll(this.config.shutdownGraceMs);
   }
 
   /** Moves currently executing in this process. */
