@@ -1,13 +1,54 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TokenIssuer } from '@switchyard/auth';
+import { MovesRepository, TenantsRepository, type MoveRecord } from '@switchyard/control-plane';
 import { cliEnv, runCli } from './support/cli';
 import { startHarness, type Harness } from './support/harness';
 
+interface AuditItem {
+  id: number;
+  action: string;
+  actor: string;
+  at: string;
+  target: string | null;
+  targetSlug: string | null;
+  outcome: string;
+  details?: Record<string, unknown> & { code?: string };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const FAILING_ACTOR = 'ops:audit-fails';
+
 describe('the audit trail', () => {
   let h: Harness;
-  const ops = () => ({ Authorization: `Bearer ${h.opsToken()}` });
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const ops = () => auth(h.opsToken());
+  const opsAs = (sub: string) =>
+    auth(h.controlPlane.get(TokenIssuer).issue({ sub, roles: ['ops'], expiresInSeconds: 600 }));
+  const cp = () => h.config.names.controlDatabase;
+  const tenantBySlug = (slug: string) => h.controlPlane.get(TenantsRepository).findBySlug(slug);
+
+  /** The trail about one target (tenant id or slug, run id), oldest first. */
+  async function trailOf(target: string): Promise<AuditItem[]> {
+    const res = await h.cpRequest().get(`/v1/audit?limit=100&target=${encodeURIComponent(target)}`).set(ops());
+    return (res.body.items as AuditItem[]).reverse();
+  }
+
+  /** Polls a move until it has ended (done, failed, cancelled) or `state` is reached. */
+  async function moveReaches(id: string, state?: MoveRecord['state']): Promise<MoveRecord | undefined> {
+    const ended = (m?: MoveRecord) => ['done', 'failed', 'cancelled'].includes(m?.state ?? '');
+    const reached = (m?: MoveRecord) => (state ? m?.state === state : ended(m));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const move = await h.controlPlane.get(MovesRepository).findById(id);
+      if (reached(move) || Date.now() > deadline) return move;
+      await sleep(50);
+    }
+  }
 
   beforeAll(async () => {
-    h = await startHarness();
+    // Each move phase lasts at least 300 ms, so a cancel reliably lands before the cutover.
+    h = await startHarness({ MOVE_PHASE_DELAY_MS: '300' });
   });
   afterAll(() => h?.close());
 
@@ -24,7 +65,7 @@ describe('the audit trail', () => {
 
     const res = await h.cpRequest().get('/v1/audit?limit=20').set(ops());
     expect(res.status).toBe(200);
-    const trail = (res.body.items as { action: string; target: string; outcome: string; actor: string; at: string; details?: { code?: string } }[]).reverse();
+    const trail = (res.body.items as AuditItem[]).reverse();
     expect(trail.map((e) => [e.action, e.outcome])).toEqual([
       ['tenant.create', 'succeeded'],
       ['tenant.suspend', 'succeeded'],
@@ -34,9 +75,12 @@ describe('the audit trail', () => {
       ['tenant.delete', 'succeeded'],
     ]);
     expect(trail.every((e) => e.actor === 'ops:test' && !Number.isNaN(Date.parse(e.at)))).toBe(true);
-    expect(trail[0].target).toBe(id);
+    // A tenant action names the tenant by id and slug, whether it was asked for by id or by slug.
+    for (const i of [0, 1, 2, 3, 5]) expect(trail[i]).toMatchObject({ target: id, targetSlug: 'audited' });
     expect(trail[3].details?.code).toBe('TENANT_EXISTS');
-    expect(trail[4].target).toBe(run.body.id);
+    expect(trail[4]).toMatchObject({ target: run.body.id, targetSlug: null });
+    expect((await trailOf('audited')).map((e) => e.id)).toEqual((await trailOf(id)).map((e) => e.id));
+    expect(await trailOf('audited')).toHaveLength(5);
 
     const filtered = await h.cpRequest().get('/v1/audit?action=tenant.suspend').set(ops());
     expect(filtered.body.items).toHaveLength(1);
@@ -50,7 +94,165 @@ describe('the audit trail', () => {
     expect(result.code).toBe(0);
     const rows = await h.ownerQuery(h.config.names.controlDatabase, "SELECT actor, outcome FROM audit_log WHERE action = 'tenant.create' ORDER BY id DESC LIMIT 1");
     expect(rows[0]).toMatchObject({ outcome: 'succeeded' });
-    expect(String(rows[0].actor)).toMatch(/^cli:/);
+    const actor = String(rows[0].actor);
+    expect(actor).toMatch(/^cli:/);
+
+    expect((await runCli(['tenants', 'suspend', 'audited-cli'], cliEnv(h.config))).code).toBe(0);
+    expect((await runCli(['tenants', 'suspend', 'no-such-tenant'], cliEnv(h.config))).code).not.toBe(0);
+    const tenant = (await tenantBySlug('audited-cli'))!;
+    const trail = await trailOf('audited-cli');
+    expect(trail.map((e) => [e.action, e.outcome, e.actor, e.target, e.targetSlug])).toEqual([
+      ['tenant.create', 'succeeded', actor, tenant.id, 'audited-cli'],
+      ['tenant.suspend', 'succeeded', actor, tenant.id, 'audited-cli'],
+    ]);
+    expect(await trailOf('no-such-tenant')).toMatchObject([
+      { action: 'tenant.suspend', outcome: 'failed', actor, target: null, details: { code: 'TENANT_NOT_FOUND' } },
+    ]);
+  });
+
+  it('refuses an action whose record cannot be written: the effect rolls back, the caller gets the error', async () => {
+    const tenant = await h.createTenant('audit-fails', 'schema');
+    // A record that cannot be written, provoked in the database itself: inserts by one actor raise.
+    await h.ownerQuery(
+      cp(),
+      `CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.actor = '${FAILING_ACTOR}' THEN RAISE EXCEPTION 'audit_log refuses this actor (test)'; END IF;
+         RETURN NEW;
+       END $$`,
+    );
+    await h.ownerQuery(
+      cp(),
+      'CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()',
+    );
+    const unborn = { slug: 'audit-unborn', name: 'Unborn', tier: 'shared' };
+    const logged = vi.spyOn(Logger.prototype, 'error');
+    try {
+      const failing = opsAs(FAILING_ACTOR);
+      const status = async () =>
+        (await h.ownerQuery(cp(), 'SELECT status FROM tenants WHERE id = $1', [tenant.id]))[0]?.status;
+
+      const suspend = await h.cpRequest().patch(`/v1/tenants/${tenant.id}`).set(failing).send({ status: 'suspended' });
+      expect(suspend.status).toBe(500);
+      expect(await status()).toBe('active');
+
+      const move = await h.cpRequest().post(`/v1/tenants/${tenant.slug}/moves`).set(failing).send({ tier: 'database' });
+      expect(move.status).toBe(500);
+      expect(await h.ownerQuery(cp(), 'SELECT id FROM moves WHERE tenant_id = $1', [tenant.id])).toHaveLength(0);
+
+      expect((await h.cpRequest().delete(`/v1/tenants/${tenant.slug}`).set(failing)).status).toBe(500);
+      expect(await status()).toBeDefined();
+
+      expect((await h.cpRequest().post('/v1/migrations/runs').set(failing).send({ dryRun: true })).status).toBe(500);
+      const runs = await h.ownerQuery(cp(), 'SELECT id FROM migration_runs WHERE requested_by = $1', [FAILING_ACTOR]);
+      expect(runs).toHaveLength(0);
+
+      // A tenant never becomes active unaudited: its provisioning stops short of it…
+      expect((await h.cpRequest().post('/v1/tenants').set(failing).send(unborn)).status).toBe(500);
+      expect((await tenantBySlug('audit-unborn'))?.status).toBe('provisioning');
+      // The refusals could not be recorded either: that is logged, not swallowed.
+      expect(logged.mock.calls.some(([message]) => String(message).includes('could not be recorded'))).toBe(true);
+      expect(await h.ownerQuery(cp(), 'SELECT id FROM audit_log WHERE actor = $1', [FAILING_ACTOR])).toHaveLength(0);
+    } finally {
+      logged.mockRestore();
+      await h.ownerQuery(cp(), 'DROP TRIGGER test_refuse_audit ON audit_log');
+      await h.ownerQuery(cp(), 'DROP FUNCTION test_refuse_audit()');
+    }
+
+    // …and is recorded when a resumed provisioning completes it.
+    const resumed = await h.cpRequest().post('/v1/tenants').set(ops()).send(unborn);
+    expect(resumed.status).toBe(200);
+    expect((await trailOf('audit-unborn')).map((e) => [e.action, e.outcome, e.actor, e.target])).toEqual([
+      ['tenant.create', 'succeeded', 'ops:test', resumed.body.id],
+    ]);
+  });
+
+  it('records any token subject, escaped and bounded: an actor string cannot make the record fail', async () => {
+    const tenant = await h.createTenant('audit-odd-actor', 'shared');
+    // As long as a token's sub may be (256); escaped, it is longer, and is cut back to 256.
+    const sub = `ops:\u0000"odd"\n\u001b[31m${'x'.repeat(240)}`;
+    const res = await h.cpRequest().patch(`/v1/tenants/${tenant.id}`).set(opsAs(sub)).send({ name: 'Odd Actor' });
+    expect(res.status).toBe(200);
+    const [, edit] = await trailOf(tenant.id);
+    expect(edit).toMatchObject({ action: 'tenant.update', outcome: 'succeeded', target: tenant.id });
+    expect(edit.details).toEqual({ changes: { name: 'Odd Actor' } });
+    expect(edit.actor.startsWith('ops:\\u0000"odd"\\u000a\\u001b[31mxxx')).toBe(true);
+    expect(edit.actor).toHaveLength(256);
+  });
+
+  it('records a move when accepted and when it ends, with the tenant id as target and its slug', async () => {
+    const tenant = await h.createTenant('audit-mover', 'shared');
+    const start = await h.cpRequest().post(`/v1/tenants/${tenant.slug}/moves`).set(ops()).send({ tier: 'schema' });
+    expect(start.status).toBe(202);
+    expect(await moveReaches(start.body.id)).toMatchObject({ state: 'done' });
+
+    const trail = await trailOf(tenant.slug);
+    expect(trail.map((e) => [e.action, e.outcome])).toEqual([
+      ['tenant.create', 'succeeded'],
+      ['tenant.move', 'succeeded'],
+      ['move.finish', 'succeeded'],
+    ]);
+    expect(trail.every((e) => e.target === tenant.id && e.targetSlug === tenant.slug)).toBe(true);
+    expect((await trailOf(tenant.id)).map((e) => e.id)).toEqual(trail.map((e) => e.id));
+    const [, accepted, finished] = trail;
+    expect(accepted).toMatchObject({ actor: 'ops:test', details: { moveId: start.body.id, to: { tier: 'schema' } } });
+    expect(finished).toMatchObject({
+      actor: 'ops:test',
+      details: {
+        moveId: start.body.id,
+        state: 'done',
+        error: null,
+        from: { tier: 'shared', ...tenant.placement },
+        to: { tier: 'schema', server: 'primary' },
+      },
+    });
+    expect(finished.details?.freezeMs).toBeGreaterThanOrEqual(0);
+
+    // Refusals: one failed row each, with its code, about the same tenant.
+    const again = await h.cpRequest().post(`/v1/tenants/${tenant.id}/moves`).set(ops()).send({ tier: 'schema' });
+    expect(again.status).toBe(409);
+    expect((await h.cpRequest().post(`/v1/moves/${start.body.id}/cancel`).set(ops())).status).toBe(409);
+    const about = { outcome: 'failed', target: tenant.id, targetSlug: tenant.slug };
+    expect((await trailOf(tenant.id)).slice(3)).toMatchObject([
+      { action: 'tenant.move', ...about, details: { code: 'MOVE_NOT_NEEDED' } },
+      { action: 'move.cancel', ...about, details: { code: 'MOVE_NOT_CANCELLABLE', moveId: start.body.id } },
+    ]);
+  });
+
+  it('records a cancelled move: the cancel, and its end as failed with state cancelled', async () => {
+    const tenant = await h.createTenant('audit-cancel', 'shared');
+    const start = await h.cpRequest().post(`/v1/tenants/${tenant.id}/moves`).set(ops()).send({ tier: 'database' });
+    expect(start.status).toBe(202);
+    await moveReaches(start.body.id, 'copying');
+    const cancel = await h.cpRequest().post(`/v1/moves/${start.body.id}/cancel`).set(opsAs('ops:canceller'));
+    expect(cancel.status).toBe(202);
+    expect(await moveReaches(start.body.id)).toMatchObject({ state: 'cancelled' });
+
+    const trail = await trailOf(tenant.slug);
+    expect(trail.map((e) => [e.action, e.outcome, e.actor])).toEqual([
+      ['tenant.create', 'succeeded', 'system'],
+      ['tenant.move', 'succeeded', 'ops:test'],
+      ['move.cancel', 'succeeded', 'ops:canceller'],
+      // The end of a move is its requester's; cancelled, it did not do what was asked.
+      ['move.finish', 'failed', 'ops:test'],
+    ]);
+    expect(trail.every((e) => e.target === tenant.id && e.targetSlug === tenant.slug)).toBe(true);
+    expect(trail[2].details).toMatchObject({ moveId: start.body.id });
+    expect(trail[3].details).toMatchObject({ moveId: start.body.id, state: 'cancelled', to: { tier: 'database' } });
+  });
+
+  it('records a refusal of an unknown tenant by the reference as given', async () => {
+    const suspend = await h.cpRequest().patch('/v1/tenants/no-such-slug').set(ops()).send({ status: 'suspended' });
+    expect(suspend.status).toBe(404);
+    const missing = crypto.randomUUID();
+    expect((await h.cpRequest().delete(`/v1/tenants/${missing}`).set(ops())).status).toBe(404);
+    const notFound = { outcome: 'failed', details: { code: 'TENANT_NOT_FOUND' } };
+    expect(await trailOf('no-such-slug')).toMatchObject([
+      { action: 'tenant.suspend', ...notFound, target: null, targetSlug: 'no-such-slug' },
+    ]);
+    expect(await trailOf(missing)).toMatchObject([
+      { action: 'tenant.delete', ...notFound, target: missing, targetSlug: null },
+    ]);
   });
 
   it('is append-only, for the owner too', async () => {

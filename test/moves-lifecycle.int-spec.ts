@@ -61,7 +61,7 @@ describe('move lifecycle', () => {
     const listed = await h.cpRequest().get(`/v1/moves?tenant=${tenant.slug}`).set(ops());
     expect(listed.body.items.map((m: { id: string }) => m.id)).toContain(res.body.id);
     const audit = await h.cpRequest().get('/v1/audit?action=tenant.move').set(ops());
-    expect(audit.body.items[0]).toMatchObject({ target: tenant.slug, outcome: 'succeeded' });
+    expect(audit.body.items[0]).toMatchObject({ target: tenant.id, targetSlug: tenant.slug, outcome: 'succeeded' });
   });
 
   it('refuses a move that changes nothing, a second move, an unknown server, and a target behind in schema version', async () => {

@@ -1,28 +1,33 @@
 import { userInfo } from 'node:os';
-import type { INestApplicationContext } from '@nestjs/common';
-import { AuditLogRepository } from '@switchyard/control-plane';
-import { isDomainError } from '@switchyard/errors';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { auditActor, RefusalRecorder, type AuditActor, type RefusalSubject } from '@switchyard/control-plane';
 
 /** Who runs the CLI, as recorded in the audit trail. */
-export const cliActor = (): string => `cli:${userInfo().username}`;
+export const cliActor = (): AuditActor => auditActor(`cli:${userInfo().username}`);
 
-/** Runs a control-plane action and appends its outcome to the audit trail, like the HTTP API does. */
+const logger = new Logger('audit');
+
+/**
+ * Runs a control-plane action, like the HTTP API does: its success is recorded by the action itself
+ * (pass it `cliActor()`), in the transaction of its effect; a refusal is recorded here, as failed
+ * with its code. A refusal that cannot be recorded is logged; the refusal itself is thrown as is.
+ */
 export async function audited<T>(
   context: INestApplicationContext,
   action: string,
-  target: string | null,
+  subject: RefusalSubject,
   fn: () => Promise<T>,
-  describe: { targetOf?: (result: T) => string | null; failed?: (result: T) => boolean } = {},
 ): Promise<T> {
-  const audit = context.get(AuditLogRepository);
   try {
-    const result = await fn();
-    const outcome = describe.failed?.(result) ? 'failed' : 'succeeded';
-    await audit.append({ actor: cliActor(), action, target: describe.targetOf?.(result) ?? target, outcome });
-    return result;
+    return await fn();
   } catch (error) {
-    const details = { code: isDomainError(error) ? error.code : 'ERROR', message: error instanceof Error ? error.message : String(error) };
-    await audit.append({ actor: cliActor(), action, target, outcome: 'failed', details }).catch(() => undefined);
+    await context
+      .get(RefusalRecorder)
+      .record(cliActor(), action, subject, error)
+      .catch((writeError: unknown) => {
+        const reason = writeError instanceof Error ? writeError.message : String(writeError);
+        logger.error(`the refused ${action} could not be recorded: ${reason}`);
+      });
     throw error;
   }
 }

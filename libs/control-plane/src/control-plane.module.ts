@@ -3,6 +3,7 @@ import { SwitchyardConfig } from '@switchyard/config';
 import { withDatabase } from '@switchyard/postgres';
 import { ControlPlaneDatabase } from './control-plane-database';
 import { AuditLogRepository } from './audit/audit-log.repository';
+import { RefusalRecorder } from './audit/refusal-recorder';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { MovesRepository } from './moves/moves.repository';
 import { MigrationRunsRepository } from './runs/migration-runs.repository';
@@ -55,11 +56,24 @@ export class ControlPlaneModule {
         LedgerRepository,
         MigrationRunsRepository,
         AuditLogRepository,
+        RefusalRecorder,
         MovesRepository,
         TenantsService,
         ServerDirectory,
       ],
-      exports: [ServerDirectory, ControlPlaneDatabase, PlacementInvalidations, TenantsRepository, ServersRepository, LedgerRepository, MigrationRunsRepository, AuditLogRepository, MovesRepository, TenantsService],
+      exports: [
+        ServerDirectory,
+        ControlPlaneDatabase,
+        PlacementInvalidations,
+        TenantsRepository,
+        ServersRepository,
+        LedgerRepository,
+        MigrationRunsRepository,
+        AuditLogRepository,
+        RefusalRecorder,
+        MovesRepository,
+        TenantsService,
+      ],
     };
   }
 }

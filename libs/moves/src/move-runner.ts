@@ -106,7 +106,7 @@ export class MoveRunner {
 
   private async drive(move: MoveRecord, signal: AbortSignal, onProgress: (p: MoveProgress) => void): Promise<void> {
     const tenant = await this.tenants.findById(move.tenantId);
-    if (!tenant) return this.moves.update(move.id, { state: 'failed', error: 'tenant no longer exists', finishedAt: new Date() });
+    if (!tenant) return this.moves.finish(move.id, { state: 'failed', error: 'tenant no longer exists', finishedAt: new Date() });
     if (move.state === 'cleaning_up' || tenant.version > move.fromVersion) return this.cleanup(move);
     if (move.state !== 'pending') {
       this.logger.warn(`move ${move.id} was interrupted in ${move.state}: rolling back, then starting again`);
@@ -146,7 +146,7 @@ export class MoveRunner {
         await this.moves.update(move.id, { state: 'pending', worker: null, heartbeatAt: null, rowsCopied: 0 });
         return;
       }
-      await this.moves.update(move.id, {
+      await this.moves.finish(move.id, {
         state: stopped ? 'cancelled' : 'failed',
         error: stopped ? null : error instanceof Error ? error.message : String(error),
         finishedAt: new Date(),
@@ -280,11 +280,11 @@ export class MoveRunner {
     await this.onSource(move, (c) => this.ddl(c, move.fromSchema, () => removeCapture(c, move.fromSchema, TENANT_TABLES, move.id))).catch(() => undefined);
     const retention = this.config.moves.retentionMs;
     if (retention > 0) {
-      await this.moves.update(move.id, { state: 'done', finishedAt: new Date(), cleanupAt: new Date(Date.now() + retention) });
+      await this.moves.finish(move.id, { state: 'done', finishedAt: new Date(), cleanupAt: new Date(Date.now() + retention) });
       return;
     }
     await this.removeSource(move);
-    await this.moves.update(move.id, { state: 'done', finishedAt: new Date(), cleanedAt: new Date() });
+    await this.moves.finish(move.id, { state: 'done', finishedAt: new Date(), cleanedAt: new Date() });
   }
 
   /**

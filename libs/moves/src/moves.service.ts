@@ -3,8 +3,10 @@ import {
   MovesRepository,
   PRIMARY_SERVER,
   ServerDirectory,
+  SYSTEM_ACTOR,
   TenantsService,
   TERMINAL_MOVE_STATES,
+  type AuditActor,
   type MoveRecord,
   type MoveState,
   type Tier,
@@ -19,12 +21,15 @@ export interface MoveRequest {
   tier: Tier;
   /** Registered server to move to (default: where the tenant is now). */
   server?: string;
-  requestedBy?: string | null;
   /** Claim the move for this worker at once (a caller that runs it itself, e.g. `--wait`). */
   worker?: string;
 }
 
-/** Accepts, lists and cancels moves; MoveRunner carries them out. */
+/**
+ * Accepts, lists and cancels moves; MoveRunner carries them out. `by` is recorded with the accepted
+ * move (`tenant.move`) or the cancel request (`move.cancel`), in the same transaction; the requester
+ * is also the actor of the move's end (`move.finish`).
+ */
 @Injectable()
 export class MovesService {
   private readonly provisioners: Map<Tier, TierProvisioner>;
@@ -39,7 +44,7 @@ export class MovesService {
     this.provisioners = new Map(provisioners.map((p) => [p.tier, p]));
   }
 
-  async request(idOrSlug: string, request: MoveRequest): Promise<MoveRecord> {
+  async request(idOrSlug: string, request: MoveRequest, by: AuditActor = SYSTEM_ACTOR): Promise<MoveRecord> {
     const tenant = await this.tenants.get(idOrSlug);
     if (tenant.status !== 'active' && tenant.status !== 'suspended') {
       throw new DomainError('TENANT_NOT_ACTIVE', `Tenant ${tenant.slug} is ${tenant.status}`);
@@ -74,8 +79,7 @@ export class MovesService {
         toServer: to.server,
         toDatabase: to.database,
         toSchema: to.schema,
-        requestedBy: request.requestedBy ?? null,
-      }, request.worker);
+      }, by, request.worker);
     } catch (error) {
       if (isPgError(error, PgErrorCode.uniqueViolation)) throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is already being moved`);
       throw error;
@@ -94,12 +98,12 @@ export class MovesService {
   }
 
   /** Asks the worker to stop and roll back; refused once the cutover has flipped the placement. */
-  async cancel(id: string): Promise<MoveRecord> {
+  async cancel(id: string, by: AuditActor = SYSTEM_ACTOR): Promise<MoveRecord> {
     const move = await this.get(id);
     if (TERMINAL_MOVE_STATES.includes(move.state) || move.state === 'cleaning_up' || move.state === 'verifying') {
       throw new DomainError('MOVE_NOT_CANCELLABLE', `Move ${id} is ${move.state}; it can no longer be cancelled`);
     }
-    const updated = await this.moves.requestCancel(id);
+    const updated = await this.moves.requestCancel(id, by);
     if (!updated) throw new DomainError('MOVE_NOT_CANCELLABLE', `Move ${id} has finished`);
     return updated;
   }

@@ -5,8 +5,10 @@ import {
   PRIMARY_SERVER,
   ServersRepository,
   SLUG_PATTERN,
+  SYSTEM_ACTOR,
   TenantsRepository,
   TenantsService,
+  type AuditActor,
   type TenantRecord,
   type Tier,
 } from '@switchyard/control-plane';
@@ -24,7 +26,8 @@ export interface CreateTenantInput {
 /**
  * Onboards and offboards tenants. A tenant is inserted as `provisioning`, its storage is created, and
  * only then does it become `active`; a failed or crashed provisioning leaves it `provisioning`, and
- * creating the same slug in the same tier again resumes it.
+ * creating the same slug in the same tier again resumes it. `by` is recorded with the tenant becoming
+ * active (`tenant.create`) and with its removal (`tenant.delete`), in the same transactions.
  */
 @Injectable()
 export class TenantLifecycleService {
@@ -41,7 +44,10 @@ export class TenantLifecycleService {
     this.byTier = new Map(provisioners.map((p) => [p.tier, p]));
   }
 
-  async create(input: CreateTenantInput): Promise<{ tenant: TenantRecord; resumed: boolean }> {
+  async create(
+    input: CreateTenantInput,
+    by: AuditActor = SYSTEM_ACTOR,
+  ): Promise<{ tenant: TenantRecord; resumed: boolean }> {
     if (!SLUG_PATTERN.test(input.slug)) {
       throw new DomainError('VALIDATION_FAILED', 'slug must match ^[a-z][a-z0-9-]{2,62}$');
     }
@@ -59,7 +65,7 @@ export class TenantLifecycleService {
         throw new DomainError('TENANT_EXISTS', `A tenant with slug ${input.slug} already exists`);
       }
       this.logger.log(`resuming provisioning of ${input.slug}`);
-      return { tenant: await this.finishProvisioning(existing, provisioner), resumed: true };
+      return { tenant: await this.finishProvisioning(existing, provisioner, by), resumed: true };
     }
     const id = randomUUID();
     let tenant: TenantRecord;
@@ -71,24 +77,31 @@ export class TenantLifecycleService {
       }
       throw error;
     }
-    return { tenant: await this.finishProvisioning(tenant, provisioner), resumed: false };
+    return { tenant: await this.finishProvisioning(tenant, provisioner, by), resumed: false };
   }
 
-  /** Offboards: removes the tenant's data in its tier, then the tenant. Re-runnable. */
-  async delete(idOrSlug: string): Promise<void> {
+  /**
+   * Offboards: removes the tenant's data in its tier, then the tenant. Re-runnable: if the last step
+   * (the tenant row, with its record) fails, the tenant stays `deleting` until a delete is run again.
+   */
+  async delete(idOrSlug: string, by: AuditActor = SYSTEM_ACTOR): Promise<void> {
     const tenant = await this.tenantsService.get(idOrSlug);
     if (tenant.state === 'moving') throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is being moved`);
     await this.tenants.update(tenant.id, { status: 'deleting' });
     await this.invalidations.publish(tenant.id);
     await this.provisioner(tenant.tier).deprovision(tenant);
-    await this.tenants.delete(tenant.id);
+    await this.tenants.delete(tenant.id, by);
     await this.invalidations.publish(tenant.id);
   }
 
-  private async finishProvisioning(tenant: TenantRecord, provisioner: TierProvisioner): Promise<TenantRecord> {
+  private async finishProvisioning(
+    tenant: TenantRecord,
+    provisioner: TierProvisioner,
+    by: AuditActor,
+  ): Promise<TenantRecord> {
     const started = Date.now();
     const schemaVersion = await provisioner.provision(tenant);
-    await this.tenants.markProvisioned(tenant.id, schemaVersion);
+    await this.tenants.markProvisioned(tenant.id, schemaVersion, by);
     await this.invalidations.publish(tenant.id);
     this.logger.log(`provisioned ${tenant.slug} (${tenant.tier}) in ${Date.now() - started} ms`);
     return (await this.tenants.findById(tenant.id))!;

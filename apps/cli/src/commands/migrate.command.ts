@@ -132,14 +132,14 @@ export function migrateCommand(): Command {
         const progress = progressReporter(Boolean(options.json));
         let report: FleetReport;
         try {
-          report = options.dryRun
-            ? await context.get(FleetMigrationService).run({ ...fleetOptions, dryRun: true }, progress.update)
-            : (
-                await audited(context, 'migration.run', null, () => context.get(MigrationRunsService).execute(fleetOptions, cliActor(), progress.update), {
-                  targetOf: (r) => r.run.id,
-                  failed: (r) => !r.report.ok,
-                })
-              ).report;
+          if (options.dryRun) {
+            report = await context.get(FleetMigrationService).run({ ...fleetOptions, dryRun: true }, progress.update);
+          } else {
+            // Accepting the run records it; how it ends is the run's own record (and the exit code).
+            const runs = context.get(MigrationRunsService);
+            const run = await audited(context, 'migration.run', {}, () => runs.accept(fleetOptions, cliActor()));
+            report = (await runs.execute(run, fleetOptions, progress.update)).report;
+          }
         } finally {
           progress.stop();
         }

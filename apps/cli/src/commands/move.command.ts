@@ -62,13 +62,9 @@ export function moveCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (ref: string, options: { to: Tier; server?: string; wait?: boolean; json?: boolean }) => {
       const ok = await withCliContext(async (context) => {
-        const move = await audited(context, 'tenant.move', ref, () =>
-          context.get(MovesService).request(ref, {
-            tier: options.to,
-            server: options.server,
-            requestedBy: cliActor(),
-            worker: options.wait ? context.get(MoveRunner).worker : undefined,
-          }),
+        const worker = options.wait ? context.get(MoveRunner).worker : undefined;
+        const move = await audited(context, 'tenant.move', { tenant: ref }, () =>
+          context.get(MovesService).request(ref, { tier: options.to, server: options.server, worker }, cliActor()),
         );
         if (!options.wait) {
           if (options.json) printJson(json(move));

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { TENANT_STATUSES, TenantsService, TIERS, type TenantStatus, type Tier } from '@switchyard/control-plane';
 import { TenantLifecycleService } from '@switchyard/provisioning';
-import { audited } from '../cli-audit';
+import { audited, cliActor } from '../cli-audit';
 import { moveCommand } from './move.command';
 import { printJson, printTable, tenantJson, tenantRow } from '../output';
 import { withCliContext } from '../runtime';
@@ -18,12 +18,9 @@ export function tenantsCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (slug: string, options: { name: string; tier: Tier; server?: string; json?: boolean }) => {
       await withCliContext(async (context) => {
-        const { tenant, resumed } = await audited(
-          context,
-          'tenant.create',
-          slug,
-          () => context.get(TenantLifecycleService).create({ slug, name: options.name, tier: options.tier, server: options.server }),
-          { targetOf: (result) => result.tenant.id },
+        const input = { slug, name: options.name, tier: options.tier, server: options.server };
+        const { tenant, resumed } = await audited(context, 'tenant.create', { tenant: slug }, () =>
+          context.get(TenantLifecycleService).create(input, cliActor()),
         );
         if (options.json) printJson(tenantJson(tenant));
         else {
@@ -80,9 +77,9 @@ export function tenantsCommand(): Command {
       .option('--json', 'print JSON')
       .action(async (ref: string, options: { json?: boolean }) => {
         await withCliContext(async (context) => {
-          const tenant = await audited(context, `tenant.${verb}`, ref, () => context.get(TenantsService).update(ref, { status }), {
-            targetOf: (result) => result.id,
-          });
+          const tenant = await audited(context, `tenant.${verb}`, { tenant: ref }, () =>
+            context.get(TenantsService).update(ref, { status }, cliActor()),
+          );
           if (options.json) printJson(tenantJson(tenant));
           else process.stdout.write(`${tenant.slug} is ${tenant.status}\n`);
         });

@@ -18,7 +18,7 @@ const auditQuery = z.object({
 export class AuditController {
   constructor(private readonly audit: AuditLogRepository) {}
 
-  /** The audit trail, newest first. */
+  /** The audit trail, newest first; `target` matches a tenant id or slug, or a run id. */
   @Get()
   async list(@Query(new ZodValidationPipe(auditQuery, 'query')) query: z.infer<typeof auditQuery>) {
     const beforeId = query.cursor ? Number(query.cursor) : undefined;

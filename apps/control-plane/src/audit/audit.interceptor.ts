@@ -1,16 +1,16 @@
 import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthenticatedRequest } from '@switchyard/auth';
-import { AuditLogRepository, type AuditEntry } from '@switchyard/control-plane';
-import { isDomainError } from '@switchyard/errors';
+import { auditActor, RefusalRecorder, type RefusalSubject } from '@switchyard/control-plane';
 import type { Request } from 'express';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { AUDITED, type AuditSpec } from './audited.decorator';
 
 /**
- * Appends one audit record per audited action, after it ends, whatever its outcome (a refused request
- * — bad input, conflict — is recorded as failed with its code). Runs after the ops guard, so the actor
- * is always a verified token subject.
+ * Records a refused audited action (bad input, conflict, not found, a failed provisioning) as failed
+ * with its code, after it ends. A success is not written here: the action recorded it in the
+ * transaction of its effect, or did not happen. Runs after the ops guard, so the actor is always a
+ * verified token subject.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
@@ -18,39 +18,40 @@ export class AuditInterceptor implements NestInterceptor {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly audit: AuditLogRepository,
+    private readonly refusals: RefusalRecorder,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const spec = this.reflector.get<AuditSpec | undefined>(AUDITED, context.getHandler());
     if (!spec) return next.handle();
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const entry = (result: unknown, outcome: AuditEntry['outcome'], error?: unknown): AuditEntry => ({
-      actor: request.user?.sub ?? 'unknown',
-      action: typeof spec.action === 'string' ? spec.action : spec.action(request),
-      target: safe(() => spec.target(request, result)),
-      outcome,
-      details: error ? { code: isDomainError(error) ? error.code : 'ERROR', message: error instanceof Error ? error.message : String(error) } : undefined,
-    });
     return next.handle().pipe(
-      // A migration run is accepted (202) now and judged later, in its run record.
-      mergeMap((result) => from(this.write(entry(result, 'succeeded')).then(() => result))),
-      catchError((error: unknown) => from(this.write(entry(undefined, 'failed', error))).pipe(mergeMap(() => throwError(() => error)))),
+      catchError((error: unknown) =>
+        from(this.recordRefusal(request, spec, error)).pipe(mergeMap(() => throwError(() => error))),
+      ),
     );
   }
 
-  private async write(entry: AuditEntry): Promise<void> {
-    await this.audit.append(entry).catch((error: unknown) => this.logger.error(`audit write failed: ${error instanceof Error ? error.message : error}`));
+  /** Never hides the refusal itself: a record that cannot be written is logged, and the error goes on. */
+  private async recordRefusal(request: Request & AuthenticatedRequest, spec: AuditSpec, error: unknown): Promise<void> {
+    let action = 'unknown';
+    try {
+      action = typeof spec.action === 'string' ? spec.action : spec.action(request);
+      await this.refusals.record(auditActor(request.user?.sub), action, subjectOf(spec, request), error);
+    } catch (writeError) {
+      const reason = writeError instanceof Error ? writeError.message : String(writeError);
+      this.logger.error(`audit: the refused ${action} could not be recorded: ${reason}`);
+    }
   }
 }
 
-/** The target as given (it may be unvalidated input): control characters escaped, length bounded. */
-function safe(fn: () => string | null): string | null {
+/** The subject as given, kept only where it is text (a body may hold anything). */
+function subjectOf(spec: AuditSpec, request: Request): RefusalSubject {
   try {
-    const target = fn();
-    if (target === null) return null;
-    return JSON.stringify(String(target)).slice(1, -1).slice(0, 256);
+    const subject = spec.subject?.(request) ?? {};
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    return { tenant: text(subject.tenant), move: text(subject.move) };
   } catch {
-    return null;
+    return {};
   }
 }

@@ -4,11 +4,14 @@ import type { Request } from 'express';
 export interface AuditSpec {
   /** The action recorded, possibly depending on the request (PATCH status → suspend / resume). */
   action: string | ((request: Request) => string);
-  /** What the action was about: a tenant reference, a run id… */
-  target: (request: Request, result: unknown) => string | null;
+  /** What a refused request was about, as given (only text is kept): a tenant reference, a move id. */
+  subject?: (request: Request) => { tenant?: unknown; move?: unknown };
 }
 
 export const AUDITED = Symbol('AUDITED');
 
-/** Records this handler's outcome in the audit trail, with the token's `sub` as actor. */
+/**
+ * Marks a handler as a control-plane action. Its success is recorded by the action itself, in the
+ * transaction of its effect; a refusal is recorded by AuditInterceptor, with the token's `sub` as actor.
+ */
 export const Audited = (spec: AuditSpec) => SetMetadata(AUDITED, spec);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
-import type { MigrationRunRecord } from '@switchyard/control-plane';
+import { auditActor, type MigrationRunRecord } from '@switchyard/control-plane';
 import { ZodValidationPipe } from '@switchyard/http';
 import { MigrationRunsService, MigrationStatusService } from '@switchyard/migrations';
 import type { z } from 'zod';
@@ -43,9 +43,9 @@ export class MigrationsController {
 
   @Post('runs')
   @HttpCode(202)
-  @Audited({ action: 'migration.run', target: (_req, result) => (result as { id?: string } | undefined)?.id ?? null })
+  @Audited({ action: 'migration.run' })
   async start(@Body(new ZodValidationPipe(startRunBody, 'body')) body: z.infer<typeof startRunBody>, @Req() request: AuthenticatedRequest) {
-    return runView(await this.runs.start(body, request.user?.sub ?? null));
+    return runView(await this.runs.start(body, auditActor(request.user?.sub)));
   }
 
   @Get('runs')

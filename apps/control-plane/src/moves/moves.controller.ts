@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
-import { MOVE_STATES, TIERS } from '@switchyard/control-plane';
+import { auditActor, MOVE_STATES, TIERS } from '@switchyard/control-plane';
 import { ZodValidationPipe } from '@switchyard/http';
 import { MovesService } from '@switchyard/moves';
 import { z } from 'zod';
@@ -20,13 +20,13 @@ export class MovesController {
   /** Starts moving a tenant to another tier or server; the control plane's worker carries it out. */
   @Post('tenants/:ref/moves')
   @HttpCode(202)
-  @Audited({ action: 'tenant.move', target: (req) => String(req.params.ref) })
+  @Audited({ action: 'tenant.move', subject: (req) => ({ tenant: req.params.ref }) })
   async start(
     @Param('ref', new ZodValidationPipe(tenantRef, 'tenant')) ref: string,
     @Body(new ZodValidationPipe(moveBody, 'body')) body: z.infer<typeof moveBody>,
     @Req() request: AuthenticatedRequest,
   ) {
-    return moveView(await this.moves.request(ref, { ...body, requestedBy: request.user?.sub ?? null }));
+    return moveView(await this.moves.request(ref, body, auditActor(request.user?.sub)));
   }
 
   @Get('moves')
@@ -42,8 +42,8 @@ export class MovesController {
   /** Stops a move before its cutover; the tenant stays where it was and the partial copy is removed. */
   @Post('moves/:id/cancel')
   @HttpCode(202)
-  @Audited({ action: 'move.cancel', target: (req) => String(req.params.id) })
-  async cancel(@Param('id', new ZodValidationPipe(moveId, 'id')) id: string) {
-    return moveView(await this.moves.cancel(id));
+  @Audited({ action: 'move.cancel', subject: (req) => ({ move: req.params.id }) })
+  async cancel(@Param('id', new ZodValidationPipe(moveId, 'id')) id: string, @Req() request: AuthenticatedRequest) {
+    return moveView(await this.moves.cancel(id, auditActor(request.user?.sub)));
   }
 }

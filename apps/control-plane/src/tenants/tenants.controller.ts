@@ -1,6 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { OpsGuard } from '@switchyard/auth';
-import { SLUG_PATTERN, TenantsService } from '@switchyard/control-plane';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
+import { auditActor, SLUG_PATTERN, tenantEditAction, TenantsService } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
 import { ZodValidationPipe } from '@switchyard/http';
 import { TenantLifecycleService } from '@switchyard/provisioning';
@@ -29,12 +42,13 @@ export class TenantsController {
 
   /** 201 for a new tenant; 200 when an interrupted provisioning of the same tenant was resumed. */
   @Post()
-  @Audited({ action: 'tenant.create', target: (req, result) => (result as TenantView | undefined)?.id ?? (req.body as { slug?: string })?.slug ?? null })
+  @Audited({ action: 'tenant.create', subject: (req) => ({ tenant: (req.body as { slug?: unknown })?.slug }) })
   async create(
     @Body(new ZodValidationPipe(createTenantBody, 'body')) body: z.infer<typeof createTenantBody>,
+    @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TenantView> {
-    const { tenant, resumed } = await this.lifecycle.create(body);
+    const { tenant, resumed } = await this.lifecycle.create(body, auditActor(request.user?.sub));
     response.status(resumed ? 200 : 201).location(`/v1/tenants/${tenant.id}`);
     return tenantView(tenant);
   }
@@ -54,21 +68,22 @@ export class TenantsController {
 
   @Patch(':ref')
   @Audited({
-    action: (req) => ({ suspended: 'tenant.suspend', active: 'tenant.resume' })[(req.body as { status?: string })?.status ?? ''] ?? 'tenant.update',
-    target: (req, result) => (result as TenantView | undefined)?.id ?? String(req.params.ref),
+    action: (req) => tenantEditAction((req.body as { status?: unknown } | undefined) ?? {}),
+    subject: (req) => ({ tenant: req.params.ref }),
   })
   async update(
     @Param('ref', refPipe) ref: string,
     @Body(new ZodValidationPipe(updateTenantBody, 'body')) body: z.infer<typeof updateTenantBody>,
+    @Req() request: AuthenticatedRequest,
   ): Promise<TenantView> {
-    return tenantView(await this.tenants.update(ref, body));
+    return tenantView(await this.tenants.update(ref, body, auditActor(request.user?.sub)));
   }
 
   /** Offboards the tenant: its data is removed in its tier. */
   @Delete(':ref')
-  @Audited({ action: 'tenant.delete', target: (req) => String(req.params.ref) })
+  @Audited({ action: 'tenant.delete', subject: (req) => ({ tenant: req.params.ref }) })
   @HttpCode(204)
-  async delete(@Param('ref', refPipe) ref: string): Promise<void> {
-    await this.lifecycle.delete(ref);
+  async delete(@Param('ref', refPipe) ref: string, @Req() request: AuthenticatedRequest): Promise<void> {
+    await this.lifecycle.delete(ref, auditActor(request.user?.sub));
   }
 }

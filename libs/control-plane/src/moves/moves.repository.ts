@@ -1,15 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
-import { ControlPlaneDatabase } from '../control-plane-database';
-import { moves, TERMINAL_MOVE_STATES, type MoveState } from '../schema/control-plane.schema';
+import { auditText, SYSTEM_ACTOR, type AuditActor } from '../audit/audit-actor';
+import { appendAudit, type AuditWriter } from '../audit/audit-log.repository';
+import { ControlPlaneDatabase, type ControlPlaneDrizzle } from '../control-plane-database';
+import { moves, tenants, TERMINAL_MOVE_STATES, type MoveState } from '../schema/control-plane.schema';
 
 export type MoveRecord = typeof moves.$inferSelect;
 export type NewMove = Pick<
   typeof moves.$inferInsert,
-  'tenantId' | 'fromTier' | 'fromServer' | 'fromDatabase' | 'fromSchema' | 'fromVersion' | 'toTier' | 'toServer' | 'toDatabase' | 'toSchema' | 'requestedBy'
+  'tenantId' | 'fromTier' | 'fromServer' | 'fromDatabase' | 'fromSchema' | 'fromVersion'
+  | 'toTier' | 'toServer' | 'toDatabase' | 'toSchema'
 >;
+/** How a move ends: `done` is recorded as succeeded, `failed` and `cancelled` as failed. */
+export type MoveEnd = Partial<Omit<MoveRecord, 'id' | 'tenantId' | 'state'>> & {
+  state: Extract<MoveState, 'done' | 'failed' | 'cancelled'>;
+};
 
 const active = notInArray(moves.state, [...TERMINAL_MOVE_STATES]);
+
+/** Appends a move's record in `tx`: the tenant id as target, its slug (while it exists), the move id in details. */
+async function appendMoveAudit(
+  tx: AuditWriter & Pick<ControlPlaneDrizzle, 'select'>,
+  move: MoveRecord,
+  entry: { actor: string; action: string; outcome: 'succeeded' | 'failed'; details?: Record<string, unknown> },
+): Promise<void> {
+  const [tenant] = await tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, move.tenantId));
+  const details = { moveId: move.id, ...entry.details };
+  await appendAudit(tx, { ...entry, target: move.tenantId, targetSlug: tenant?.slug ?? null, details });
+}
+
+const locations = (m: MoveRecord) => ({
+  from: { tier: m.fromTier, server: m.fromServer, database: m.fromDatabase, schema: m.fromSchema },
+  to: { tier: m.toTier, server: m.toServer, database: m.toDatabase, schema: m.toSchema },
+});
 
 @Injectable()
 export class MovesRepository {
@@ -20,13 +43,21 @@ export class MovesRepository {
   }
 
   /**
-   * Throws a unique violation when the tenant already has an active move (one at a time). With
-   * `worker`, the move is born claimed by it, so no background worker races it.
+   * Accepts a move, recorded as `tenant.move` in the same transaction (requested by `by`). Throws a
+   * unique violation when the tenant already has an active move (one at a time). With `worker`, the
+   * move is born claimed by it, so no background worker races it.
    */
-  async insert(move: NewMove, worker?: string): Promise<MoveRecord> {
+  async insert(move: NewMove, by: AuditActor, worker?: string): Promise<MoveRecord> {
     const claim = worker ? { worker, heartbeatAt: sql`now()` } : {};
-    const [row] = await this.db.insert(moves).values({ ...move, ...claim, state: 'pending' }).returning();
-    return row;
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(moves)
+        .values({ ...move, ...claim, requestedBy: auditText(by.actor), state: 'pending' })
+        .returning();
+      const entry = { actor: by.actor, action: 'tenant.move', details: locations(row) };
+      await appendMoveAudit(tx, row, { ...entry, outcome: 'succeeded' });
+      return row;
+    });
   }
 
   async findById(id: string): Promise<MoveRecord | undefined> {
@@ -86,9 +117,36 @@ export class MovesRepository {
     return rows.map((r) => r.id);
   }
 
-  async requestCancel(id: string): Promise<MoveRecord | undefined> {
-    const [row] = await this.db.update(moves).set({ cancelRequested: true }).where(and(eq(moves.id, id), active)).returning();
-    return row;
+  /** Asks the move's worker to stop, recorded as `move.cancel` in the same transaction; undefined once it ended. */
+  async requestCancel(id: string, by: AuditActor): Promise<MoveRecord | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(moves)
+        .set({ cancelRequested: true })
+        .where(and(eq(moves.id, id), active))
+        .returning();
+      if (!row) return undefined;
+      const entry = { actor: by.actor, action: 'move.cancel', details: { state: row.state } };
+      await appendMoveAudit(tx, row, { ...entry, outcome: 'succeeded' });
+      return row;
+    });
+  }
+
+  /**
+   * Ends a move (done, failed, cancelled), recorded as `move.finish` in the same transaction, with its
+   * requester as actor: a move never ends unaudited. A move that has ended already is left as it is.
+   */
+  async finish(id: string, end: MoveEnd): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.update(moves).set(end).where(and(eq(moves.id, id), active)).returning();
+      if (!row) return;
+      await appendMoveAudit(tx, row, {
+        actor: row.requestedBy ?? SYSTEM_ACTOR.actor,
+        action: 'move.finish',
+        outcome: row.state === 'done' ? 'succeeded' : 'failed',
+        details: { ...locations(row), state: row.state, freezeMs: row.freezeMs, error: row.error },
+      });
+    });
   }
 
   /** Finished moves whose old location is due for removal. */

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { desc, eq, sql } from 'drizzle-orm';
+import { auditText, type AuditActor } from '../audit/audit-actor';
+import { appendAudit } from '../audit/audit-log.repository';
 import { ControlPlaneDatabase } from '../control-plane-database';
 import { migrationRuns, type RunStatus } from '../schema/control-plane.schema';
 
@@ -22,9 +24,18 @@ export interface MigrationRunRecord {
 export class MigrationRunsRepository {
   constructor(private readonly database: ControlPlaneDatabase) {}
 
-  async insert(options: unknown, requestedBy: string | null): Promise<MigrationRunRecord> {
-    const [row] = await this.database.db.insert(migrationRuns).values({ status: 'running', options, requestedBy }).returning();
-    return row;
+  /**
+   * Starts a run, recorded as `migration.run` (the run id as target) in the same transaction: a run is
+   * accepted with its record or not at all. How it ends is the run's own record (status, summary).
+   */
+  async insert(options: unknown, by: AuditActor): Promise<MigrationRunRecord> {
+    return this.database.db.transaction(async (tx) => {
+      const requestedBy = auditText(by.actor);
+      const [row] = await tx.insert(migrationRuns).values({ status: 'running', options, requestedBy }).returning();
+      const entry = { actor: by.actor, action: 'migration.run', target: row.id, details: { options } };
+      await appendAudit(tx, { ...entry, outcome: 'succeeded' });
+      return row;
+    });
   }
 
   async progress(id: string, targetsDone: number, targetsTotal: number): Promise<void> {

@@ -127,6 +127,8 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /**
  * Every control-plane action: who (token `sub`), when, what, on which target, and how it ended.
+ * `target` is the tenant id for tenant actions (moves included) and the run id for a migration run;
+ * `target_slug` is the tenant's slug at the time, so the trail reads well after a tenant is gone.
  * Append-only: a trigger (migration 0003) refuses UPDATE, DELETE and TRUNCATE, for the owner too.
  */
 export const auditLog = pgTable(
@@ -137,6 +139,7 @@ export const auditLog = pgTable(
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     target: text('target'),
+    targetSlug: text('target_slug'),
     outcome: text('outcome').$type<AuditOutcome>().notNull(),
     details: jsonb('details'),
   },

@@ -39,3 +39,9 @@ export interface NewTenant {
   tier: Tier;
   placement: PlacementLocation;
 }
+
+/** What an operator may change on a tenant (`tenant.update`, `tenant.suspend`, `tenant.resume`). */
+export interface TenantEdit {
+  name?: string;
+  status?: Extract<TenantStatus, 'active' | 'suspended'>;
+}

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import type { AuditActor } from '../audit/audit-actor';
+import { appendAudit } from '../audit/audit-log.repository';
 import { ControlPlaneDatabase } from '../control-plane-database';
 import { placements, tenants, type PlacementState, type TenantStatus, type Tier } from '../schema/control-plane.schema';
-import type { NewTenant, PlacementLocation, TenantListFilter, TenantRecord } from './tenant.types';
+import type { NewTenant, PlacementLocation, TenantEdit, TenantListFilter, TenantRecord } from './tenant.types';
 
 const selection = {
   id: tenants.id,
@@ -21,6 +23,14 @@ const selection = {
 };
 
 type Row = Omit<TenantRecord, 'placement'> & PlacementLocation;
+
+/** Where a tenant lives, as recorded with its creation and deletion. */
+const location = {
+  tier: placements.tier,
+  server: placements.server,
+  database: placements.database,
+  schema: placements.schema,
+};
 
 function toRecord(row: Row): TenantRecord {
   return {
@@ -96,6 +106,26 @@ export class TenantsRepository {
     return (await this.findById(input.id))!;
   }
 
+  /**
+   * An operator's edit (name, suspend, resume), recorded as `action` in the same transaction: the
+   * change does not happen unless its record is written. Undefined when there is no such tenant.
+   */
+  async edit(id: string, changes: TenantEdit, by: AuditActor, action: string): Promise<TenantRecord | undefined> {
+    const edited = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(tenants)
+        .set({ ...changes, updatedAt: sql`now()` })
+        .where(eq(tenants.id, id))
+        .returning({ slug: tenants.slug });
+      if (!row) return false;
+      const entry = { actor: by.actor, action, target: id, targetSlug: row.slug, details: { changes } };
+      await appendAudit(tx, { ...entry, outcome: 'succeeded' });
+      return true;
+    });
+    return edited ? this.findById(id) : undefined;
+  }
+
+  /** A change of the system's own (no record): e.g. `deleting` while an offboarding runs. */
   async update(id: string, changes: { name?: string; status?: TenantStatus }): Promise<TenantRecord | undefined> {
     if (changes.name === undefined && changes.status === undefined) return this.findById(id);
     const updated = await this.db
@@ -112,16 +142,26 @@ export class TenantsRepository {
     return rows.map(toRecord);
   }
 
-  async markProvisioned(id: string, schemaVersion: string | null): Promise<void> {
+  /**
+   * The tenant becomes active, recorded as `tenant.create` in the same transaction: no tenant is ever
+   * active unaudited. Whoever finishes a provisioning (a resumed one too) records it; a finisher that
+   * finds the tenant active already records nothing, so each tenant is created once in the trail.
+   */
+  async markProvisioned(id: string, schemaVersion: string | null, by: AuditActor): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx
+      const [placement] = await tx
         .update(placements)
         .set({ state: 'ready' satisfies PlacementState, schemaVersion, updatedAt: sql`now()` })
-        .where(eq(placements.tenantId, id));
-      await tx
+        .where(eq(placements.tenantId, id))
+        .returning(location);
+      const [activated] = await tx
         .update(tenants)
         .set({ status: 'active', updatedAt: sql`now()` })
-        .where(and(eq(tenants.id, id), eq(tenants.status, 'provisioning')));
+        .where(and(eq(tenants.id, id), eq(tenants.status, 'provisioning')))
+        .returning({ slug: tenants.slug });
+      if (!activated) return;
+      const entry = { actor: by.actor, action: 'tenant.create', target: id, targetSlug: activated.slug };
+      await appendAudit(tx, { ...entry, outcome: 'succeeded', details: { ...placement, schemaVersion } });
     });
   }
 
@@ -146,7 +186,15 @@ export class TenantsRepository {
     await this.db.update(placements).set({ schemaVersion }).where(eq(placements.tenantId, id));
   }
 
-  async delete(id: string): Promise<void> {
-    await this.db.delete(tenants).where(eq(tenants.id, id));
+  /** Removes the tenant (its placement and moves go with it), recorded as `tenant.delete` in the same transaction. */
+  async delete(id: string, by: AuditActor): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [placement] = await tx.select(location).from(placements).where(eq(placements.tenantId, id));
+      const [gone] = await tx.delete(tenants).where(eq(tenants.id, id)).returning({ slug: tenants.slug });
+      // Already gone: whoever removed it recorded it.
+      if (!gone) return;
+      const entry = { actor: by.actor, action: 'tenant.delete', target: id, targetSlug: gone.slug };
+      await appendAudit(tx, { ...entry, outcome: 'succeeded', details: placement });
+    });
   }
 }

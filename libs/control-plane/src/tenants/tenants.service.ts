@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@switchyard/errors';
 import { isUuid } from '@switchyard/postgres';
+import { SYSTEM_ACTOR, type AuditActor } from '../audit/audit-actor';
 import { PlacementInvalidations } from '../invalidations/placement-invalidations';
-import type { TenantStatus } from '../schema/control-plane.schema';
-import type { TenantListFilter, TenantRecord } from './tenant.types';
+import type { TenantEdit, TenantListFilter, TenantRecord } from './tenant.types';
 import { TenantsRepository } from './tenants.repository';
 
 export const SLUG_PATTERN = /^[a-z][a-z0-9-]{2,62}$/;
+
+/** The audited action an edit is: a status change is a suspend or a resume, anything else an update. */
+export function tenantEditAction(changes: { status?: unknown }): string {
+  if (changes.status === 'suspended') return 'tenant.suspend';
+  if (changes.status === 'active') return 'tenant.resume';
+  return 'tenant.update';
+}
 
 /** Reads and edits tenants. Creation and deletion touch storage and live in @switchyard/provisioning. */
 @Injectable()
@@ -31,12 +38,13 @@ export class TenantsService {
     return this.tenants.list(filter);
   }
 
-  async update(idOrSlug: string, changes: { name?: string; status?: Extract<TenantStatus, 'active' | 'suspended'> }): Promise<TenantRecord> {
+  /** Renames, suspends or resumes; the change and its audit record commit together. */
+  async update(idOrSlug: string, changes: TenantEdit, by: AuditActor = SYSTEM_ACTOR): Promise<TenantRecord> {
     const tenant = await this.get(idOrSlug);
     if (changes.status && tenant.status !== 'active' && tenant.status !== 'suspended') {
       throw new DomainError('TENANT_NOT_ACTIVE', `Tenant ${tenant.slug} is ${tenant.status}; its status cannot be changed now`);
     }
-    const updated = await this.tenants.update(tenant.id, changes);
+    const updated = await this.tenants.edit(tenant.id, changes, by, tenantEditAction(changes));
     if (!updated) throw new DomainError('TENANT_NOT_FOUND', `No tenant ${JSON.stringify(idOrSlug)}`);
     await this.invalidations.publish(tenant.id);
     return updated;

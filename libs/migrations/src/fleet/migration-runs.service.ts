@@ -1,5 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MigrationRunsRepository, type MigrationRunRecord } from '@switchyard/control-plane';
+import {
+  MigrationRunsRepository,
+  SYSTEM_ACTOR,
+  type AuditActor,
+  type MigrationRunRecord,
+} from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
 import type { FleetProgress, FleetReport } from './fleet-report';
 import { FleetMigrationService, type FleetRunOptions } from './fleet-migration.service';
@@ -21,18 +26,28 @@ export class MigrationRunsService {
     private readonly targets: FleetTargets,
   ) {}
 
-  /** Runs to the end and returns the report (CLI). */
-  async execute(options: FleetRunOptions, requestedBy: string | null, onProgress?: (p: FleetProgress) => void): Promise<{ run: MigrationRunRecord; report: FleetReport }> {
+  /**
+   * Refuses unknown tenants, then records the run — and `migration.run` in the audit trail, in the
+   * same transaction. The run is accepted from here on; how it ends is its own record.
+   */
+  async accept(options: FleetRunOptions, by: AuditActor = SYSTEM_ACTOR): Promise<MigrationRunRecord> {
     await this.targets.assertTenantsExist(options.tenants);
-    const run = await this.runs.insert(options, requestedBy);
+    return this.runs.insert(options, by);
+  }
+
+  /** Carries an accepted run out to the end and returns the report (CLI). */
+  async execute(
+    run: MigrationRunRecord,
+    options: FleetRunOptions,
+    onProgress?: (p: FleetProgress) => void,
+  ): Promise<{ run: MigrationRunRecord; report: FleetReport }> {
     const report = await this.drive(run.id, options, onProgress);
     return { run: (await this.runs.findById(run.id))!, report };
   }
 
-  /** Starts a run in the background and returns its record at once (HTTP 202); unknown tenants are refused first. */
-  async start(options: FleetRunOptions, requestedBy: string | null): Promise<MigrationRunRecord> {
-    await this.targets.assertTenantsExist(options.tenants);
-    const run = await this.runs.insert(options, requestedBy);
+  /** Accepts a run and carries it out in the background, returning its record at once (HTTP 202). */
+  async start(options: FleetRunOptions, by: AuditActor = SYSTEM_ACTOR): Promise<MigrationRunRecord> {
+    const run = await this.accept(options, by);
     void this.drive(run.id, options).catch((error: unknown) => this.logger.error(`run ${run.id}: ${error instanceof Error ? error.message : error}`));
     return run;
   }
