@@ -4,3 +4,5 @@ export { probeRedis } from './redis-probe';
 export { freePort } from './test-server';
 export { PGBOUNCER_BINARY, startPgBouncer } from './pgbouncer';
 export type { RunningPgBouncer } from './pgbouncer';
+export { startPrivateCluster } from './private-cluster';
+export type { PrivateCluster } from './private-cluster';

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { withOwnerClient } from '@switchyard/postgres';
 
-const RUN_DIR = /^run-(\d+)(-b)?$/;
+const RUN_DIR = /^run-(\d+)(-[a-z0-9]+)?$/;
 const RUN_NAME = /^syt_(\d+)_/;
 
 function alive(pid: number): boolean {
