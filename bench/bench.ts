@@ -5,7 +5,7 @@ import { createApiApp } from '@apps/api';
 import { createControlPlaneApp } from '@apps/control-plane';
 import { TokenIssuer } from '@switchyard/auth';
 import { buildConfig, parseEnvironment, readEnvironment, type SwitchyardConfig } from '@switchyard/config';
-import type { Tier } from '@switchyard/control-plane';
+import { ServerDirectory, type Tier } from '@switchyard/control-plane';
 import { startEmbeddedPostgres } from '@switchyard/embedded';
 import { withDatabase, withOwnerClient } from '@switchyard/postgres';
 import { ConnectionResolver, PlacementCache, TenantDb } from '@switchyard/tenancy';
@@ -21,6 +21,8 @@ import { bareRequests, load, routedRequests, startBareApp } from './scenarios/ht
 import { captureSql } from './sql-capture';
 import { fleetBench, type FleetBenchResult } from './scenarios/fleet-scenario';
 import { moveBench, type MoveBenchResult } from './scenarios/move-scenario';
+import { measureFenceCost, type FenceCost } from './scenarios/fence-scenario';
+import { measureInvalidation } from './scenarios/invalidation-scenario';
 
 const TIERS: Tier[] = ['shared', 'schema', 'database'];
 const BUDGETS: Record<Tier, number> = { shared: 0.8, schema: 0.8, database: 0.9 };
@@ -105,6 +107,17 @@ async function main(): Promise<void> {
     const placement = await measurePlacement(api.get(ConnectionResolver), api.get(PlacementCache), fixture.get('shared')!);
     log(`  warm ${placement.warmMedianUs.toFixed(2)} µs, cold ${placement.coldMedianUs.toFixed(0)} µs (p99 ${placement.coldP99Us.toFixed(0)} µs)`);
 
+    let fence: FenceCost | undefined;
+    if (wanted('point-read')) {
+      log('read fence: the context statement with and without its check');
+      fence = await measureFenceCost(config, api.get(ServerDirectory), fixture.get('shared')![0].tenant.id, measurement);
+      log(`  with the fence ${fence.fencedUs.toFixed(1)} µs, without ${fence.plainUs.toFixed(1)} µs: ${fence.costUs.toFixed(1)} µs per checkout`);
+    }
+
+    log('placement invalidation: from a commit on the control plane to another process');
+    const invalidation = await measureInvalidation(config, api.get(ServerDirectory), fixture.get('shared')![0].tenant.id);
+    log(`  median ${invalidation.medianMs.toFixed(2)} ms, p99 ${invalidation.p99Ms.toFixed(2)} ms`);
+
     if (wanted('http')) {
       log('HTTP: GET /v1/employees/{id}');
       entries.push(...(await httpEntries(config, api, fixture, bare, quick)));
@@ -133,10 +146,12 @@ async function main(): Promise<void> {
         measurement: { warmupMs: measurement.warmupMs, roundMs: measurement.roundMs, rounds: measurement.rounds },
         entries,
         placement: { ...placement, budgetWarmUs: 5 },
+        fence,
+        invalidation,
         fleet,
         moves,
         notes: [
-          'Budgets (PRODUCT.md §6) apply to the routed point read: shared ≥ 0.80×, schema ≥ 0.80×, database ≥ 0.90× of bare.',
+          'Budgets apply to the routed point read: shared ≥ 0.80×, schema ≥ 0.80×, database ≥ 0.90× of bare.',
           'Routed = the real repository (drizzle builds the SQL) through TenantDb; bare and naive run the identical SQL text, captured from that repository.',
           'Pools: routed and naive use the application role, bare the owner; sizes are equal per database (SHARED_POOL_MAX, DATABASE_POOL_MAX defaults).',
         ],

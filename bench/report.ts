@@ -26,6 +26,10 @@ export interface BenchReport {
   measurement: Record<string, number>;
   entries: BenchEntry[];
   placement: { warmMedianUs: number; coldMedianUs: number; coldP99Us: number; budgetWarmUs: number };
+  /** The read fence's cost per checkout (context statement with and without it), when measured. */
+  fence?: { fencedUs: number; plainUs: number; costUs: number };
+  /** From a commit on the control plane to another process's listener. */
+  invalidation?: { medianMs: number; p99Ms: number; changes: number };
   fleet: { name: string; targets: number; seconds: number; perSecond: number; budgetSeconds?: number }[];
   moves: { from: string; to: string; rows: number; moveSeconds: number; bareCopySeconds: number; ratio: number; freezeMs: number; writerP99Ms: number; writerMaxMs: number; writes: number; writeErrors: number }[];
   notes: string[];
@@ -83,6 +87,26 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
     `Warm cache: **${fmt(report.placement.warmMedianUs, 2)} µs** median per resolution (budget ≤ ${report.placement.budgetWarmUs} µs). ` +
       `Cold (control-plane read): ${fmt(report.placement.coldMedianUs)} µs median, ${fmt(report.placement.coldP99Us)} µs p99.`,
     '',
+    ...(report.invalidation
+      ? [
+          '## Placement changes reaching another process',
+          '',
+          `From sending a change to the control plane (its commit included) to the callback of a listener on its own connection (LISTEN/NOTIFY, ` +
+            `as every API process hears it), ${fmt(report.invalidation.changes)} changes one at a time: median **${fmt(report.invalidation.medianMs, 2)} ms**, ` +
+            `p99 ${fmt(report.invalidation.p99Ms, 2)} ms (budget ≤ 1 s ${report.invalidation.p99Ms <= 1000 ? '✓' : '✗'}).`,
+          '',
+        ]
+      : []),
+    ...(report.fence
+      ? [
+          '## The read fence',
+          '',
+          `The tenant-context statement that also checks the location's read fence: **${fmt(report.fence.fencedUs, 1)} µs** per execution, ` +
+            `against ${fmt(report.fence.plainUs, 1)} µs for the same statement without the check (prepared, one round trip each, c=1, ` +
+            `alternating rounds): **${fmt(report.fence.costUs, 1)} µs** per checkout. The point-read rows above include it.`,
+          '',
+        ]
+      : []),
     ...(report.fleet.length
       ? [
           '## Fleet: provisioning and migrations',
