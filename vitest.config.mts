@@ -7,14 +7,23 @@ import { defineConfig } from 'vitest/config';
 const { compilerOptions } = JSON.parse(readFileSync(resolve('tsconfig.base.json'), 'utf8')) as {
   compilerOptions: { paths: Record<string, string[]> };
 };
-const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(target)]));
+const alias = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(target)]),
+);
 
 export default defineConfig({
   // SWC, not esbuild: Nest's dependency injection needs emitted decorator metadata.
   plugins: [swc.vite({ swcrc: false, module: { type: 'es6' } })],
   resolve: { alias },
   test: {
-    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.spec.ts', 'apps/**/*.int-spec.ts', 'libs/**/*.int-spec.ts', 'test/**/*.int-spec.ts'],
+    include: [
+      'apps/**/*.spec.ts',
+      'libs/**/*.spec.ts',
+      'test/**/*.spec.ts',
+      'apps/**/*.int-spec.ts',
+      'libs/**/*.int-spec.ts',
+      'test/**/*.int-spec.ts',
+    ],
     globalSetup: ['libs/testing/src/global-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,

@@ -30,7 +30,10 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const env = readEnvironment();
   const size = quick ? QUICK_SIZE : FULL_SIZE;
@@ -41,7 +44,10 @@ async function main(): Promise<void> {
   let databaseUrl = env.BENCH_DATABASE_URL;
   let stopEmbedded = async () => undefined as unknown;
   if (!databaseUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: join(process.cwd(), '.switchyard', 'bench'), port: await freePort() });
+    const embedded = await startEmbeddedPostgres({
+      dataDir: join(process.cwd(), '.switchyard', 'bench'),
+      port: await freePort(),
+    });
     databaseUrl = embedded.url;
     stopEmbedded = embedded.stop;
   }
@@ -56,7 +62,10 @@ async function main(): Promise<void> {
     }),
   );
   await dropTestInstallation(config);
-  const postgres = await withOwnerClient(databaseUrl, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v);
+  const postgres = await withOwnerClient(
+    databaseUrl,
+    async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v,
+  );
   log(`Switchyard benchmark (${quick ? 'quick' : 'full'}) on PostgreSQL ${postgres}`);
 
   const controlPlane = await createControlPlaneApp(config);
@@ -98,24 +107,43 @@ async function main(): Promise<void> {
             budget: scenario === 'point-read' ? BUDGETS[tier] : undefined,
           };
           entries.push(entry);
-          log(`  ${scenario.padEnd(10)} ${tier.padEnd(8)} c=${String(concurrency).padEnd(2)} routed ${entry.opsPerSec.toFixed(0).padStart(6)}  bare ${entry.baselineOpsPerSec.toFixed(0).padStart(6)}  ratio ${entry.ratio.toFixed(2)}  to prepared ${entry.preparedRatio!.toFixed(2)}  naive ${entry.naiveRatio!.toFixed(2)}`);
+          log(
+            `  ${scenario.padEnd(10)} ${tier.padEnd(8)} c=${String(concurrency).padEnd(2)} routed ${entry.opsPerSec.toFixed(0).padStart(6)}  bare ${entry.baselineOpsPerSec.toFixed(0).padStart(6)}  ratio ${entry.ratio.toFixed(2)}  to prepared ${entry.preparedRatio!.toFixed(2)}  naive ${entry.naiveRatio!.toFixed(2)}`,
+          );
         }
       }
     }
 
     log('placement resolution');
-    const placement = await measurePlacement(api.get(ConnectionResolver), api.get(PlacementCache), fixture.get('shared')!);
-    log(`  warm ${placement.warmMedianUs.toFixed(2)} µs, cold ${placement.coldMedianUs.toFixed(0)} µs (p99 ${placement.coldP99Us.toFixed(0)} µs)`);
+    const placement = await measurePlacement(
+      api.get(ConnectionResolver),
+      api.get(PlacementCache),
+      fixture.get('shared')!,
+    );
+    log(
+      `  warm ${placement.warmMedianUs.toFixed(2)} µs, cold ${placement.coldMedianUs.toFixed(0)} µs (p99 ${placement.coldP99Us.toFixed(0)} µs)`,
+    );
 
     let fence: FenceCost | undefined;
     if (wanted('point-read')) {
       log('read fence: the context statement with and without its check');
-      fence = await measureFenceCost(config, api.get(ServerDirectory), fixture.get('shared')![0].tenant.id, measurement);
-      log(`  with the fence ${fence.fencedUs.toFixed(1)} µs, without ${fence.plainUs.toFixed(1)} µs: ${fence.costUs.toFixed(1)} µs per checkout`);
+      fence = await measureFenceCost(
+        config,
+        api.get(ServerDirectory),
+        fixture.get('shared')![0].tenant.id,
+        measurement,
+      );
+      log(
+        `  with the fence ${fence.fencedUs.toFixed(1)} µs, without ${fence.plainUs.toFixed(1)} µs: ${fence.costUs.toFixed(1)} µs per checkout`,
+      );
     }
 
     log('placement invalidation: from a commit on the control plane to another process');
-    const invalidation = await measureInvalidation(config, api.get(ServerDirectory), fixture.get('shared')![0].tenant.id);
+    const invalidation = await measureInvalidation(
+      config,
+      api.get(ServerDirectory),
+      fixture.get('shared')![0].tenant.id,
+    );
     log(`  median ${invalidation.medianMs.toFixed(2)} ms, p99 ${invalidation.p99Ms.toFixed(2)} ms`);
 
     if (wanted('http')) {
@@ -126,23 +154,44 @@ async function main(): Promise<void> {
     let fleet: FleetBenchResult[] = [];
     if (wanted('fleet')) {
       log('fleet: provisioning and migrations');
-      fleet = await fleetBench(databaseUrl, quick ? { schema: 200, database: 10 } : { schema: 1_000, database: 50 }, log);
+      fleet = await fleetBench(
+        databaseUrl,
+        quick ? { schema: 200, database: 10 } : { schema: 1_000, database: 50 },
+        log,
+      );
     }
 
     let moves: MoveBenchResult[] = [];
     if (wanted('move')) {
       log('moves: a large tenant in each direction, with a concurrent writer');
-      const cycle: [Tier, Tier][] = [['shared', 'schema'], ['schema', 'database'], ['database', 'shared'], ['shared', 'database'], ['database', 'schema'], ['schema', 'shared']];
+      const cycle: [Tier, Tier][] = [
+        ['shared', 'schema'],
+        ['schema', 'database'],
+        ['database', 'shared'],
+        ['shared', 'database'],
+        ['database', 'schema'],
+        ['schema', 'shared'],
+      ];
       moves = await moveBench(databaseUrl, quick ? 100_000 : 1_000_000, quick ? cycle.slice(0, 3) : cycle, log);
     }
 
-    const command = ['npm run bench', ...(quick || only ? ['--'] : []), ...(quick ? ['--quick'] : []), ...(only ? [`--only=${only.join(',')}`] : [])].join(' ');
+    const command = [
+      'npm run bench',
+      ...(quick || only ? ['--'] : []),
+      ...(quick ? ['--quick'] : []),
+      ...(only ? [`--only=${only.join(',')}`] : []),
+    ].join(' ');
     writeReport(
       {
         date: new Date().toISOString(),
         command,
         machine: machine(`PostgreSQL ${postgres}`),
-        fixture: { sharedTenants: size.shared, schemaTenants: size.schema, databaseTenants: size.database, employeesPerTenant: size.employeesPerTenant },
+        fixture: {
+          sharedTenants: size.shared,
+          schemaTenants: size.schema,
+          databaseTenants: size.database,
+          employeesPerTenant: size.employeesPerTenant,
+        },
         measurement: { warmupMs: measurement.warmupMs, roundMs: measurement.roundMs, rounds: measurement.rounds },
         entries,
         placement: { ...placement, budgetWarmUs: 5 },
@@ -178,8 +227,17 @@ function poolFactory(config: SwitchyardConfig, role: 'owner' | 'app', pools: Poo
     let pool = byDatabase.get(database);
     if (!pool) {
       const owner = withDatabase(config.databaseUrl, database);
-      const url = role === 'owner' ? owner : Object.assign(new URL(owner), { username: config.names.appRole, password: config.appRolePassword ?? '' }).toString();
-      pool = new Pool({ connectionString: url, max: tier === 'database' ? config.pools.databaseMax : config.pools.sharedMax });
+      const url =
+        role === 'owner'
+          ? owner
+          : Object.assign(new URL(owner), {
+              username: config.names.appRole,
+              password: config.appRolePassword ?? '',
+            }).toString();
+      pool = new Pool({
+        connectionString: url,
+        max: tier === 'database' ? config.pools.databaseMax : config.pools.sharedMax,
+      });
       byDatabase.set(database, pool);
       pools.push(pool);
     }
@@ -199,10 +257,14 @@ async function httpEntries(
   const issuer = api.get(TokenIssuer);
   const entries: BenchEntry[] = [];
   const seconds = quick ? 2 : 4;
-  const [statement] = await captureSql('00000000-0000-4000-8000-000000000001', (tx) => api.get(EmployeesRepository).findById(tx, '00000000-0000-4000-8000-000000000002'));
+  const [statement] = await captureSql('00000000-0000-4000-8000-000000000001', (tx) =>
+    api.get(EmployeesRepository).findById(tx, '00000000-0000-4000-8000-000000000002'),
+  );
   for (const tier of TIERS) {
     const tenants = fixture.get(tier)!;
-    const tokens = new Map(tenants.map((t) => [t.tenant.id, issuer.issue({ sub: 'bench', tid: t.tenant.id, expiresInSeconds: 3600 })]));
+    const tokens = new Map(
+      tenants.map((t) => [t.tenant.id, issuer.issue({ sub: 'bench', tid: t.tenant.id, expiresInSeconds: 3600 })]),
+    );
     // The bare app serves one database; for the database tier, give it that tier's first tenant only.
     const scope = tier === 'database' ? tenants.slice(0, 1) : tenants;
     const bareApp = await startBareApp(bare(scope[0].tenant.placement.database, tier), statement.text, scope);
@@ -216,14 +278,24 @@ async function httpEntries(
       for (let round = 0; round < (quick ? 1 : 3); round++) {
         const a = await load(routed, 32, seconds);
         const b = await load(baseline, 32, seconds);
-        if (a.errors || a.non2xx || b.errors || b.non2xx) throw new Error(`HTTP load saw failures: routed ${JSON.stringify(a)}, bare ${JSON.stringify(b)}`);
+        if (a.errors || a.non2xx || b.errors || b.non2xx)
+          throw new Error(`HTTP load saw failures: routed ${JSON.stringify(a)}, bare ${JSON.stringify(b)}`);
         routedRuns.push(a.rps);
         bareRuns.push(b.rps);
       }
       const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-      const entry: BenchEntry = { scenario: 'http-get-employee', tier, concurrency: 32, opsPerSec: med(routedRuns), baselineOpsPerSec: med(bareRuns), ratio: med(routedRuns) / med(bareRuns) };
+      const entry: BenchEntry = {
+        scenario: 'http-get-employee',
+        tier,
+        concurrency: 32,
+        opsPerSec: med(routedRuns),
+        baselineOpsPerSec: med(bareRuns),
+        ratio: med(routedRuns) / med(bareRuns),
+      };
       entries.push(entry);
-      log(`  ${tier.padEnd(8)} routed ${entry.opsPerSec.toFixed(0)} req/s  bare ${entry.baselineOpsPerSec.toFixed(0)} req/s  ratio ${entry.ratio.toFixed(2)}`);
+      log(
+        `  ${tier.padEnd(8)} routed ${entry.opsPerSec.toFixed(0)} req/s  bare ${entry.baselineOpsPerSec.toFixed(0)} req/s  ratio ${entry.ratio.toFixed(2)}`,
+      );
     } finally {
       await bareApp.close();
     }

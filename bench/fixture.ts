@@ -40,11 +40,17 @@ export async function buildFixture(
       const [database, schema] = table.split('|');
       // VACUUM as well as ANALYZE: otherwise autovacuum processes the freshly loaded rows (and readers
       // set their hint bits) in the middle of the first measurements.
-      await withOwnerClient(withDatabase(config.databaseUrl, database), (client) => client.query(`VACUUM (ANALYZE) ${quoteIdent(schema)}.employees`));
+      await withOwnerClient(withDatabase(config.databaseUrl, database), (client) =>
+        client.query(`VACUUM (ANALYZE) ${quoteIdent(schema)}.employees`),
+      );
     }
-    await withOwnerClient(withDatabase(config.databaseUrl, config.names.controlDatabase), (client) => client.query('VACUUM (ANALYZE)'));
+    await withOwnerClient(withDatabase(config.databaseUrl, config.names.controlDatabase), (client) =>
+      client.query('VACUUM (ANALYZE)'),
+    );
     fixture.set(tier, tenants);
-    log(`  ${tier}: ${tenants.length} tenants × ${size.employeesPerTenant} employees in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `  ${tier}: ${tenants.length} tenants × ${size.employeesPerTenant} employees in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
   return fixture;
 }

@@ -16,10 +16,17 @@ async function main(): Promise<void> {
   await api.listen(0, '127.0.0.1');
   const seconds = Number(process.argv[2] ?? 10);
   const tier = (process.argv[3] ?? 'shared') as 'shared' | 'schema' | 'database';
-  const fixture = await buildFixture(config, cp, { shared: 0, schema: 0, database: 0, [tier]: tier === 'database' ? 4 : 20, employeesPerTenant: 100 }, () => undefined);
+  const fixture = await buildFixture(
+    config,
+    cp,
+    { shared: 0, schema: 0, database: 0, [tier]: tier === 'database' ? 4 : 20, employeesPerTenant: 100 },
+    () => undefined,
+  );
   const tenants = fixture.get(tier)!;
   const issuer = api.get(TokenIssuer);
-  const tokens = new Map(tenants.map((t) => [t.tenant.id, issuer.issue({ sub: 'bench', tid: t.tenant.id, expiresInSeconds: 3600 })]));
+  const tokens = new Map(
+    tenants.map((t) => [t.tenant.id, issuer.issue({ sub: 'bench', tid: t.tenant.id, expiresInSeconds: 3600 })]),
+  );
   const target = { url: (await api.getUrl()).replace('[::1]', '127.0.0.1'), requests: routedRequests(tenants, tokens) };
   await load(target, 32, 2);
   for (let round = 0; round < 2; round++) {
@@ -28,7 +35,9 @@ async function main(): Promise<void> {
     const after = cpuSeconds();
     const total = r.rps * seconds;
     const perRequest = (s: number) => ((s * 1e6) / total).toFixed(0);
-    console.log(`${r.rps.toFixed(0)} req/s (${r.errors} errors, ${r.non2xx} non-2xx); CPU per request: node ${perRequest(after.self - before.self)} µs (app and load generator), postgres ${perRequest(after.others - before.others)} µs`);
+    console.log(
+      `${r.rps.toFixed(0)} req/s (${r.errors} errors, ${r.non2xx} non-2xx); CPU per request: node ${perRequest(after.self - before.self)} µs (app and load generator), postgres ${perRequest(after.others - before.others)} µs`,
+    );
   }
   await close();
 }

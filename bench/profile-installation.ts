@@ -21,11 +21,23 @@ export async function startProfileInstallation(prefix: string): Promise<ProfileI
   let url = readEnvironment().BENCH_DATABASE_URL;
   let stop = async (): Promise<unknown> => undefined;
   if (!url) {
-    const pg = await startEmbeddedPostgres({ dataDir: join(process.cwd(), '.switchyard', 'bench'), port: await freePort() });
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(process.cwd(), '.switchyard', 'bench'),
+      port: await freePort(),
+    });
     url = pg.url;
     stop = pg.stop;
   }
-  const config = buildConfig(parseEnvironment({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(40), SWITCHYARD_DB_PREFIX: prefix, APP_DB_USER: `${prefix}_app`, APP_DB_PASSWORD: 'pw', LOG_LEVEL: 'error' }));
+  const config = buildConfig(
+    parseEnvironment({
+      DATABASE_URL: url,
+      JWT_SECRET: 'x'.repeat(40),
+      SWITCHYARD_DB_PREFIX: prefix,
+      APP_DB_USER: `${prefix}_app`,
+      APP_DB_PASSWORD: 'pw',
+      LOG_LEVEL: 'error',
+    }),
+  );
   await dropTestInstallation(config);
   const controlPlane = await createControlPlaneApp(config);
   await controlPlane.init();

@@ -17,26 +17,40 @@ async function main(): Promise<void> {
   const { config, controlPlane: cp, api, close } = await startProfileInstallation('benchprof');
   await api.init();
   const tier = (process.argv[4] ?? 'shared') as 'shared' | 'schema' | 'database';
-  const fixture = await buildFixture(config, cp, { shared: 0, schema: 0, database: 0, [tier]: tier === 'database' ? 10 : 20, employeesPerTenant: 100 }, console.log);
+  const fixture = await buildFixture(
+    config,
+    cp,
+    { shared: 0, schema: 0, database: 0, [tier]: tier === 'database' ? 10 : 20, employeesPerTenant: 100 },
+    console.log,
+  );
   const tenants = fixture.get(tier)!;
   const tenantDb = api.get(TenantDb);
   const repo = api.get(EmployeesRepository);
   const bareDb = tenants[0].tenant.placement.database;
   const bare = new Pool({ connectionString: withDatabase(config.databaseUrl, bareDb), max: 1 });
-  const [stmt] = await captureSql('00000000-0000-4000-8000-000000000001', (tx) => repo.findById(tx, '00000000-0000-4000-8000-000000000002'));
+  const [stmt] = await captureSql('00000000-0000-4000-8000-000000000001', (tx) =>
+    repo.findById(tx, '00000000-0000-4000-8000-000000000002'),
+  );
   const n = Number(process.argv[2] ?? 5000);
   const concurrency = Number(process.argv[3] ?? 1);
-  const bareWide = new Pool({ connectionString: withDatabase(config.databaseUrl, bareDb), max: config.pools.sharedMax });
+  const bareWide = new Pool({
+    connectionString: withDatabase(config.databaseUrl, bareDb),
+    max: config.pools.sharedMax,
+  });
   const run = async (label: string, op: () => Promise<unknown>) => {
     const before = cpuSeconds();
     const t = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      for (let i = 0; i < n / concurrency; i++) await op();
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let i = 0; i < n / concurrency; i++) await op();
+      }),
+    );
     const ms = performance.now() - t;
     const after = cpuSeconds();
     const perOp = (s: number) => ((s * 1e6) / n).toFixed(0);
-    console.log(`${label.padEnd(7)} ${((ms * 1000) / n).toFixed(0).padStart(4)} µs/op wall, node ${perOp(after.self - before.self)} µs/op cpu, postgres ${perOp(after.others - before.others)} µs/op cpu`);
+    console.log(
+      `${label.padEnd(7)} ${((ms * 1000) / n).toFixed(0).padStart(4)} µs/op wall, node ${perOp(after.self - before.self)} µs/op cpu, postgres ${perOp(after.others - before.others)} µs/op cpu`,
+    );
   };
   for (let round = 0; round < 3; round++) {
     await run('routed', () => {
@@ -51,7 +65,13 @@ async function main(): Promise<void> {
       const client = await pool.connect();
       try {
         await new Promise((resolve, reject) =>
-          client.query(new ScopedQuery({ text: stmt.text, values: [x.tenant.id, pick(x.employeeIds)] }, { prologue: { scope, begin: false } }, (e, r) => (e ? reject(e) : resolve(r)))),
+          client.query(
+            new ScopedQuery(
+              { text: stmt.text, values: [x.tenant.id, pick(x.employeeIds)] },
+              { prologue: { scope, begin: false } },
+              (e, r) => (e ? reject(e) : resolve(r)),
+            ),
+          ),
         );
       } finally {
         client.release();
@@ -59,11 +79,18 @@ async function main(): Promise<void> {
     });
     await run('bare', () => {
       const x = tenants[0];
-      return (concurrency > 1 ? bareWide : bare).query(qualify(stmt.text, x.tenant.placement.schema), [x.tenant.id, pick(x.employeeIds)]);
+      return (concurrency > 1 ? bareWide : bare).query(qualify(stmt.text, x.tenant.placement.schema), [
+        x.tenant.id,
+        pick(x.employeeIds),
+      ]);
     });
     await run('bare-p', () => {
       const x = tenants[0];
-      return (concurrency > 1 ? bareWide : bare).query({ name: 'bare.by_id', text: qualify(stmt.text, x.tenant.placement.schema), values: [x.tenant.id, pick(x.employeeIds)] });
+      return (concurrency > 1 ? bareWide : bare).query({
+        name: 'bare.by_id',
+        text: qualify(stmt.text, x.tenant.placement.schema),
+        values: [x.tenant.id, pick(x.employeeIds)],
+      });
     });
   }
   await bareWide.end();

@@ -31,15 +31,34 @@ export interface BenchReport {
   /** From a commit on the control plane to another process's listener. */
   invalidation?: { medianMs: number; p99Ms: number; changes: number };
   fleet: { name: string; targets: number; seconds: number; perSecond: number; budgetSeconds?: number }[];
-  moves: { from: string; to: string; rows: number; moveSeconds: number; bareCopySeconds: number; ratio: number; freezeMs: number; writerP99Ms: number; writerMaxMs: number; writes: number; writeErrors: number }[];
+  moves: {
+    from: string;
+    to: string;
+    rows: number;
+    moveSeconds: number;
+    bareCopySeconds: number;
+    ratio: number;
+    freezeMs: number;
+    writerP99Ms: number;
+    writerMaxMs: number;
+    writes: number;
+    writeErrors: number;
+  }[];
   notes: string[];
 }
 
 export function machine(postgres: string): BenchReport['machine'] {
-  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres };
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres,
+  };
 }
 
-const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Seconds, with enough digits for sub-second figures (a single provisioning takes milliseconds). */
 const fmtSeconds = (s: number) => fmt(s, s < 1 ? 3 : 1);
@@ -73,10 +92,14 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
     'Every figure is a ratio taken side by side in the same run: rounds alternate between the routed path',
     '(Switchyard: placement lookup, tenant context, RLS / search_path / tenant database), the **bare** baseline',
     '(the same SQL through a plain `pg` pool of the same size, connected as the owner: no router, no RLS; the',
-    'budget\'s baseline), the same bare pool with each statement **prepared** per connection (a reference:',
+    "budget's baseline), the same bare pool with each statement **prepared** per connection (a reference:",
     'the best a hand-written data layer could do) and the **naive** per-request transaction (`BEGIN`;',
     '`set_config`; query; `COMMIT`, one round trip each).',
-    `Fixture: ${Object.entries(report.fixture).map(([k, v]) => `${k} ${v}`).join(', ')}. Measurement: ${Object.entries(report.measurement).map(([k, v]) => `${k} ${v}`).join(', ')}; figures are medians of rounds.`,
+    `Fixture: ${Object.entries(report.fixture)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}. Measurement: ${Object.entries(report.measurement)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; figures are medians of rounds.`,
     '',
     '## Throughput',
     '',
@@ -113,7 +136,10 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
           '',
           '| what | targets | seconds | per second | budget |',
           '| --- | ---: | ---: | ---: | --- |',
-          ...report.fleet.map((f) => `| ${f.name} | ${f.targets} | ${fmtSeconds(f.seconds)} | ${fmt(f.perSecond)} | ${f.budgetSeconds ? `≤ ${fmtSeconds(f.budgetSeconds)} s ${f.seconds <= f.budgetSeconds ? '✓' : '✗'}` : ''} |`),
+          ...report.fleet.map(
+            (f) =>
+              `| ${f.name} | ${f.targets} | ${fmtSeconds(f.seconds)} | ${fmt(f.perSecond)} | ${f.budgetSeconds ? `≤ ${fmtSeconds(f.budgetSeconds)} s ${f.seconds <= f.budgetSeconds ? '✓' : '✗'}` : ''} |`,
+          ),
           '',
         ]
       : []),

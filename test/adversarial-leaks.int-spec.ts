@@ -29,13 +29,24 @@ describe('no side channel reveals another tenant', () => {
 
   const auth = (t: TenantRecord) => ({ Authorization: `Bearer ${h.tokenFor(t.id)}` });
   const api = () => h.apiRequest();
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
   /** Everything of a tenant an attacker must never learn: tenant id, row ids, emails. */
-  const secretsOf = (t: TenantRecord) => [t.id, t.slug, ...rows.get(t.id)!.employees.flatMap((e) => [e.id, e.email]), ...rows.get(t.id)!.entries];
+  const secretsOf = (t: TenantRecord) => [
+    t.id,
+    t.slug,
+    ...rows.get(t.id)!.employees.flatMap((e) => [e.id, e.email]),
+    ...rows.get(t.id)!.entries,
+  ];
 
   async function connect(database: string, asApp: boolean): Promise<{ client: Client; notices: string[] }> {
     const url = withDatabase(h.config.databaseUrl, database);
-    const client = new Client({ connectionString: asApp ? withCredentials(url, h.config.names.appRole, h.config.appRolePassword) : url });
+    const client = new Client({
+      connectionString: asApp ? withCredentials(url, h.config.names.appRole, h.config.appRolePassword) : url,
+    });
     const notices: string[] = [];
     client.on('notice', (notice) => notices.push(notice.message ?? ''));
     await client.connect();
@@ -43,7 +54,13 @@ describe('no side channel reveals another tenant', () => {
   }
 
   /** Runs `sql` as the application role inside a transaction whose tenant context is `tenant`. */
-  async function asTenant(client: Client, tenant: TenantRecord | null, sql: string, params: unknown[] = [], prologue: string[] = []): Promise<unknown> {
+  async function asTenant(
+    client: Client,
+    tenant: TenantRecord | null,
+    sql: string,
+    params: unknown[] = [],
+    prologue: string[] = [],
+  ): Promise<unknown> {
     await client.query('BEGIN');
     try {
       if (tenant) await client.query("SELECT set_config('switchyard.tenant_id', $1, true)", [tenant.id]);
@@ -69,12 +86,18 @@ describe('no side channel reveals another tenant', () => {
       const entries: string[] = [];
       for (let i = 0; i < 20; i++) {
         const email = `${t.slug}-${i}@example.com`;
-        const res = await api().post('/v1/employees').set(auth(t)).send({ email, fullName: `${t.slug} ${i}` });
+        const res = await api()
+          .post('/v1/employees')
+          .set(auth(t))
+          .send({ email, fullName: `${t.slug} ${i}` });
         expect(res.status).toBe(201);
         employees.push({ id: res.body.id, email });
       }
       for (const [i, e] of employees.slice(0, 3).entries()) {
-        const res = await api().post('/v1/wellness-entries').set(auth(t)).send({ employeeId: e.id, kind: 'steps', value: 10 + i, loggedOn: '2026-05-01', notes: `note of ${t.slug}` });
+        const res = await api()
+          .post('/v1/wellness-entries')
+          .set(auth(t))
+          .send({ employeeId: e.id, kind: 'steps', value: 10 + i, loggedOn: '2026-05-01', notes: `note of ${t.slug}` });
         expect(res.status).toBe(201);
         entries.push(res.body.id);
       }
@@ -95,10 +118,17 @@ describe('no side channel reveals another tenant', () => {
          GRANT EXECUTE ON FUNCTION public.leak(text) TO ${quoteIdent(h.config.names.appRole)};`,
       );
       // A stray row of another tenant inside cA's own schema: only RLS (the second wall) can hide it.
-      await h.ownerQuery(shared(), `INSERT INTO ${quoteIdent(cA.placement.schema)}.employees (tenant_id, email, full_name) VALUES ($1, 'planted-secret@example.com', 'Planted')`, [cB.id]);
+      await h.ownerQuery(
+        shared(),
+        `INSERT INTO ${quoteIdent(cA.placement.schema)}.employees (tenant_id, email, full_name) VALUES ($1, 'planted-secret@example.com', 'Planted')`,
+        [cB.id],
+      );
     });
     afterAll(async () => {
-      await h.ownerQuery(shared(), `DELETE FROM ${quoteIdent(cA.placement.schema)}.employees WHERE email = 'planted-secret@example.com'`);
+      await h.ownerQuery(
+        shared(),
+        `DELETE FROM ${quoteIdent(cA.placement.schema)}.employees WHERE email = 'planted-secret@example.com'`,
+      );
       await h.ownerQuery(shared(), 'DROP FUNCTION public.leak(text)');
     });
 
@@ -108,20 +138,35 @@ describe('no side channel reveals another tenant', () => {
       [`SELECT * FROM ${emp} WHERE public.leak(email) OR public.leak(id::text)`, []],
       [`SELECT * FROM (SELECT * FROM ${emp} ORDER BY id) s WHERE public.leak(s.email)`, []],
       [`SELECT count(*) FROM ${emp} e WHERE public.leak(e.email) AND e.id IN (SELECT employee_id FROM ${ent})`, []],
-      [`SELECT * FROM ${emp} e JOIN ${ent} w ON w.employee_id = e.id WHERE public.leak(e.email || ' ' || coalesce(w.notes, ''))`, []],
+      [
+        `SELECT * FROM ${emp} e JOIN ${ent} w ON w.employee_id = e.id WHERE public.leak(e.email || ' ' || coalesce(w.notes, ''))`,
+        [],
+      ],
       [`SELECT * FROM ${ent} WHERE public.leak(employee_id::text || ' ' || coalesce(notes, ''))`, []],
       // Forced onto the (tenant_id, email) index: the leaky qual still may not run on B's entries.
-      [`SELECT * FROM ${emp} WHERE email > '' AND public.leak(email)`, ['SET LOCAL enable_seqscan = off', 'SET LOCAL enable_bitmapscan = off']],
+      [
+        `SELECT * FROM ${emp} WHERE email > '' AND public.leak(email)`,
+        ['SET LOCAL enable_seqscan = off', 'SET LOCAL enable_bitmapscan = off'],
+      ],
     ];
 
-    async function expectNoLeak(database: string, emp: string, ent: string, self: TenantRecord, others: TenantRecord[], extraSecrets: string[] = []): Promise<void> {
+    async function expectNoLeak(
+      database: string,
+      emp: string,
+      ent: string,
+      self: TenantRecord,
+      others: TenantRecord[],
+      extraSecrets: string[] = [],
+    ): Promise<void> {
       const { client, notices } = await connect(database, true);
       try {
         const mine = rows.get(self.id)!.employees.map((e) => e.email);
         for (const [sql, prologue] of queries(emp, ent)) {
           if (prologue.length) {
             // The forced plan really is an index scan, the leaky function a filter on top of it.
-            const plan = (await asTenant(client, self, `EXPLAIN (COSTS OFF) ${sql}`, [], prologue)) as { 'QUERY PLAN': string }[];
+            const plan = (await asTenant(client, self, `EXPLAIN (COSTS OFF) ${sql}`, [], prologue)) as {
+              'QUERY PLAN': string;
+            }[];
             expect(plan.map((r) => r['QUERY PLAN']).join('\n'), sql).toMatch(/Index (Only )?Scan/);
           }
           notices.length = 0;
@@ -130,9 +175,17 @@ describe('no side channel reveals another tenant', () => {
           const printed = notices.join('\n');
           // Not vacuous: the function did run, on A's own rows.
           expect(notices.length, sql).toBeGreaterThan(0);
-          expect(notices.every((n) => n.startsWith('leak:')), sql).toBe(true);
-          if (sql.includes('leak(email)') || sql.includes('leak(e.email)') || sql.includes('leak(s.email)')) expect(mine.some((m) => printed.includes(m)), sql).toBe(true);
-          for (const secret of [...others.flatMap(secretsOf), ...extraSecrets]) expect(printed, `${sql} leaked ${secret}`).not.toContain(secret);
+          expect(
+            notices.every((n) => n.startsWith('leak:')),
+            sql,
+          ).toBe(true);
+          if (sql.includes('leak(email)') || sql.includes('leak(e.email)') || sql.includes('leak(s.email)'))
+            expect(
+              mine.some((m) => printed.includes(m)),
+              sql,
+            ).toBe(true);
+          for (const secret of [...others.flatMap(secretsOf), ...extraSecrets])
+            expect(printed, `${sql} leaked ${secret}`).not.toContain(secret);
         }
         // Without tenant context the function is never called at all: no row qualifies.
         notices.length = 0;
@@ -163,11 +216,20 @@ describe('no side channel reveals another tenant', () => {
 
     it('in a tenant schema: neither a stray row in its own schema nor another schema reaches the function', async () => {
       const own = (t: TenantRecord, table: string) => `${quoteIdent(t.placement.schema)}.${table}`;
-      await expectNoLeak(shared(), own(cA, 'employees'), own(cA, 'wellness_entries'), cA, [sA, sB, cB, dB], ['planted-secret@example.com']);
+      await expectNoLeak(
+        shared(),
+        own(cA, 'employees'),
+        own(cA, 'wellness_entries'),
+        cA,
+        [sA, sB, cB, dB],
+        ['planted-secret@example.com'],
+      );
       // cA's context aimed at cB's schema: one application role serves every schema, so RLS must stop it.
       const { client, notices } = await connect(shared(), true);
       try {
-        const result = await failure(asTenant(client, cA, `SELECT * FROM ${own(cB, 'employees')} WHERE public.leak(email)`));
+        const result = await failure(
+          asTenant(client, cA, `SELECT * FROM ${own(cB, 'employees')} WHERE public.leak(email)`),
+        );
         if (result !== undefined) expect(pgErrorOf(result)?.code).toBe('42501');
         expect(notices).toEqual([]);
       } finally {
@@ -185,14 +247,17 @@ describe('no side channel reveals another tenant', () => {
       const dupOfShared = await api().post('/v1/employees').set(auth(sA)).send({ email: bEmail, fullName: 'Again' });
       // An email only A has: the 409 must be byte-identical, so it cannot hint that B also has the first.
       const solo = `solo-${randomUUID()}@example.com`;
-      expect((await api().post('/v1/employees').set(auth(sA)).send({ email: solo, fullName: 'Solo' })).status).toBe(201);
+      expect((await api().post('/v1/employees').set(auth(sA)).send({ email: solo, fullName: 'Solo' })).status).toBe(
+        201,
+      );
       const dupOfSolo = await api().post('/v1/employees').set(auth(sA)).send({ email: solo, fullName: 'Again' });
       for (const res of [dupOfShared, dupOfSolo]) {
         expect(res.status).toBe(409);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(res.text).not.toMatch(UUID);
         expect(res.text).not.toContain('@');
-        for (const secret of [...secretsOf(sB), ...secretsOf(cB), ...secretsOf(dB)]) expect(res.text).not.toContain(secret);
+        for (const secret of [...secretsOf(sB), ...secretsOf(cB), ...secretsOf(dB)])
+          expect(res.text).not.toContain(secret);
       }
       expect(dupOfShared.body).toEqual(dupOfSolo.body);
       // Renaming onto the email is a 409 for the same reason, and equally bare.
@@ -202,7 +267,11 @@ describe('no side channel reveals another tenant', () => {
       expect((await api().delete(`/v1/employees/${taken.body.id}`).set(auth(sA))).status).toBe(204);
 
       // A wellness entry for B's employee (shared table, schema, database): exactly "no such employee".
-      const entry = (employeeId: string) => api().post('/v1/wellness-entries').set(auth(sA)).send({ employeeId, kind: 'mood', value: 3, loggedOn: '2026-05-02' });
+      const entry = (employeeId: string) =>
+        api()
+          .post('/v1/wellness-entries')
+          .set(auth(sA))
+          .send({ employeeId, kind: 'mood', value: 3, loggedOn: '2026-05-02' });
       const nobody = await entry(randomUUID());
       expect(nobody.status).toBe(404);
       for (const victim of [sB, cB, dB]) {
@@ -228,11 +297,31 @@ describe('no side channel reveals another tenant', () => {
         const a = rows.get(sA.id)!.employees[0];
         const fresh = `fresh-${randomUUID()}@example.com`;
         const cases: [string, string, (email: string, id: string) => unknown[]][] = [
-          ['insert', 'INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, $2, \'x\')', (email) => [sB.id, email]],
-          ['insert with B’s id', 'INSERT INTO employees (tenant_id, id, email, full_name) VALUES ($1, $3, $2, \'x\')', (email, id) => [sB.id, email, id]],
-          ['upsert do nothing', 'INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, $2, \'x\') ON CONFLICT (tenant_id, email) DO NOTHING', (email) => [sB.id, email]],
-          ['upsert do update', 'INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, $2, \'x\') ON CONFLICT (tenant_id, email) DO UPDATE SET full_name = \'y\'', (email) => [sB.id, email]],
-          ['move own row to B', 'UPDATE employees SET tenant_id = $1, email = $2 WHERE id = $3', (email) => [sB.id, email, a.id]],
+          [
+            'insert',
+            "INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, $2, 'x')",
+            (email) => [sB.id, email],
+          ],
+          [
+            'insert with B’s id',
+            "INSERT INTO employees (tenant_id, id, email, full_name) VALUES ($1, $3, $2, 'x')",
+            (email, id) => [sB.id, email, id],
+          ],
+          [
+            'upsert do nothing',
+            "INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, $2, 'x') ON CONFLICT (tenant_id, email) DO NOTHING",
+            (email) => [sB.id, email],
+          ],
+          [
+            'upsert do update',
+            "INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, $2, 'x') ON CONFLICT (tenant_id, email) DO UPDATE SET full_name = 'y'",
+            (email) => [sB.id, email],
+          ],
+          [
+            'move own row to B',
+            'UPDATE employees SET tenant_id = $1, email = $2 WHERE id = $3',
+            (email) => [sB.id, email, a.id],
+          ],
         ];
         for (const [name, sql, params] of cases) {
           // An email and id B really has, and ones nobody has: the answers must be the same RLS refusal.
@@ -245,12 +334,15 @@ describe('no side channel reveals another tenant', () => {
         }
         // Referencing B's employee from A's own entry: a foreign-key error naming only what A supplied,
         // shaped exactly like the one for an id that does not exist.
-        const entrySql = "INSERT INTO wellness_entries (tenant_id, employee_id, kind, value, logged_on) VALUES ($1, $2, 'steps', 1, '2026-05-03')";
+        const entrySql =
+          "INSERT INTO wellness_entries (tenant_id, employee_id, kind, value, logged_on) VALUES ($1, $2, 'steps', 1, '2026-05-03')";
         const missing = randomUUID();
         const fk = await errorOf(sA, entrySql, [sA.id, b.id]);
         const fkMissing = await errorOf(sA, entrySql, [sA.id, missing]);
         expect(fk.code).toBe('23503');
-        expect(JSON.parse(JSON.stringify(fk).replaceAll(b.id, 'ID'))).toEqual(JSON.parse(JSON.stringify(fkMissing).replaceAll(missing, 'ID')));
+        expect(JSON.parse(JSON.stringify(fk).replaceAll(b.id, 'ID'))).toEqual(
+          JSON.parse(JSON.stringify(fkMissing).replaceAll(missing, 'ID')),
+        );
         for (const secret of secretsOf(sB).filter((s) => s !== b.id)) expect(JSON.stringify(fk)).not.toContain(secret);
         // Writing the entry into B's space outright is refused by RLS.
         expect((await errorOf(sA, entrySql, [sB.id, b.id])).code).toBe('42501');
@@ -259,12 +351,16 @@ describe('no side channel reveals another tenant', () => {
         const schemaInsert = `INSERT INTO ${quoteIdent(cA.placement.schema)}.employees (tenant_id, email, full_name) VALUES ($1, $2, 'x')`;
         const inSchema = await errorOf(cA, schemaInsert, [cB.id, rows.get(cB.id)!.employees[0].email]);
         expect(inSchema.code).toBe('42501');
-        for (const secret of secretsOf(cB).filter((s) => s !== rows.get(cB.id)!.employees[0].email)) expect(JSON.stringify(inSchema)).not.toContain(secret);
+        for (const secret of secretsOf(cB).filter((s) => s !== rows.get(cB.id)!.employees[0].email))
+          expect(JSON.stringify(inSchema)).not.toContain(secret);
       } finally {
         await client.end();
       }
       // Nothing was written anywhere.
-      const [{ n }] = await h.ownerQuery<{ n: number }>(h.config.names.sharedDatabase, "SELECT count(*)::int AS n FROM public.employees WHERE email LIKE 'fresh-%' OR full_name IN ('x', 'y')");
+      const [{ n }] = await h.ownerQuery<{ n: number }>(
+        h.config.names.sharedDatabase,
+        "SELECT count(*)::int AS n FROM public.employees WHERE email LIKE 'fresh-%' OR full_name IN ('x', 'y')",
+      );
       expect(n).toBe(0);
     });
   });

@@ -30,7 +30,10 @@ describe('the audit trail', () => {
 
   /** The trail about one target (tenant id or slug, run id), oldest first. */
   async function trailOf(target: string): Promise<AuditItem[]> {
-    const res = await h.cpRequest().get(`/v1/audit?limit=100&target=${encodeURIComponent(target)}`).set(ops());
+    const res = await h
+      .cpRequest()
+      .get(`/v1/audit?limit=100&target=${encodeURIComponent(target)}`)
+      .set(ops());
     return (res.body.items as AuditItem[]).reverse();
   }
 
@@ -53,12 +56,20 @@ describe('the audit trail', () => {
   afterAll(() => h?.close());
 
   it('records create, suspend, resume, delete and migration runs with actor, time, target and outcome', async () => {
-    const created = await h.cpRequest().post('/v1/tenants').set(ops()).send({ slug: 'audited', name: 'Audited', tier: 'schema' });
+    const created = await h
+      .cpRequest()
+      .post('/v1/tenants')
+      .set(ops())
+      .send({ slug: 'audited', name: 'Audited', tier: 'schema' });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     await h.cpRequest().patch(`/v1/tenants/${id}`).set(ops()).send({ status: 'suspended' });
     await h.cpRequest().patch('/v1/tenants/audited').set(ops()).send({ status: 'active' });
-    const conflict = await h.cpRequest().post('/v1/tenants').set(ops()).send({ slug: 'audited', name: 'Again', tier: 'schema' });
+    const conflict = await h
+      .cpRequest()
+      .post('/v1/tenants')
+      .set(ops())
+      .send({ slug: 'audited', name: 'Again', tier: 'schema' });
     expect(conflict.status).toBe(409);
     const run = await h.cpRequest().post('/v1/migrations/runs').set(ops()).send({ dryRun: true });
     await h.cpRequest().delete(`/v1/tenants/${id}`).set(ops());
@@ -90,9 +101,15 @@ describe('the audit trail', () => {
   });
 
   it('records CLI actions with the OS user as actor', async () => {
-    const result = await runCli(['tenants', 'create', 'audited-cli', '--name', 'Via CLI', '--tier', 'shared'], cliEnv(h.config));
+    const result = await runCli(
+      ['tenants', 'create', 'audited-cli', '--name', 'Via CLI', '--tier', 'shared'],
+      cliEnv(h.config),
+    );
     expect(result.code).toBe(0);
-    const rows = await h.ownerQuery(h.config.names.controlDatabase, "SELECT actor, outcome FROM audit_log WHERE action = 'tenant.create' ORDER BY id DESC LIMIT 1");
+    const rows = await h.ownerQuery(
+      h.config.names.controlDatabase,
+      "SELECT actor, outcome FROM audit_log WHERE action = 'tenant.create' ORDER BY id DESC LIMIT 1",
+    );
     expect(rows[0]).toMatchObject({ outcome: 'succeeded' });
     const actor = String(rows[0].actor);
     expect(actor).toMatch(/^cli:/);
@@ -268,6 +285,13 @@ describe('the audit trail', () => {
       expect((await h.cpRequest().get(`/v1/audit?${q}`).set(ops())).status).toBe(400);
     }
     const tenant = await h.createTenant('audit-reader', 'shared');
-    expect((await h.cpRequest().get('/v1/audit').set({ Authorization: `Bearer ${h.tokenFor(tenant.id)}` })).status).toBe(403);
+    expect(
+      (
+        await h
+          .cpRequest()
+          .get('/v1/audit')
+          .set({ Authorization: `Bearer ${h.tokenFor(tenant.id)}` })
+      ).status,
+    ).toBe(403);
   });
 });

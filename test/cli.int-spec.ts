@@ -44,7 +44,8 @@ describe('switchyard CLI', () => {
 
   beforeAll(async () => {
     // `npm test` builds first; compile here only when run on its own without a build.
-    if (!existsSync(join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'))) await run('npx', ['swc', 'apps', 'libs', '-d', 'dist'], { cwd: ROOT });
+    if (!existsSync(join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js')))
+      await run('npx', ['swc', 'apps', 'libs', '-d', 'dist'], { cwd: ROOT });
     config = testConfig(inject('databaseUrl'), inject('runId'));
     env = cliEnv(config);
     // An empty working directory, so no .env file of the project leaks into the command's configuration.
@@ -62,7 +63,11 @@ describe('switchyard CLI', () => {
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code?: unknown; stdout?: string; stderr?: string };
-      return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+      return {
+        code: typeof failed.code === 'number' ? failed.code : -1,
+        stdout: failed.stdout ?? '',
+        stderr: failed.stderr ?? '',
+      };
     }
   }
 
@@ -82,7 +87,11 @@ describe('switchyard CLI', () => {
       name: 'CLI Schema Co',
       status: 'active',
       tier: 'schema',
-      placement: { server: 'primary', database: config.names.sharedDatabase, schema: `t_${created.id.replace(/-/g, '')}` },
+      placement: {
+        server: 'primary',
+        database: config.names.sharedDatabase,
+        schema: `t_${created.id.replace(/-/g, '')}`,
+      },
     });
     expect(created.id).toMatch(UUID);
     // The tenant really exists where the control plane says.
@@ -197,7 +206,10 @@ describe('switchyard CLI', () => {
     });
 
     it('refuses an invalid configuration, naming the variable', async () => {
-      const res = await run(process.execPath, [BIN, 'tenants', 'list'], { cwd, env: { ...env, JWT_SECRET: 'short' } }).then(
+      const res = await run(process.execPath, [BIN, 'tenants', 'list'], {
+        cwd,
+        env: { ...env, JWT_SECRET: 'short' },
+      }).then(
         () => ({ code: 0, stderr: '' }),
         (error: { code: number; stderr: string }) => error,
       );

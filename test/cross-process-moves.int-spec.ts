@@ -28,7 +28,11 @@ describe('moves and suspensions made by another process', () => {
     api = `http://127.0.0.1:${apiPort}`;
     cp = `http://127.0.0.1:${cpPort}`;
     // A cache that would keep a stale placement for an hour: only invalidation and fences keep it right.
-    env = cliEnv(config, { API_PORT: String(apiPort), CONTROL_PLANE_PORT: String(cpPort), PLACEMENT_CACHE_TTL_MS: '3600000' });
+    env = cliEnv(config, {
+      API_PORT: String(apiPort),
+      CONTROL_PLANE_PORT: String(cpPort),
+      PLACEMENT_CACHE_TTL_MS: '3600000',
+    });
     dev = await startProcess(ENTRY.cli, ['dev', '--no-seed'], env, `${api}/health/live`);
     issuer = new TokenIssuer(config);
   });
@@ -63,22 +67,28 @@ describe('moves and suspensions made by another process', () => {
    */
   async function writeAtPlacement(tenantId: string, written: Set<string>): Promise<string> {
     const control = withDatabase(config.databaseUrl, config.names.controlDatabase);
-    const [at] = (await withOwnerClient(control, (c) => c.query('SELECT database, schema FROM placements WHERE tenant_id = $1', [tenantId]))).rows;
+    const [at] = (
+      await withOwnerClient(control, (c) =>
+        c.query('SELECT database, schema FROM placements WHERE tenant_id = $1', [tenantId]),
+      )
+    ).rows;
     const id = randomUUID();
     written.add(id);
     await withOwnerClient(withDatabase(config.databaseUrl, at.database), (c) =>
-      c.query(`INSERT INTO ${quoteIdent(at.schema)}.employees (tenant_id, id, email, full_name) VALUES ($1, $2, $3, 'Elsewhere')`, [
-        tenantId,
-        id,
-        `elsewhere-${id}@x.io`,
-      ]),
+      c.query(
+        `INSERT INTO ${quoteIdent(at.schema)}.employees (tenant_id, id, email, full_name) VALUES ($1, $2, $3, 'Elsewhere')`,
+        [tenantId, id, `elsewhere-${id}@x.io`],
+      ),
     );
     return id;
   }
 
   async function write(token: string, count: number, acknowledged: Set<string>): Promise<void> {
     for (let i = 0; i < count; i++) {
-      const created = await http('POST', `${api}/v1/employees`, token, { email: `w${acknowledged.size}-${i}@x.io`, fullName: 'Writer' });
+      const created = await http('POST', `${api}/v1/employees`, token, {
+        email: `w${acknowledged.size}-${i}@x.io`,
+        fullName: 'Writer',
+      });
       expect(created.status).toBe(201);
       acknowledged.add(created.body.id);
     }
@@ -102,7 +112,9 @@ describe('moves and suspensions made by another process', () => {
           const missing = [...expected].filter((id) => !listed.has(id));
           const unknown = [...listed].filter((id) => !acknowledged.has(id) && !written.has(id));
           if (missing.length || unknown.length) {
-            problems.push(`round ${counts.rounds}: read ${listed.size} rows, ${missing.length} of ${expected.size} acknowledged missing`);
+            problems.push(
+              `round ${counts.rounds}: read ${listed.size} rows, ${missing.length} of ${expected.size} acknowledged missing`,
+            );
           }
         }
         counts.rounds++;
@@ -123,38 +135,55 @@ describe('moves and suspensions made by another process', () => {
   it.each([
     ['old data removed at once', '0'],
     ['old data kept (MOVE_RETENTION_MS)', '3600000'],
-  ])('moves from the CLI in every direction; every read through the running API sees every row (%s)', async (_label, retention) => {
-    const tenant = await createTenant(`xp-${retention === '0' ? 'now' : 'kept'}`, 'shared');
-    const acknowledged = new Set<string>();
-    const written = new Set<string>();
-    const problems: string[] = [];
-    for (const tier of cycle) {
-      await write(tenant.token, 5, acknowledged);
-      const reader = startReader(tenant.token, acknowledged, written);
-      await expect.poll(() => reader.roundsSoFar()).toBeGreaterThan(2); // the API has the placement cached
-      const moved = await runCli(['tenants', 'move', tenant.id, '--to', tier, '--wait', '--json'], { ...env, MOVE_RETENTION_MS: retention }, 120_000);
-      expect(moved.code, moved.stderr).toBe(0);
-      expect(JSON.parse(moved.stdout)).toMatchObject({ state: 'done', toTier: tier });
-      // Another instance writes at the new location: a read answered from retained old data would miss it.
-      acknowledged.add(await writeAtPlacement(tenant.id, written));
-      // Reads right after the flip are the ones a stale placement would answer.
-      const after = reader.roundsSoFar();
-      await expect.poll(() => reader.roundsSoFar()).toBeGreaterThan(after + 10);
-      problems.push(...(await reader.stop()).problems.map((p) => `→ ${tier}: ${p}`));
-    }
-    expect(problems).toEqual([]);
-    expect(acknowledged.size).toBe(6 * cycle.length);
-    expect(dev.child.exitCode).toBeNull();
-  });
+  ])(
+    'moves from the CLI in every direction; every read through the running API sees every row (%s)',
+    async (_label, retention) => {
+      const tenant = await createTenant(`xp-${retention === '0' ? 'now' : 'kept'}`, 'shared');
+      const acknowledged = new Set<string>();
+      const written = new Set<string>();
+      const problems: string[] = [];
+      for (const tier of cycle) {
+        await write(tenant.token, 5, acknowledged);
+        const reader = startReader(tenant.token, acknowledged, written);
+        await expect.poll(() => reader.roundsSoFar()).toBeGreaterThan(2); // the API has the placement cached
+        const moved = await runCli(
+          ['tenants', 'move', tenant.id, '--to', tier, '--wait', '--json'],
+          { ...env, MOVE_RETENTION_MS: retention },
+          120_000,
+        );
+        expect(moved.code, moved.stderr).toBe(0);
+        expect(JSON.parse(moved.stdout)).toMatchObject({ state: 'done', toTier: tier });
+        // Another instance writes at the new location: a read answered from retained old data would miss it.
+        acknowledged.add(await writeAtPlacement(tenant.id, written));
+        // Reads right after the flip are the ones a stale placement would answer.
+        const after = reader.roundsSoFar();
+        await expect.poll(() => reader.roundsSoFar()).toBeGreaterThan(after + 10);
+        problems.push(...(await reader.stop()).problems.map((p) => `→ ${tier}: ${p}`));
+      }
+      expect(problems).toEqual([]);
+      expect(acknowledged.size).toBe(6 * cycle.length);
+      expect(dev.child.exitCode).toBeNull();
+    },
+  );
 
   it('a suspension and a resumption made by the CLI are enforced by the running API within a second', async () => {
     const tenant = await createTenant('xp-suspend', 'schema');
     expect((await http('GET', `${api}/v1/employees`, tenant.token)).status).toBe(200); // the placement is now cached
     const suspended = await runCli(['tenants', 'suspend', tenant.id], env);
     expect(suspended.code, suspended.stderr).toBe(0);
-    await expect.poll(async () => (await http('GET', `${api}/v1/employees`, tenant.token)).status, { timeout: 1_000, interval: 20 }).toBe(403);
+    await expect
+      .poll(async () => (await http('GET', `${api}/v1/employees`, tenant.token)).status, {
+        timeout: 1_000,
+        interval: 20,
+      })
+      .toBe(403);
     const resumed = await runCli(['tenants', 'resume', tenant.id], env);
     expect(resumed.code, resumed.stderr).toBe(0);
-    await expect.poll(async () => (await http('GET', `${api}/v1/employees`, tenant.token)).status, { timeout: 1_000, interval: 20 }).toBe(200);
+    await expect
+      .poll(async () => (await http('GET', `${api}/v1/employees`, tenant.token)).status, {
+        timeout: 1_000,
+        interval: 20,
+      })
+      .toBe(200);
   });
 });

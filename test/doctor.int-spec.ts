@@ -37,7 +37,11 @@ describe('doctor', () => {
   const hex = () => randomBytes(16).toString('hex');
 
   /** Breaks something, runs the doctor, always restores; returns the report. */
-  async function whileBroken(breakIt: () => Promise<unknown>, restore: () => Promise<unknown>, check: (report: DoctorReport) => Promise<void> | void = () => undefined): Promise<DoctorReport> {
+  async function whileBroken(
+    breakIt: () => Promise<unknown>,
+    restore: () => Promise<unknown>,
+    check: (report: DoctorReport) => Promise<void> | void = () => undefined,
+  ): Promise<DoctorReport> {
     await breakIt();
     try {
       const report = await doctor.run();
@@ -49,7 +53,8 @@ describe('doctor', () => {
     }
   }
 
-  const expectFinding = (report: DoctorReport, finding: Partial<Finding>) => expect(report.findings).toContainEqual(expect.objectContaining(finding));
+  const expectFinding = (report: DoctorReport, finding: Partial<Finding>) =>
+    expect(report.findings).toContainEqual(expect.objectContaining(finding));
 
   it('finds nothing wrong in a freshly provisioned fleet (one tenant per tier), and the CLI exits 0', async () => {
     const report = await doctor.run();
@@ -71,7 +76,12 @@ describe('doctor', () => {
       () => h.ownerQuery(shared, `ALTER TABLE ${tenantSchema}.employees FORCE ROW LEVEL SECURITY`),
       (report) => {
         expect(report.findings).toEqual([
-          expect.objectContaining({ severity: 'error', code: 'RLS_NOT_FORCED', target: `schema:${schemaTenant.id}`, object: `${tenantSchema}.employees` }),
+          expect.objectContaining({
+            severity: 'error',
+            code: 'RLS_NOT_FORCED',
+            target: `schema:${schemaTenant.id}`,
+            object: `${tenantSchema}.employees`,
+          }),
         ]);
       },
     );
@@ -84,7 +94,11 @@ describe('doctor', () => {
       () => h.ownerQuery(database, 'DROP POLICY doctor_leak ON public.employees'),
       (report) => {
         expect(report.findings).toEqual([
-          expect.objectContaining({ code: 'POLICY_ALWAYS_TRUE', target: `database:${databaseTenant.id}`, object: 'policy doctor_leak on public.employees' }),
+          expect.objectContaining({
+            code: 'POLICY_ALWAYS_TRUE',
+            target: `database:${databaseTenant.id}`,
+            object: 'policy doctor_leak on public.employees',
+          }),
         ]);
       },
     );
@@ -96,7 +110,12 @@ describe('doctor', () => {
       () => h.ownerQuery(shared, `REVOKE TRUNCATE ON public.employees FROM ${app}`),
       (report) => {
         expect(report.findings).toEqual([
-          expect.objectContaining({ code: 'APP_ROLE_EXCESS_PRIVILEGE', target: sharedTarget(), object: 'public.employees', message: expect.stringContaining('TRUNCATE') }),
+          expect.objectContaining({
+            code: 'APP_ROLE_EXCESS_PRIVILEGE',
+            target: sharedTarget(),
+            object: 'public.employees',
+            message: expect.stringContaining('TRUNCATE'),
+          }),
         ]);
       },
     );
@@ -107,7 +126,14 @@ describe('doctor', () => {
       () => h.ownerQuery('postgres', `ALTER ROLE ${app} BYPASSRLS`),
       () => h.ownerQuery('postgres', `ALTER ROLE ${app} NOBYPASSRLS`),
       async (report) => {
-        expect(report.findings).toEqual([expect.objectContaining({ severity: 'error', code: 'APP_ROLE_BYPASSRLS', target: 'server:primary', object: `role ${app}` })]);
+        expect(report.findings).toEqual([
+          expect.objectContaining({
+            severity: 'error',
+            code: 'APP_ROLE_BYPASSRLS',
+            target: 'server:primary',
+            object: `role ${app}`,
+          }),
+        ]);
 
         const cli = await runCli(['doctor', '--json'], cliEnv(h.config));
         expect(cli.code).toBe(1);
@@ -135,13 +161,20 @@ describe('doctor', () => {
   it('names a SECURITY DEFINER function in a tenant schema that the application role may run', async () => {
     await whileBroken(
       async () => {
-        await h.ownerQuery(shared, `CREATE FUNCTION ${tenantSchema}.peek() RETURNS bigint LANGUAGE sql SECURITY DEFINER AS 'SELECT count(*) FROM ${tenantSchema}.employees'`);
+        await h.ownerQuery(
+          shared,
+          `CREATE FUNCTION ${tenantSchema}.peek() RETURNS bigint LANGUAGE sql SECURITY DEFINER AS 'SELECT count(*) FROM ${tenantSchema}.employees'`,
+        );
         await h.ownerQuery(shared, `GRANT EXECUTE ON FUNCTION ${tenantSchema}.peek() TO ${app}`);
       },
       () => h.ownerQuery(shared, `DROP FUNCTION ${tenantSchema}.peek()`),
       (report) => {
         expect(report.findings).toEqual([
-          expect.objectContaining({ code: 'SECURITY_DEFINER_REACHABLE', target: `schema:${schemaTenant.id}`, object: `function ${tenantSchema}.peek()` }),
+          expect.objectContaining({
+            code: 'SECURITY_DEFINER_REACHABLE',
+            target: `schema:${schemaTenant.id}`,
+            object: `function ${tenantSchema}.peek()`,
+          }),
         ]);
       },
     );
@@ -155,7 +188,13 @@ describe('doctor', () => {
       },
       () => h.ownerQuery(shared, 'DROP VIEW IF EXISTS public.all_employees'),
       async (report) => {
-        expect(report.findings).toEqual([expect.objectContaining({ code: 'VIEW_NOT_SECURITY_INVOKER', target: sharedTarget(), object: 'view public.all_employees' })]);
+        expect(report.findings).toEqual([
+          expect.objectContaining({
+            code: 'VIEW_NOT_SECURITY_INVOKER',
+            target: sharedTarget(),
+            object: 'view public.all_employees',
+          }),
+        ]);
         await h.ownerQuery(shared, 'ALTER VIEW public.all_employees SET (security_invoker = on)');
         expect((await doctor.run()).findings).toEqual([]);
       },
@@ -189,7 +228,9 @@ describe('doctor', () => {
       () => h.ownerQuery(shared, `CREATE SCHEMA ${orphan}`),
       () => h.ownerQuery(shared, `DROP SCHEMA ${orphan}`),
       (report) => {
-        expect(report.findings).toEqual([expect.objectContaining({ code: 'ORPHAN_SCHEMA', target: sharedTarget(), object: `schema ${orphan}` })]);
+        expect(report.findings).toEqual([
+          expect.objectContaining({ code: 'ORPHAN_SCHEMA', target: sharedTarget(), object: `schema ${orphan}` }),
+        ]);
       },
     );
   });
@@ -204,7 +245,13 @@ describe('doctor', () => {
         () => h.ownerQuery('postgres', `GRANT CONNECT ON DATABASE ${orphan} TO ${app}`),
         () => Promise.resolve(),
         (report) => {
-          expect(report.findings).toEqual([expect.objectContaining({ code: 'ORPHAN_DATABASE', target: 'server:primary', object: `database ${orphan}` })]);
+          expect(report.findings).toEqual([
+            expect.objectContaining({
+              code: 'ORPHAN_DATABASE',
+              target: 'server:primary',
+              object: `database ${orphan}`,
+            }),
+          ]);
         },
       );
     } finally {
@@ -223,7 +270,9 @@ describe('doctor', () => {
       () => h.controlPlane.get(TenantLifecycleService).delete(tenant.id),
       (report) => {
         const object = tier === 'schema' ? `schema ${names.schema}` : `database ${names.database}`;
-        expect(report.findings).toEqual([expect.objectContaining({ code: 'PLACEMENT_MISSING', target: `${tier}:${tenant.id}`, object })]);
+        expect(report.findings).toEqual([
+          expect.objectContaining({ code: 'PLACEMENT_MISSING', target: `${tier}:${tenant.id}`, object }),
+        ]);
       },
     );
   });

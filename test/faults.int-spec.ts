@@ -37,7 +37,11 @@ describe('database faults under load', () => {
     const [apiPort, cpPort] = await Promise.all([freePort(), freePort()]);
     apiBase = `http://127.0.0.1:${apiPort}`;
     cpBase = `http://127.0.0.1:${cpPort}`;
-    const env = cliEnv(config, { API_PORT: String(apiPort), CONTROL_PLANE_PORT: String(cpPort), PG_CONNECT_TIMEOUT_MS: '2000' });
+    const env = cliEnv(config, {
+      API_PORT: String(apiPort),
+      CONTROL_PLANE_PORT: String(cpPort),
+      PG_CONNECT_TIMEOUT_MS: '2000',
+    });
     controlPlane = await startProcess(ENTRY.controlPlane, [], env, `${cpBase}/health/live`);
     api = await startProcess(ENTRY.api, [], env, `${apiBase}/health/live`);
     issuer = new TokenIssuer(config);
@@ -45,7 +49,10 @@ describe('database faults under load', () => {
       const created = await http('POST', `${cpBase}/v1/tenants`, ops(), { slug: `fault-${tier}`, name: tier, tier });
       expect(created.status).toBe(201);
       const token = issuer.issue({ sub: 'u', tid: created.body.id, expiresInSeconds: 3600 });
-      const employee = await http('POST', `${apiBase}/v1/employees`, token, { email: `${tier}@fault.io`, fullName: tier });
+      const employee = await http('POST', `${apiBase}/v1/employees`, token, {
+        email: `${tier}@fault.io`,
+        fullName: tier,
+      });
       expect(employee.status).toBe(201);
       tenants.push({ tier, token, employeeId: employee.body.id });
     }
@@ -68,8 +75,17 @@ describe('database faults under load', () => {
         signal: AbortSignal.timeout(15_000),
       });
       const text = await res.text();
-      const code = res.headers.get('content-type')?.includes('json') && text ? (JSON.parse(text) as { code?: string }).code : undefined;
-      return { status: res.status, retryAfter: res.headers.get('retry-after'), code, ms: Date.now() - started, at: Date.now() };
+      const code =
+        res.headers.get('content-type')?.includes('json') && text
+          ? (JSON.parse(text) as { code?: string }).code
+          : undefined;
+      return {
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        code,
+        ms: Date.now() - started,
+        at: Date.now(),
+      };
     } catch {
       return { status: 0, retryAfter: null, ms: Date.now() - started, at: Date.now() }; // no answer: hung or refused
     }
@@ -83,7 +99,12 @@ describe('database faults under load', () => {
       (async () => {
         for (let i = 0; running; i++) {
           outcomes.push(await timed('GET', `${apiBase}/v1/employees/${employeeId}`, token));
-          outcomes.push(await timed('POST', `${apiBase}/v1/employees`, token, { email: `l${t}-${i}-${Date.now()}@fault.io`, fullName: 'L' }));
+          outcomes.push(
+            await timed('POST', `${apiBase}/v1/employees`, token, {
+              email: `l${t}-${i}-${Date.now()}@fault.io`,
+              fullName: 'L',
+            }),
+          );
         }
       })(),
       (async () => {
@@ -112,9 +133,17 @@ describe('database faults under load', () => {
   };
 
   const judge = (outcomes: Outcome[]) => {
-    expect(outcomes.filter((o) => ![200, 201, 503].includes(o.status)).map((o) => `${o.status} ${o.code ?? ''} after ${o.ms} ms`)).toEqual([]);
+    expect(
+      outcomes
+        .filter((o) => ![200, 201, 503].includes(o.status))
+        .map((o) => `${o.status} ${o.code ?? ''} after ${o.ms} ms`),
+    ).toEqual([]);
     const unavailable = outcomes.filter((o) => o.status === 503);
-    expect(unavailable.filter((o) => !o.retryAfter || !['DATABASE_UNAVAILABLE', 'STATEMENT_TIMEOUT', 'DATABASE_BUSY'].includes(o.code ?? ''))).toEqual([]);
+    expect(
+      unavailable.filter(
+        (o) => !o.retryAfter || !['DATABASE_UNAVAILABLE', 'STATEMENT_TIMEOUT', 'DATABASE_BUSY'].includes(o.code ?? ''),
+      ),
+    ).toEqual([]);
     return unavailable.length;
   };
 
@@ -126,14 +155,20 @@ describe('database faults under load', () => {
       const before = load.outcomes.length;
       const killedAt = Date.now();
       await withOwnerClient(cluster.url, (c) =>
-        c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"),
+        c.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        ),
       );
-      await expect.poll(() => load.since(before).filter((o) => o.status === 200).length, { timeout: 20_000 }).toBeGreaterThan(20);
+      await expect
+        .poll(() => load.since(before).filter((o) => o.status === 200).length, { timeout: 20_000 })
+        .toBeGreaterThan(20);
       recoveries.push(load.since(before).find((o) => o.status === 200 && o.at > killedAt)!.at - killedAt);
     }
     const outcomes = await load.stop();
     const unavailable = judge(outcomes);
-    console.log(`terminated every connection 3 times: ${outcomes.length} answers, ${unavailable} of them 503; first 200 after ${recoveries.join(', ')} ms`);
+    console.log(
+      `terminated every connection 3 times: ${outcomes.length} answers, ${unavailable} of them 503; first 200 after ${recoveries.join(', ')} ms`,
+    );
     expect(api.child.exitCode).toBeNull();
     expect(controlPlane.child.exitCode).toBeNull();
     await allAnswer(200);
@@ -145,13 +180,17 @@ describe('database faults under load', () => {
     await cluster.stop();
     const downAt = load.outcomes.length;
     // Down: every answer is a quick 503, readiness says so, and the processes stay up.
-    await expect.poll(() => load.since(downAt).filter((o) => o.status === 503).length, { timeout: 20_000 }).toBeGreaterThan(30);
+    await expect
+      .poll(() => load.since(downAt).filter((o) => o.status === 503).length, { timeout: 20_000 })
+      .toBeGreaterThan(30);
     expect((await timed('GET', `${apiBase}/health/ready`, '')).status).toBe(503);
     expect((await timed('GET', `${cpBase}/health/ready`, '')).status).toBe(503);
     await cluster.start();
     const upAt = Date.now();
     const upIndex = load.outcomes.length;
-    await expect.poll(() => load.since(upIndex).filter((o) => o.status === 200).length, { timeout: 30_000 }).toBeGreaterThan(20);
+    await expect
+      .poll(() => load.since(upIndex).filter((o) => o.status === 200).length, { timeout: 30_000 })
+      .toBeGreaterThan(20);
     const firstOk = load.since(upIndex).find((o) => o.status === 200 && o.at >= upAt)!;
     const outcomes = await load.stop();
     const during = outcomes.slice(downAt, upIndex);
@@ -162,7 +201,9 @@ describe('database faults under load', () => {
     expect(controlPlane.child.exitCode).toBeNull();
     await allAnswer(200);
     expect((await timed('GET', `${apiBase}/health/ready`, '')).status).toBe(200);
-    console.log(`restart: ${during.length} answers while down, all 503 (slowest ${slowest} ms); first 200 ${firstOk.at - upAt} ms after PostgreSQL accepted connections`);
+    console.log(
+      `restart: ${during.length} answers while down, all 503 (slowest ${slowest} ms); first 200 ${firstOk.at - upAt} ms after PostgreSQL accepted connections`,
+    );
   });
 });
 
@@ -177,14 +218,17 @@ describe('a statement timeout', () => {
     const tenant = await h.createTenant('slow-shared', 'shared');
     const auth = { Authorization: `Bearer ${h.tokenFor(tenant.id)}` };
     expect((await h.apiRequest().get('/v1/employees').set(auth)).status).toBe(200);
-    const locker = await withOwnerClient(withDatabase(h.config.databaseUrl, h.config.names.sharedDatabase), async (c) => {
-      // Someone holds the table: the request waits for it until its statement timeout.
-      await c.query('BEGIN');
-      await c.query('LOCK TABLE employees IN ACCESS EXCLUSIVE MODE');
-      const res = await h.apiRequest().get('/v1/employees').set(auth);
-      await c.query('ROLLBACK');
-      return res;
-    });
+    const locker = await withOwnerClient(
+      withDatabase(h.config.databaseUrl, h.config.names.sharedDatabase),
+      async (c) => {
+        // Someone holds the table: the request waits for it until its statement timeout.
+        await c.query('BEGIN');
+        await c.query('LOCK TABLE employees IN ACCESS EXCLUSIVE MODE');
+        const res = await h.apiRequest().get('/v1/employees').set(auth);
+        await c.query('ROLLBACK');
+        return res;
+      },
+    );
     expect(locker.status).toBe(503);
     expect(locker.headers['retry-after']).toBe('1');
     expect(locker.body).toMatchObject({ code: 'STATEMENT_TIMEOUT', status: 503 });

@@ -28,10 +28,18 @@ describe('fleet migrations', () => {
   const places = () => [
     { database: h.config.names.sharedDatabase, schema: 'public' },
     { database: h.config.names.templateDatabase, schema: 'public' },
-    ...tenants.filter((t) => t.tier !== 'shared').map((t) => ({ database: t.placement.database, schema: t.placement.schema })),
+    ...tenants
+      .filter((t) => t.tier !== 'shared')
+      .map((t) => ({ database: t.placement.database, schema: t.placement.schema })),
   ];
   const hasColumn = async (place: { database: string; schema: string }, table: string, column: string) =>
-    (await h.ownerQuery(place.database, 'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3', [place.schema, table, column])).length === 1;
+    (
+      await h.ownerQuery(
+        place.database,
+        'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3',
+        [place.schema, table, column],
+      )
+    ).length === 1;
   const outcomes = (report: FleetReport) => Object.fromEntries(report.targets.map((t) => [t.key, t.outcome]));
 
   it('brings shared, template, every schema and every database to the latest version; the ledger and status agree', async () => {
@@ -41,14 +49,23 @@ describe('fleet migrations', () => {
     expect(report.latest).toBe('0002_employee_title');
     expect(report.summary.total).toMatchObject({ applied: 6, failed: 0, skipped: 0 });
     expect(report.targets.map((t) => t.kind).slice(0, 2)).toEqual(['shared', 'template']);
-    expect(report.targets.map((t) => t.kind).sort()).toEqual(['database', 'database', 'schema', 'schema', 'shared', 'template']);
+    expect(report.targets.map((t) => t.kind).sort()).toEqual([
+      'database',
+      'database',
+      'schema',
+      'schema',
+      'shared',
+      'template',
+    ]);
     for (const place of places()) expect(await hasColumn(place, 'employees', 'title')).toBe(true);
 
     const status = await h.controlPlane.get(MigrationStatusService).status();
     expect(status.summary.total).toMatchObject({ targets: 6, current: 6, behind: 0, failed: 0 });
     const ledger = h.controlPlane.get(LedgerRepository);
     for (const t of report.targets) {
-      expect((await ledger.entriesFor(t.key)).find((e) => e.migration === '0002_employee_title')).toMatchObject({ status: 'applied' });
+      expect((await ledger.entriesFor(t.key)).find((e) => e.migration === '0002_employee_title')).toMatchObject({
+        status: 'applied',
+      });
     }
     const placement = await h.controlPlane.get(TenantsRepository).findById(tenants[1].id);
     expect(placement?.schemaVersion).toBe('0002_employee_title');
@@ -57,7 +74,9 @@ describe('fleet migrations', () => {
     for (const tier of ['schema', 'database'] as Tier[]) {
       const fresh = await h.createTenant(`fleet-fresh-${tier}`, tier);
       expect(fresh.schemaVersion).toBe('0002_employee_title');
-      expect(await hasColumn({ database: fresh.placement.database, schema: fresh.placement.schema }, 'employees', 'title')).toBe(true);
+      expect(
+        await hasColumn({ database: fresh.placement.database, schema: fresh.placement.schema }, 'employees', 'title'),
+      ).toBe(true);
       tenants.push(fresh);
     }
   });
@@ -65,7 +84,10 @@ describe('fleet migrations', () => {
   it('reports a target that fails, migrates the others, and finishes only that one on a re-run', async () => {
     const victim = tenants.find((t) => t.tier === 'schema')!;
     await h.ownerQuery(victim.placement.database, `CREATE TABLE "${victim.placement.schema}".notes (obstacle text)`);
-    dir.add('0003_notes', 'CREATE TABLE "notes" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, PRIMARY KEY ("tenant_id", "id"));');
+    dir.add(
+      '0003_notes',
+      'CREATE TABLE "notes" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, PRIMARY KEY ("tenant_id", "id"));',
+    );
     const report = await fleet.run();
     expect(report.ok).toBe(false);
     const failed = report.targets.filter((t) => t.outcome === 'failed');
@@ -83,7 +105,10 @@ describe('fleet migrations', () => {
   });
 
   it('applies each migration exactly once per target when two runners start at once', async () => {
-    dir.add('0004_slow_index', 'SELECT pg_sleep(0.05);--> statement-breakpoint\nCREATE INDEX "employees_title_idx" ON "employees" ("tenant_id", "title");');
+    dir.add(
+      '0004_slow_index',
+      'SELECT pg_sleep(0.05);--> statement-breakpoint\nCREATE INDEX "employees_title_idx" ON "employees" ("tenant_id", "title");',
+    );
     const [a, b] = await Promise.all([fleet.run({ concurrency: 2 }), fleet.run({ concurrency: 3 })]);
     expect(a.ok && b.ok).toBe(true);
     for (const t of a.targets) {
@@ -91,7 +116,11 @@ describe('fleet migrations', () => {
       expect([...t.applied, ...other.applied].filter((m) => m === '0004_slow_index')).toHaveLength(1);
     }
     for (const place of places()) {
-      const rows = await h.ownerQuery(place.database, "SELECT count(*)::int AS n FROM switchyard_meta.migrations WHERE target_schema = $1 AND migration = '0004_slow_index'", [place.schema]);
+      const rows = await h.ownerQuery(
+        place.database,
+        "SELECT count(*)::int AS n FROM switchyard_meta.migrations WHERE target_schema = $1 AND migration = '0004_slow_index'",
+        [place.schema],
+      );
       expect(rows[0].n).toBe(1);
     }
   });
@@ -106,24 +135,36 @@ describe('fleet migrations', () => {
       expect(t.error).toContain('0002_employee_title.sql');
     }
 
-    dir.add('0001b_late', 'CREATE TABLE "late" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, PRIMARY KEY ("tenant_id", "id"));', 1.5);
+    dir.add(
+      '0001b_late',
+      'CREATE TABLE "late" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, PRIMARY KEY ("tenant_id", "id"));',
+      1.5,
+    );
     const late = await fleet.run();
     dir.remove('0001b_late');
-    expect(late.targets.every((t) => t.errorCode === 'MIGRATION_OUT_OF_ORDER' && t.error?.includes('0001b_late.sql'))).toBe(true);
+    expect(
+      late.targets.every((t) => t.errorCode === 'MIGRATION_OUT_OF_ORDER' && t.error?.includes('0001b_late.sql')),
+    ).toBe(true);
     for (const place of places()) {
-      const rows = await h.ownerQuery(place.database, "SELECT to_regclass($1) AS t", [`"${place.schema}".late`]);
+      const rows = await h.ownerQuery(place.database, 'SELECT to_regclass($1) AS t', [`"${place.schema}".late`]);
       expect(rows[0].t).toBeNull();
     }
   });
 
   it('dry-run lists targets × pending migrations and touches nothing', async () => {
     dir.add('0005_mood_note', 'ALTER TABLE "wellness_entries" ADD COLUMN "mood_note" text;');
-    const ledgerBefore = await h.ownerQuery(h.config.names.controlDatabase, 'SELECT count(*)::int AS n FROM migration_ledger');
+    const ledgerBefore = await h.ownerQuery(
+      h.config.names.controlDatabase,
+      'SELECT count(*)::int AS n FROM migration_ledger',
+    );
     const plan = await fleet.run({ dryRun: true });
     expect(plan.dryRun).toBe(true);
     expect(Object.values(outcomes(plan)).every((o) => o === 'planned')).toBe(true);
     expect(plan.targets.every((t) => t.pending.join() === '0005_mood_note')).toBe(true);
-    const ledgerAfter = await h.ownerQuery(h.config.names.controlDatabase, 'SELECT count(*)::int AS n FROM migration_ledger');
+    const ledgerAfter = await h.ownerQuery(
+      h.config.names.controlDatabase,
+      'SELECT count(*)::int AS n FROM migration_ledger',
+    );
     expect(ledgerAfter[0].n).toBe(ledgerBefore[0].n);
     for (const place of places()) expect(await hasColumn(place, 'wellness_entries', 'mood_note')).toBe(false);
 
@@ -138,7 +179,10 @@ describe('fleet migrations', () => {
     await h.ownerQuery(canaryVictim.placement.database, 'ALTER TABLE wellness_entries ADD COLUMN mood_note int');
     const report = await fleet.run({ canary: 10, tiers: ['database'] });
     expect(report.stoppedByCanary).toBe(true);
-    const run = await fleet.run({ canary: 1, tenants: [canaryVictim.slug, ...tenants.filter((t) => t.tier === 'schema').map((t) => t.slug)] });
+    const run = await fleet.run({
+      canary: 1,
+      tenants: [canaryVictim.slug, ...tenants.filter((t) => t.tier === 'schema').map((t) => t.slug)],
+    });
     expect(run.stoppedByCanary).toBe(true);
     expect(run.targets[0]).toMatchObject({ tenant: canaryVictim.slug, outcome: 'failed' });
     expect(run.targets.slice(1).every((t) => t.outcome === 'skipped')).toBe(true);
@@ -175,7 +219,11 @@ describe('switchyard migrate (CLI)', () => {
     expect(report.summary.total.failed).toBe(0);
 
     const status = await cli(['migrate', 'status', '--json']);
-    expect(JSON.parse(status.stdout).summary.total).toMatchObject({ current: report.targets.length, behind: 0, failed: 0 });
+    expect(JSON.parse(status.stdout).summary.total).toMatchObject({
+      current: report.targets.length,
+      behind: 0,
+      failed: 0,
+    });
 
     dir.add('0003_cli_fail', 'CREATE TABLE "cli_fail" ("x" int);--> statement-breakpoint\nSELECT 1/0;');
     const failing = await cli(['migrate']);
@@ -197,7 +245,11 @@ describe('switchyard migrate (CLI)', () => {
     let done = 0;
     for (const t of report.targets) {
       const marker = await h.ownerQuery(t.database, 'SELECT to_regclass($1) AS t', [`"${t.schema}".slow_marker`]);
-      const recorded = await h.ownerQuery(t.database, "SELECT count(*)::int AS n FROM switchyard_meta.migrations WHERE target_schema = $1 AND migration = '0004_slow'", [t.schema]);
+      const recorded = await h.ownerQuery(
+        t.database,
+        "SELECT count(*)::int AS n FROM switchyard_meta.migrations WHERE target_schema = $1 AND migration = '0004_slow'",
+        [t.schema],
+      );
       // Both or neither: the DDL and its ledger row commit together.
       expect(marker[0].t !== null).toBe(recorded[0].n === 1);
       if (recorded[0].n === 1) done++;

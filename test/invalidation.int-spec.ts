@@ -31,11 +31,15 @@ describe('placement invalidation', () => {
     const auth = { Authorization: `Bearer ${h.tokenFor(tenant.id)}` };
     const ops = { Authorization: `Bearer ${h.opsToken()}` };
     expect((await h.apiRequest().get('/v1/employees').set(auth)).status).toBe(200); // placement now cached
-    expect((await h.cpRequest().patch(`/v1/tenants/${tenant.id}`).set(ops).send({ status: 'suspended' })).status).toBe(200);
+    expect((await h.cpRequest().patch(`/v1/tenants/${tenant.id}`).set(ops).send({ status: 'suspended' })).status).toBe(
+      200,
+    );
     const suspended = await h.apiRequest().get('/v1/employees').set(auth);
     expect(suspended.status).toBe(403);
     expect(suspended.body.detail).toMatch(/suspended/);
-    expect((await h.cpRequest().patch(`/v1/tenants/${tenant.slug}`).set(ops).send({ status: 'active' })).status).toBe(200);
+    expect((await h.cpRequest().patch(`/v1/tenants/${tenant.slug}`).set(ops).send({ status: 'active' })).status).toBe(
+      200,
+    );
     expect((await h.apiRequest().get('/v1/employees').set(auth)).status).toBe(200);
   });
 
@@ -45,7 +49,9 @@ describe('placement invalidation', () => {
     instances.push(instance);
     await instance.ready();
     // Plain SQL from another connection: no Switchyard code publishes anything here.
-    await withOwnerClient(controlPlaneUrl(h.config), (c) => c.query("UPDATE tenants SET name = 'Renamed' WHERE id = $1", [tenant.id]));
+    await withOwnerClient(controlPlaneUrl(h.config), (c) =>
+      c.query("UPDATE tenants SET name = 'Renamed' WHERE id = $1", [tenant.id]),
+    );
     await expect.poll(() => heard.tenants).toContain(tenant.id);
     heard.tenants.length = 0;
     await h.controlPlane.get(TenantsRepository).setPlacementState(tenant.id, 'ready');
@@ -58,7 +64,9 @@ describe('placement invalidation', () => {
     await instance.ready();
     const resetsBefore = heard.resets;
     await withOwnerClient(controlPlaneUrl(h.config), (c) =>
-      c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'switchyard-invalidations' AND datname = current_database()"),
+      c.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'switchyard-invalidations' AND datname = current_database()",
+      ),
     );
     await expect.poll(() => heard.resets, { timeout: 10_000 }).toBeGreaterThan(resetsBefore);
     await instance.ready();

@@ -29,7 +29,10 @@ describe('tenant isolation through the API', () => {
     const uniqueEmail = `only-${slug}@example.com`;
     const employees: string[] = [];
     for (const email of ['common@example.com', uniqueEmail]) {
-      const res = await api().post('/v1/employees').set(auth).send({ email, fullName: `${slug} person` });
+      const res = await api()
+        .post('/v1/employees')
+        .set(auth)
+        .send({ email, fullName: `${slug} person` });
       expect(res.status).toBe(201);
       employees.push(res.body.id);
     }
@@ -39,7 +42,10 @@ describe('tenant isolation through the API', () => {
       [employees[0], 'mood', k],
       [employees[1], 'water_ml', 100 * k],
     ] as const) {
-      const res = await api().post('/v1/wellness-entries').set(auth).send({ employeeId, kind, value, loggedOn: '2026-03-01' });
+      const res = await api()
+        .post('/v1/wellness-entries')
+        .set(auth)
+        .send({ employeeId, kind, value, loggedOn: '2026-03-01' });
       expect(res.status).toBe(201);
       entries.push(res.body.id);
     }
@@ -54,11 +60,19 @@ describe('tenant isolation through the API', () => {
   /** Every row of a tenant, every column, read as the owner from wherever its tier keeps it. */
   async function snapshot(t: TenantRecord): Promise<unknown> {
     const read = (table: string) =>
-      h.ownerQuery(t.placement.database, `SELECT * FROM "${t.placement.schema}".${table} WHERE tenant_id = $1 ORDER BY id`, [t.id]);
+      h.ownerQuery(
+        t.placement.database,
+        `SELECT * FROM "${t.placement.schema}".${table} WHERE tenant_id = $1 ORDER BY id`,
+        [t.id],
+      );
     return { employees: await read('employees'), entries: await read('wellness_entries') };
   }
 
-  function expectSameNotFound(res: { status: number; headers: Record<string, string>; body: unknown }, baseline: { body: unknown }, what: string): void {
+  function expectSameNotFound(
+    res: { status: number; headers: Record<string, string>; body: unknown },
+    baseline: { body: unknown },
+    what: string,
+  ): void {
     expect(res.status, what).toBe(404);
     expect(res.headers['content-type'], what).toMatch(/^application\/problem\+json/);
     // Byte for byte what a non-existent id gets: nothing to tell "someone else's" from "nobody's".
@@ -101,23 +115,53 @@ describe('tenant isolation through the API', () => {
       deleteEmployee: await api().delete(`/v1/employees/${missing}`).set(a.auth),
       getEntry: await api().get(`/v1/wellness-entries/${missing}`).set(a.auth),
       deleteEntry: await api().delete(`/v1/wellness-entries/${missing}`).set(a.auth),
-      createEntry: await api().post('/v1/wellness-entries').set(a.auth).send({ employeeId: missing, kind: 'steps', value: 1, loggedOn: '2026-03-02' }),
+      createEntry: await api()
+        .post('/v1/wellness-entries')
+        .set(a.auth)
+        .send({ employeeId: missing, kind: 'steps', value: 1, loggedOn: '2026-03-02' }),
     };
     for (const res of Object.values(baseline)) expect(res.status).toBe(404);
 
     // By id.
     for (const id of b.employees) {
-      expectSameNotFound(await api().get(`/v1/employees/${id}`).set(a.auth), baseline.getEmployee, `GET employee ${id}`);
-      expectSameNotFound(await api().patch(`/v1/employees/${id}`).set(a.auth).send({ fullName: 'Hijacked' }), baseline.patchEmployee, `PATCH employee ${id}`);
-      expectSameNotFound(await api().patch(`/v1/employees/${id}`).set(a.auth).send({ email: 'hijacked@example.com' }), baseline.patchEmployee, `PATCH employee ${id} email`);
-      expectSameNotFound(await api().delete(`/v1/employees/${id}`).set(a.auth), baseline.deleteEmployee, `DELETE employee ${id}`);
+      expectSameNotFound(
+        await api().get(`/v1/employees/${id}`).set(a.auth),
+        baseline.getEmployee,
+        `GET employee ${id}`,
+      );
+      expectSameNotFound(
+        await api().patch(`/v1/employees/${id}`).set(a.auth).send({ fullName: 'Hijacked' }),
+        baseline.patchEmployee,
+        `PATCH employee ${id}`,
+      );
+      expectSameNotFound(
+        await api().patch(`/v1/employees/${id}`).set(a.auth).send({ email: 'hijacked@example.com' }),
+        baseline.patchEmployee,
+        `PATCH employee ${id} email`,
+      );
+      expectSameNotFound(
+        await api().delete(`/v1/employees/${id}`).set(a.auth),
+        baseline.deleteEmployee,
+        `DELETE employee ${id}`,
+      );
       // Referencing B's employee creates nothing, anywhere.
-      const create = await api().post('/v1/wellness-entries').set(a.auth).send({ employeeId: id, kind: 'steps', value: 1, loggedOn: '2026-03-02' });
+      const create = await api()
+        .post('/v1/wellness-entries')
+        .set(a.auth)
+        .send({ employeeId: id, kind: 'steps', value: 1, loggedOn: '2026-03-02' });
       expectSameNotFound(create, baseline.createEntry, `POST entry for employee ${id}`);
     }
     for (const id of b.entries) {
-      expectSameNotFound(await api().get(`/v1/wellness-entries/${id}`).set(a.auth), baseline.getEntry, `GET entry ${id}`);
-      expectSameNotFound(await api().delete(`/v1/wellness-entries/${id}`).set(a.auth), baseline.deleteEntry, `DELETE entry ${id}`);
+      expectSameNotFound(
+        await api().get(`/v1/wellness-entries/${id}`).set(a.auth),
+        baseline.getEntry,
+        `GET entry ${id}`,
+      );
+      expectSameNotFound(
+        await api().delete(`/v1/wellness-entries/${id}`).set(a.auth),
+        baseline.deleteEntry,
+        `DELETE entry ${id}`,
+      );
     }
 
     // By list, filter and cursor: only A's rows, ever.
@@ -148,7 +192,9 @@ describe('tenant isolation through the API', () => {
     expect((await api().delete(`/v1/employees/${probe.body.id}`).set(a.auth)).status).toBe(204);
     const rename = await api().patch(`/v1/employees/${a.employees[0]}`).set(a.auth).send({ email: b.uniqueEmail });
     expect(rename.status).toBe(200);
-    expect((await api().patch(`/v1/employees/${a.employees[0]}`).set(a.auth).send({ email: 'common@example.com' })).status).toBe(200);
+    expect(
+      (await api().patch(`/v1/employees/${a.employees[0]}`).set(a.auth).send({ email: 'common@example.com' })).status,
+    ).toBe(200);
 
     // Nothing of B changed, not even a timestamp; A holds exactly its own rows.
     expect(await snapshot(b.tenant)).toEqual(victimBefore);
@@ -166,14 +212,24 @@ describe('tenant isolation through the API', () => {
       // Warm: the placement is cached, so only the invalidation can make the suspension visible.
       expect((await api().get('/v1/employees').set(t.auth)).status).toBe(200);
 
-      const suspend = await h.cpRequest().patch(`/v1/tenants/${t.tenant.id}`).set('Authorization', `Bearer ${h.opsToken()}`).send({ status: 'suspended' });
+      const suspend = await h
+        .cpRequest()
+        .patch(`/v1/tenants/${t.tenant.id}`)
+        .set('Authorization', `Bearer ${h.opsToken()}`)
+        .send({ status: 'suspended' });
       expect(suspend.status).toBe(200);
       expect(suspend.body.status).toBe('suspended');
       for (const [what, res] of [
         ['GET tenant', await api().get('/v1/tenant').set(t.auth)],
         ['GET employees', await api().get('/v1/employees').set(t.auth)],
         ['GET employee', await api().get(`/v1/employees/${t.employees[0]}`).set(t.auth)],
-        ['POST employee', await api().post('/v1/employees').set(t.auth).send({ email: 'while-suspended@example.com', fullName: 'Nope' })],
+        [
+          'POST employee',
+          await api()
+            .post('/v1/employees')
+            .set(t.auth)
+            .send({ email: 'while-suspended@example.com', fullName: 'Nope' }),
+        ],
         ['DELETE entry', await api().delete(`/v1/wellness-entries/${t.entries[0]}`).set(t.auth)],
         ['GET summary', await api().get('/v1/wellness-summary').set(t.auth)],
       ] as const) {
@@ -182,12 +238,18 @@ describe('tenant isolation through the API', () => {
         expect(res.body).toMatchObject({ status: 403, title: 'Forbidden' });
       }
       // The library refuses it too, not only the HTTP guard.
-      await expect(h.api.get(TenantDb).transactionFor(t.tenant.id, async () => 'ran')).rejects.toMatchObject({ code: 'TENANT_SUSPENDED' });
+      await expect(h.api.get(TenantDb).transactionFor(t.tenant.id, async () => 'ran')).rejects.toMatchObject({
+        code: 'TENANT_SUSPENDED',
+      });
       // Other tenants are unaffected, and nothing was written while suspended.
       expect((await api().get('/v1/employees').set(bystander.auth)).status).toBe(200);
       expect(await snapshot(t.tenant)).toEqual(before);
 
-      const resume = await h.cpRequest().patch(`/v1/tenants/${t.tenant.id}`).set('Authorization', `Bearer ${h.opsToken()}`).send({ status: 'active' });
+      const resume = await h
+        .cpRequest()
+        .patch(`/v1/tenants/${t.tenant.id}`)
+        .set('Authorization', `Bearer ${h.opsToken()}`)
+        .send({ status: 'active' });
       expect(resume.status).toBe(200);
       const list = await api().get('/v1/employees?limit=100').set(t.auth);
       expect(list.status).toBe(200);

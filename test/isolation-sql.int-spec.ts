@@ -23,11 +23,16 @@ describe('tenant isolation in the database', () => {
 
   /** Owner view of a tenant's rows in its own storage (the test server's owner is a superuser). */
   const ownerRows = (t: TenantRecord, table: string) =>
-    h.ownerQuery<{ id: string; tenant_id: string }>(t.placement.database, `SELECT tenant_id, id FROM "${t.placement.schema}".${table} WHERE tenant_id = $1 ORDER BY id`, [t.id]);
+    h.ownerQuery<{ id: string; tenant_id: string }>(
+      t.placement.database,
+      `SELECT tenant_id, id FROM "${t.placement.schema}".${table} WHERE tenant_id = $1 ORDER BY id`,
+      [t.id],
+    );
   const ownerCount = async (database: string, qualifiedTable: string) =>
     (await h.ownerQuery<{ n: number }>(database, `SELECT count(*)::int AS n FROM ${qualifiedTable}`))[0].n;
 
-  const appUrl = (database: string) => withCredentials(withDatabase(h.config.databaseUrl, database), h.config.names.appRole, h.config.appRolePassword);
+  const appUrl = (database: string) =>
+    withCredentials(withDatabase(h.config.databaseUrl, database), h.config.names.appRole, h.config.appRolePassword);
   async function asApp<T>(database: string, fn: (client: Client) => Promise<T>): Promise<T> {
     const client = new Client({ connectionString: appUrl(database) });
     await client.connect();
@@ -37,22 +42,40 @@ describe('tenant isolation in the database', () => {
       await client.end();
     }
   }
-  const count = async (client: Client, table: string) => Number((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+  const count = async (client: Client, table: string) =>
+    Number((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
   async function seed(t: TenantRecord, n: number): Promise<void> {
     const auth = { Authorization: `Bearer ${h.tokenFor(t.id)}` };
     for (let i = 0; i < n; i++) {
-      const employee = await h.apiRequest().post('/v1/employees').set(auth).send({ email: `seed${i}@example.com`, fullName: `Seed ${i}` });
+      const employee = await h
+        .apiRequest()
+        .post('/v1/employees')
+        .set(auth)
+        .send({ email: `seed${i}@example.com`, fullName: `Seed ${i}` });
       expect(employee.status).toBe(201);
-      const entry = await h.apiRequest().post('/v1/wellness-entries').set(auth).send({ employeeId: employee.body.id, kind: 'steps', value: 100 * (i + 1), loggedOn: '2026-02-01' });
+      const entry = await h
+        .apiRequest()
+        .post('/v1/wellness-entries')
+        .set(auth)
+        .send({ employeeId: employee.body.id, kind: 'steps', value: 100 * (i + 1), loggedOn: '2026-02-01' });
       expect(entry.status).toBe(201);
     }
   }
 
   beforeAll(async () => {
     // One connection per pool: every shared- and schema-tier transaction reuses the same backend.
-    h = await startHarness({ SHARED_POOL_MAX: '1', DATABASE_POOL_MAX: '1', STATEMENT_TIMEOUT_MS: '300', POOL_IDLE_TIMEOUT_MS: '600000' });
+    h = await startHarness({
+      SHARED_POOL_MAX: '1',
+      DATABASE_POOL_MAX: '1',
+      STATEMENT_TIMEOUT_MS: '300',
+      POOL_IDLE_TIMEOUT_MS: '600000',
+    });
     tenantDb = h.api.get(TenantDb);
     sA = await h.createTenant('iso-sql-shared-a', 'shared');
     sB = await h.createTenant('iso-sql-shared-b', 'shared');
@@ -78,9 +101,15 @@ describe('tenant isolation in the database', () => {
       const seen = await tenantDb.transactionFor(t.id, async ({ db }) => ({
         employees: await db.select().from(employees),
         entries: await db.select().from(wellnessEntries),
-        counts: (await db.execute<{ e: number; w: number }>(sql`select (select count(*) from employees)::int as e, (select count(*) from wellness_entries)::int as w`)).rows[0],
+        counts: (
+          await db.execute<{ e: number; w: number }>(
+            sql`select (select count(*) from employees)::int as e, (select count(*) from wellness_entries)::int as w`,
+          )
+        ).rows[0],
         // Even naming another tenant explicitly finds nothing.
-        foreign: (await db.execute<{ n: number }>(sql`select count(*)::int as n from employees where tenant_id in ${others}`)).rows[0].n,
+        foreign: (
+          await db.execute<{ n: number }>(sql`select count(*)::int as n from employees where tenant_id in ${others}`)
+        ).rows[0].n,
       }));
       expect(seen.employees.map((r) => r.id).sort(), t.slug).toEqual(ownEmployees);
       expect(seen.employees.every((r) => r.tenantId === t.id)).toBe(true);
@@ -94,7 +123,10 @@ describe('tenant isolation in the database', () => {
   it('fails closed for the application role without tenant context, and the context is transaction-local', async () => {
     const shared = h.config.names.sharedDatabase;
     const schemaTable = `"${cA.placement.schema}".employees`;
-    const before = { shared: await ownerCount(shared, 'public.employees'), schema: await ownerCount(shared, schemaTable) };
+    const before = {
+      shared: await ownerCount(shared, 'public.employees'),
+      schema: await ownerCount(shared, schemaTable),
+    };
     expect(before.shared).toBeGreaterThan(0);
     expect(before.schema).toBeGreaterThan(0);
     const [aEmployee] = await ownerRows(sA, 'employees');
@@ -110,15 +142,29 @@ describe('tenant isolation in the database', () => {
       await client.query('COMMIT');
 
       // Every write is refused or touches nothing.
-      const implicit = await failure(client.query("INSERT INTO employees (email, full_name) VALUES ('ghost@example.com', 'Ghost')"));
+      const implicit = await failure(
+        client.query("INSERT INTO employees (email, full_name) VALUES ('ghost@example.com', 'Ghost')"),
+      );
       expect(['42501', '23502']).toContain(pgErrorOf(implicit)?.code);
-      const explicit = await failure(client.query("INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, 'ghost@example.com', 'Ghost')", [sA.id]));
+      const explicit = await failure(
+        client.query("INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, 'ghost@example.com', 'Ghost')", [
+          sA.id,
+        ]),
+      );
       expect(pgErrorOf(explicit)?.code).toBe('42501');
       const entry = await failure(
-        client.query("INSERT INTO wellness_entries (tenant_id, employee_id, kind, value, logged_on) VALUES ($1, $2, 'steps', 1, '2026-01-01')", [sA.id, aEmployee.id]),
+        client.query(
+          "INSERT INTO wellness_entries (tenant_id, employee_id, kind, value, logged_on) VALUES ($1, $2, 'steps', 1, '2026-01-01')",
+          [sA.id, aEmployee.id],
+        ),
       );
       expect(pgErrorOf(entry)?.code).toBe('42501');
-      const schemaInsert = await failure(client.query(`INSERT INTO ${schemaTable} (tenant_id, email, full_name) VALUES ($1, 'ghost@example.com', 'Ghost')`, [cA.id]));
+      const schemaInsert = await failure(
+        client.query(
+          `INSERT INTO ${schemaTable} (tenant_id, email, full_name) VALUES ($1, 'ghost@example.com', 'Ghost')`,
+          [cA.id],
+        ),
+      );
       expect(pgErrorOf(schemaInsert)?.code).toBe('42501');
       expect((await client.query("UPDATE employees SET full_name = 'Hacked'")).rowCount).toBe(0);
       expect((await client.query('DELETE FROM wellness_entries')).rowCount).toBe(0);
@@ -129,13 +175,17 @@ describe('tenant isolation in the database', () => {
       await client.query("SELECT set_config('switchyard.tenant_id', $1, true)", [sA.id]);
       expect(await count(client, 'employees')).toBe(2);
       await client.query('COMMIT');
-      expect((await client.query("SELECT coalesce(current_setting('switchyard.tenant_id', true), '') AS tid")).rows[0].tid).toBe('');
+      expect(
+        (await client.query("SELECT coalesce(current_setting('switchyard.tenant_id', true), '') AS tid")).rows[0].tid,
+      ).toBe('');
       await client.query('BEGIN');
       expect(await count(client, 'employees')).toBe(0);
       expect(await count(client, 'wellness_entries')).toBe(0);
       await client.query('COMMIT');
       expect(await count(client, 'employees')).toBe(0);
-      const after = await failure(client.query("INSERT INTO employees (email, full_name) VALUES ('ghost2@example.com', 'Ghost')"));
+      const after = await failure(
+        client.query("INSERT INTO employees (email, full_name) VALUES ('ghost2@example.com', 'Ghost')"),
+      );
       expect(['42501', '23502']).toContain(pgErrorOf(after)?.code);
 
       // Same after a rolled-back one.
@@ -147,13 +197,19 @@ describe('tenant isolation in the database', () => {
     });
 
     // The library refuses to run tenant work with no tenant in context.
-    await expect((async () => h.api.get(EmployeesService).list(10))()).rejects.toMatchObject({ code: 'NO_TENANT_CONTEXT' });
+    await expect((async () => h.api.get(EmployeesService).list(10))()).rejects.toMatchObject({
+      code: 'NO_TENANT_CONTEXT',
+    });
 
     // The second wall in a dedicated database works the same way.
     await asApp(dA.placement.database, async (client) => {
       expect(await count(client, 'employees')).toBe(0);
       expect(await count(client, 'wellness_entries')).toBe(0);
-      const insert = await failure(client.query("INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, 'ghost@example.com', 'Ghost')", [dA.id]));
+      const insert = await failure(
+        client.query("INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, 'ghost@example.com', 'Ghost')", [
+          dA.id,
+        ]),
+      );
       expect(pgErrorOf(insert)?.code).toBe('42501');
     });
 
@@ -171,7 +227,11 @@ describe('tenant isolation in the database', () => {
     // Expected emails per tenant, starting from what the tenant holds now (read as the owner).
     const expected = new Map<string, Set<string>>();
     for (const t of tenants) {
-      const rows = await h.ownerQuery<{ email: string }>(t.placement.database, `SELECT email FROM "${t.placement.schema}".employees WHERE tenant_id = $1`, [t.id]);
+      const rows = await h.ownerQuery<{ email: string }>(
+        t.placement.database,
+        `SELECT email FROM "${t.placement.schema}".employees WHERE tenant_id = $1`,
+        [t.id],
+      );
       expected.set(t.id, new Set(rows.map((r) => r.email)));
     }
     let seed = 0x5eed; // fixed: a failure replays identically
@@ -186,16 +246,29 @@ describe('tenant isolation in the database', () => {
 
     async function verify(t: TenantRecord, step: string): Promise<void> {
       const seen = await tenantDb.transactionFor(t.id, async ({ db }) => ({
-        ctx: (await db.execute<{ tid: string; sp: string; cs: string; pid: number }>(
-          sql`select current_setting('switchyard.tenant_id', true) as tid, current_setting('search_path') as sp, current_schema() as cs, pg_backend_pid() as pid`,
-        )).rows[0],
-        rows: await db.select({ tenantId: employees.tenantId, email: employees.email, fullName: employees.fullName }).from(employees),
+        ctx: (
+          await db.execute<{ tid: string; sp: string; cs: string; pid: number }>(
+            sql`select current_setting('switchyard.tenant_id', true) as tid, current_setting('search_path') as sp, current_schema() as cs, pg_backend_pid() as pid`,
+          )
+        ).rows[0],
+        rows: await db
+          .select({ tenantId: employees.tenantId, email: employees.email, fullName: employees.fullName })
+          .from(employees),
       }));
       if (t.placement.database === h.config.names.sharedDatabase) pids.add(seen.ctx.pid);
       const where = `${step}: ${t.slug}`;
-      expect({ tid: seen.ctx.tid, sp: seen.ctx.sp, cs: seen.ctx.cs }, where).toEqual({ tid: t.id, sp: `"${t.placement.schema}"`, cs: t.placement.schema });
+      expect({ tid: seen.ctx.tid, sp: seen.ctx.sp, cs: seen.ctx.cs }, where).toEqual({
+        tid: t.id,
+        sp: `"${t.placement.schema}"`,
+        cs: t.placement.schema,
+      });
       expect(seen.rows.map((r) => r.email).sort(), where).toEqual([...expected.get(t.id)!].sort());
-      expect(seen.rows.every((r) => r.tenantId === t.id && (!r.fullName.startsWith('touched:') || r.fullName === `touched:${t.slug}`)), where).toBe(true);
+      expect(
+        seen.rows.every(
+          (r) => r.tenantId === t.id && (!r.fullName.startsWith('touched:') || r.fullName === `touched:${t.slug}`),
+        ),
+        where,
+      ).toBe(true);
     }
 
     const operations: Record<string, (t: TenantRecord, own: Set<string>) => Promise<void>> = {
@@ -214,7 +287,15 @@ describe('tenant isolation in the database', () => {
       rawInsert: async (t, own) => {
         const email = pool.find((e) => !own.has(e));
         if (!email) return;
-        const rows = await tenantDb.transactionFor(t.id, async ({ db }) => (await db.execute<{ tenant_id: string }>(sql`insert into employees (email, full_name) values (${email}, 'Raw') returning tenant_id`)).rows);
+        const rows = await tenantDb.transactionFor(
+          t.id,
+          async ({ db }) =>
+            (
+              await db.execute<{ tenant_id: string }>(
+                sql`insert into employees (email, full_name) values (${email}, 'Raw') returning tenant_id`,
+              )
+            ).rows,
+        );
         expect(rows).toEqual([{ tenant_id: t.id }]);
         own.add(email);
       },
@@ -227,7 +308,9 @@ describe('tenant isolation in the database', () => {
       throwMidway: async (t) => {
         const error = await failure(
           tenantDb.transactionFor(t.id, async ({ db }) => {
-            await db.insert(employees).values({ tenantId: t.id, email: `ghost-${random()}@example.com`, fullName: 'Ghost' });
+            await db
+              .insert(employees)
+              .values({ tenantId: t.id, email: `ghost-${random()}@example.com`, fullName: 'Ghost' });
             throw new Error('boom');
           }),
         );
@@ -236,7 +319,9 @@ describe('tenant isolation in the database', () => {
       timeout: async (t) => {
         const error = await failure(
           tenantDb.transactionFor(t.id, async ({ db }) => {
-            await db.execute(sql`insert into employees (email, full_name) values ('ghost-timeout@example.com', 'Ghost')`);
+            await db.execute(
+              sql`insert into employees (email, full_name) values ('ghost-timeout@example.com', 'Ghost')`,
+            );
             await db.execute(sql`select pg_sleep(2)`);
           }),
         );
@@ -246,19 +331,29 @@ describe('tenant isolation in the database', () => {
       unfilteredDelete: async (t, own) => {
         const email = [...own].find((e) => pool.includes(e));
         if (!email) return;
-        const rows = await tenantDb.transactionFor(t.id, ({ db }) => db.delete(employees).where(eq(employees.email, email)).returning({ tenantId: employees.tenantId }));
+        const rows = await tenantDb.transactionFor(t.id, ({ db }) =>
+          db.delete(employees).where(eq(employees.email, email)).returning({ tenantId: employees.tenantId }),
+        );
         expect(rows).toEqual([{ tenantId: t.id }]);
         own.delete(email);
       },
       unfilteredUpdate: async (t, own) => {
-        const rows = await tenantDb.transactionFor(t.id, ({ db }) => db.update(employees).set({ fullName: `touched:${t.slug}` }).returning({ tenantId: employees.tenantId }));
+        const rows = await tenantDb.transactionFor(t.id, ({ db }) =>
+          db
+            .update(employees)
+            .set({ fullName: `touched:${t.slug}` })
+            .returning({ tenantId: employees.tenantId }),
+        );
         expect(rows.length).toBe(own.size);
         expect(rows.every((r) => r.tenantId === t.id)).toBe(true);
       },
     };
     // The very connections TenantDb just used, queried bare (no prologue): no context may linger on them.
     const registry = h.api.get(PoolRegistry);
-    const pools = [registry.get(sA.placement.server, sA.placement.database, 'shared'), registry.get(dA.placement.server, dA.placement.database, 'tenant-database')];
+    const pools = [
+      registry.get(sA.placement.server, sA.placement.database, 'shared'),
+      registry.get(dA.placement.server, dA.placement.database, 'tenant-database'),
+    ];
     async function verifyBare(step: string): Promise<void> {
       for (const p of pools) {
         const { rows } = await p.query(
@@ -288,21 +383,52 @@ describe('tenant isolation in the database', () => {
     expect(pids.size).toBe(1);
     expect(registry.stats().every((s) => s.total <= 1)).toBe(true);
     // Nothing from a failed, thrown or cancelled transaction survived anywhere.
-    expect(await ownerCount(h.config.names.sharedDatabase, "public.employees WHERE email LIKE 'ghost%' OR full_name = 'Duplicate'")).toBe(0);
-    for (const t of [cA, cB]) expect(await ownerCount(t.placement.database, `"${t.placement.schema}".employees WHERE email LIKE 'ghost%'`)).toBe(0);
+    expect(
+      await ownerCount(
+        h.config.names.sharedDatabase,
+        "public.employees WHERE email LIKE 'ghost%' OR full_name = 'Duplicate'",
+      ),
+    ).toBe(0);
+    for (const t of [cA, cB])
+      expect(
+        await ownerCount(t.placement.database, `"${t.placement.schema}".employees WHERE email LIKE 'ghost%'`),
+      ).toBe(0);
     expect(await ownerCount(dA.placement.database, "public.employees WHERE email LIKE 'ghost%'")).toBe(0);
     // Schema-tier rows never landed in the shared tables and vice versa.
-    expect(await ownerCount(h.config.names.sharedDatabase, `public.employees WHERE tenant_id IN ('${cA.id}', '${cB.id}', '${dA.id}')`)).toBe(0);
+    expect(
+      await ownerCount(
+        h.config.names.sharedDatabase,
+        `public.employees WHERE tenant_id IN ('${cA.id}', '${cB.id}', '${dA.id}')`,
+      ),
+    ).toBe(0);
   });
 
   it('runs the application role without ownership or bypass, and forces RLS on every tenant table in every tier', async () => {
     const role = h.config.names.appRole;
-    const [attributes] = await h.ownerQuery(h.config.names.sharedDatabase, 'SELECT rolsuper, rolbypassrls, rolcreatedb, rolcreaterole, rolreplication FROM pg_roles WHERE rolname = $1', [role]);
-    expect(attributes).toEqual({ rolsuper: false, rolbypassrls: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false });
-    const ownedDatabases = await h.ownerQuery(h.config.names.sharedDatabase, 'SELECT datname FROM pg_database WHERE datdba = (SELECT oid FROM pg_roles WHERE rolname = $1)', [role]);
+    const [attributes] = await h.ownerQuery(
+      h.config.names.sharedDatabase,
+      'SELECT rolsuper, rolbypassrls, rolcreatedb, rolcreaterole, rolreplication FROM pg_roles WHERE rolname = $1',
+      [role],
+    );
+    expect(attributes).toEqual({
+      rolsuper: false,
+      rolbypassrls: false,
+      rolcreatedb: false,
+      rolcreaterole: false,
+      rolreplication: false,
+    });
+    const ownedDatabases = await h.ownerQuery(
+      h.config.names.sharedDatabase,
+      'SELECT datname FROM pg_database WHERE datdba = (SELECT oid FROM pg_roles WHERE rolname = $1)',
+      [role],
+    );
     expect(ownedDatabases).toEqual([]);
     // Membership in a privileged role would hand its powers over.
-    const memberships = await h.ownerQuery(h.config.names.sharedDatabase, 'SELECT r.rolname FROM pg_roles r WHERE pg_has_role($1, r.oid, \'MEMBER\') AND r.rolname <> $1', [role]);
+    const memberships = await h.ownerQuery(
+      h.config.names.sharedDatabase,
+      "SELECT r.rolname FROM pg_roles r WHERE pg_has_role($1, r.oid, 'MEMBER') AND r.rolname <> $1",
+      [role],
+    );
     expect(memberships).toEqual([]);
 
     const targets = [
@@ -330,16 +456,32 @@ describe('tenant isolation in the database', () => {
         [schema, [...TENANT_TABLES], role],
       );
       expect(tables, `${database}.${schema}`).toEqual(
-        [...TENANT_TABLES].sort().map((relname) => ({ relname, relrowsecurity: true, relforcerowsecurity: true, app_is_owner: false })),
+        [...TENANT_TABLES]
+          .sort()
+          .map((relname) => ({ relname, relrowsecurity: true, relforcerowsecurity: true, app_is_owner: false })),
       );
-      const policies = await h.ownerQuery<{ tablename: string; permissive: string; cmd: string; qual: string | null; with_check: string | null }>(
+      const policies = await h.ownerQuery<{
+        tablename: string;
+        permissive: string;
+        cmd: string;
+        qual: string | null;
+        with_check: string | null;
+      }>(
         database,
         'SELECT tablename, permissive, cmd, qual, with_check FROM pg_policies WHERE schemaname = $1 AND tablename = ANY($2)',
         [schema, [...TENANT_TABLES]],
       );
       for (const table of TENANT_TABLES) {
         const own = policies.filter((p) => p.tablename === table);
-        expect(own.some((p) => p.cmd === 'ALL' && p.qual?.includes('switchyard.tenant_id') && p.with_check?.includes('switchyard.tenant_id')), `${schema}.${table}`).toBe(true);
+        expect(
+          own.some(
+            (p) =>
+              p.cmd === 'ALL' &&
+              p.qual?.includes('switchyard.tenant_id') &&
+              p.with_check?.includes('switchyard.tenant_id'),
+          ),
+          `${schema}.${table}`,
+        ).toBe(true);
         // No other permissive policy may widen access (permissive policies are OR-ed).
         for (const p of own.filter((x) => x.permissive === 'PERMISSIVE')) {
           if (p.qual !== null) expect(p.qual, `${schema}.${table}`).toContain('switchyard.tenant_id');

@@ -27,19 +27,28 @@ describe('GET /metrics', () => {
       expect(res.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
       return res.text;
     };
-    const series = (status: number) => `switchyard_http_request_duration_seconds_count{method="GET",route="/v1/employees/:id",status="${status}"}`;
+    const series = (status: number) =>
+      `switchyard_http_request_duration_seconds_count{method="GET",route="/v1/employees/:id",status="${status}"}`;
     const before = await scrape();
     for (const tenant of tenants) {
       const auth = { Authorization: `Bearer ${h.tokenFor(tenant.id)}` };
-      const created = await h.apiRequest().post('/v1/employees').set(auth).send({ email: `m@${tenant.slug}.io`, fullName: 'M' });
+      const created = await h
+        .apiRequest()
+        .post('/v1/employees')
+        .set(auth)
+        .send({ email: `m@${tenant.slug}.io`, fullName: 'M' });
       expect(created.status).toBe(201);
       expect((await h.apiRequest().get(`/v1/employees/${created.body.id}`).set(auth)).status).toBe(200);
-      expect((await h.apiRequest().get('/v1/employees/00000000-0000-4000-8000-000000000000').set(auth)).status).toBe(404);
+      expect((await h.apiRequest().get('/v1/employees/00000000-0000-4000-8000-000000000000').set(auth)).status).toBe(
+        404,
+      );
     }
     const after = await scrape();
     expect((sample(after, series(200)) ?? 0) - (sample(before, series(200)) ?? 0)).toBe(2);
     expect((sample(after, series(404)) ?? 0) - (sample(before, series(404)) ?? 0)).toBe(2);
-    expect(sample(after, 'switchyard_http_request_duration_seconds_count{method="POST",route="/v1/employees",status="201"}')).toBeGreaterThanOrEqual(2);
+    expect(
+      sample(after, 'switchyard_http_request_duration_seconds_count{method="POST",route="/v1/employees",status="201"}'),
+    ).toBeGreaterThanOrEqual(2);
     // The dedicated tenant's database has its own pool; the shared cell has one too.
     expect(sample(after, 'switchyard_pools{kind="tenant-database"}')).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'switchyard_pools{kind="shared"}')).toBeGreaterThanOrEqual(1);
@@ -51,7 +60,8 @@ describe('GET /metrics', () => {
     const text = (await h.apiRequest().get('/metrics')).text;
     for (const tenant of tenants) {
       const names = tenantStorageNames(tenant.id);
-      for (const secret of [tenant.id, tenant.slug, names.schema, names.database, tenant.id.replace(/-/g, '')]) expect(text).not.toContain(secret);
+      for (const secret of [tenant.id, tenant.slug, names.schema, names.database, tenant.id.replace(/-/g, '')])
+        expect(text).not.toContain(secret);
     }
   });
 

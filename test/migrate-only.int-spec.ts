@@ -79,7 +79,11 @@ describe('only migrate migrates tenant targets', () => {
     Object.fromEntries(['shared', 'template', 'only-schema', 'only-db'].map((place) => [place, migrations]));
 
   it('a brand-new installation through the CLI is bootstrapped: its first tenants are usable', async () => {
-    for (const [slug, tier] of [['only-shared', 'shared'], ['only-schema', 'schema'], ['only-db', 'database']]) {
+    for (const [slug, tier] of [
+      ['only-shared', 'shared'],
+      ['only-schema', 'schema'],
+      ['only-db', 'database'],
+    ]) {
       const res = await cli('tenants', 'create', slug, '--name', slug, '--tier', tier, '--json');
       expect(res).toMatchObject({ code: 0, stderr: '' });
       tenants[slug] = JSON.parse(res.stdout) as TenantJson;
@@ -151,7 +155,10 @@ describe('only migrate migrates tenant targets', () => {
       const ops = app.get(TokenIssuer).issue({ sub: 'ops:test', roles: ['ops'], expiresInSeconds: 600 });
       const auth = { Authorization: `Bearer ${ops}` };
       const cp = () => request(app!.getHttpServer());
-      const unknown = await cp().post('/v1/migrations/runs').set(auth).send({ tenants: ['nope'] });
+      const unknown = await cp()
+        .post('/v1/migrations/runs')
+        .set(auth)
+        .send({ tenants: ['nope'] });
       expect(unknown.status).toBe(404);
       expect(unknown.headers['content-type']).toMatch(/problem\+json/);
       expect(unknown.body).toMatchObject({ code: 'TENANT_NOT_FOUND' });

@@ -44,7 +44,13 @@ describe('the migration runner', () => {
   }
 
   const tables = async (schema: string) =>
-    (await h.ownerQuery<{ t: string }>(h.config.names.sharedDatabase, 'SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 ORDER BY 1', [schema])).map((r) => r.t);
+    (
+      await h.ownerQuery<{ t: string }>(
+        h.config.names.sharedDatabase,
+        'SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 ORDER BY 1',
+        [schema],
+      )
+    ).map((r) => r.t);
 
   const base = set(file(0, '0000_a', 'CREATE TABLE a (id int)'), file(1, '0001_b', 'CREATE TABLE b (id int)'));
 
@@ -56,24 +62,40 @@ describe('the migration runner', () => {
     expect(await tables(t.schema)).toEqual(['a', 'b']);
     const again = await runner.migrateTarget(t, base);
     expect(again).toMatchObject({ applied: [], version: '0001_b' });
-    expect((await ledger.entriesFor(t.key)).map((e) => [e.migration, e.status])).toEqual([['0000_a', 'applied'], ['0001_b', 'applied']]);
+    expect((await ledger.entriesFor(t.key)).map((e) => [e.migration, e.status])).toEqual([
+      ['0000_a', 'applied'],
+      ['0001_b', 'applied'],
+    ]);
   });
 
   it('applies each migration exactly once when two runners race on one target', async () => {
     const t = await target();
-    const racing = set(file(0, '0000_slow', 'SELECT pg_sleep(0.3)', 'CREATE TABLE slow (id int)'), file(1, '0001_next', 'CREATE TABLE next (id int)'));
+    const racing = set(
+      file(0, '0000_slow', 'SELECT pg_sleep(0.3)', 'CREATE TABLE slow (id int)'),
+      file(1, '0001_next', 'CREATE TABLE next (id int)'),
+    );
     const [r1, r2] = await Promise.all([runner.migrateTarget(t, racing), runner.migrateTarget(t, racing)]);
     expect(r1.error).toBeUndefined();
     expect(r2.error).toBeUndefined();
     expect([...r1.applied, ...r2.applied].sort()).toEqual(['0000_slow', '0001_next']);
-    const local = await h.ownerQuery(h.config.names.sharedDatabase, 'SELECT count(*)::int AS n FROM switchyard_meta.migrations WHERE target_schema = $1', [t.schema]);
+    const local = await h.ownerQuery(
+      h.config.names.sharedDatabase,
+      'SELECT count(*)::int AS n FROM switchyard_meta.migrations WHERE target_schema = $1',
+      [t.schema],
+    );
     expect(local[0].n).toBe(2);
   });
 
   it('leaves a failing target untouched, records the failure, and finishes on a re-run once fixed', async () => {
     const t = await target();
     await h.ownerQuery(h.config.names.sharedDatabase, `CREATE TABLE ${t.schema}.b (obstacle text)`);
-    const result = await runner.migrateTarget(t, set(file(0, '0000_a', 'CREATE TABLE a (id int)'), file(1, '0001_b', 'CREATE TABLE c (id int)', 'CREATE TABLE b (id int)')));
+    const result = await runner.migrateTarget(
+      t,
+      set(
+        file(0, '0000_a', 'CREATE TABLE a (id int)'),
+        file(1, '0001_b', 'CREATE TABLE c (id int)', 'CREATE TABLE b (id int)'),
+      ),
+    );
     expect(result.error?.code).toBe('MIGRATION_FAILED');
     expect(result.error?.message).toContain('0001_b');
     expect(result.applied).toEqual(['0000_a']);
@@ -84,7 +106,13 @@ describe('the migration runner', () => {
     expect(failed?.error).toMatch(/already exists/);
 
     await h.ownerQuery(h.config.names.sharedDatabase, `DROP TABLE ${t.schema}.b`);
-    const retry = await runner.migrateTarget(t, set(file(0, '0000_a', 'CREATE TABLE a (id int)'), file(1, '0001_b', 'CREATE TABLE c (id int)', 'CREATE TABLE b (id int)')));
+    const retry = await runner.migrateTarget(
+      t,
+      set(
+        file(0, '0000_a', 'CREATE TABLE a (id int)'),
+        file(1, '0001_b', 'CREATE TABLE c (id int)', 'CREATE TABLE b (id int)'),
+      ),
+    );
     expect(retry).toMatchObject({ applied: ['0001_b'], version: '0001_b' });
     expect(await tables(t.schema)).toEqual(['a', 'b', 'c']);
   });
@@ -100,8 +128,18 @@ describe('the migration runner', () => {
 
   it('refuses an out-of-order migration, naming the file', async () => {
     const t = await target();
-    await runner.migrateTarget(t, set(file(0, '0000_a', 'CREATE TABLE a (id int)'), file(2, '0002_c', 'CREATE TABLE c (id int)')));
-    const result = await runner.migrateTarget(t, set(file(0, '0000_a', 'CREATE TABLE a (id int)'), file(1, '0001_late', 'CREATE TABLE late (id int)'), file(2, '0002_c', 'CREATE TABLE c (id int)')));
+    await runner.migrateTarget(
+      t,
+      set(file(0, '0000_a', 'CREATE TABLE a (id int)'), file(2, '0002_c', 'CREATE TABLE c (id int)')),
+    );
+    const result = await runner.migrateTarget(
+      t,
+      set(
+        file(0, '0000_a', 'CREATE TABLE a (id int)'),
+        file(1, '0001_late', 'CREATE TABLE late (id int)'),
+        file(2, '0002_c', 'CREATE TABLE c (id int)'),
+      ),
+    );
     expect(result.error).toMatchObject({ code: 'MIGRATION_OUT_OF_ORDER' });
     expect(result.error?.message).toContain('0001_late.sql');
     expect(await tables(t.schema)).toEqual(['a', 'c']);

@@ -49,17 +49,30 @@ describe('migrations through the control-plane API', () => {
     expect(start.status).toBe(202);
     expect(start.body).toMatchObject({ status: 'running', requestedBy: 'ops:test' });
     const done = await waitForRun(start.body.id);
-    expect(done.body).toMatchObject({ status: 'succeeded', progress: { done: 4, total: 4 }, summary: { total: { applied: 4, failed: 0 } } });
+    expect(done.body).toMatchObject({
+      status: 'succeeded',
+      progress: { done: 4, total: 4 },
+      summary: { total: { applied: 4, failed: 0 } },
+    });
     expect(done.body.results).toHaveLength(4);
 
     const after = await h.cpRequest().get('/v1/migrations?status=current').set(ops());
     expect(after.body.summary.total).toMatchObject({ current: 4, behind: 0 });
     const listed = await h.cpRequest().get('/v1/migrations/runs').set(ops());
-    expect(listed.body.items.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([start.body.id, dry.body.id]));
+    expect(listed.body.items.map((r: { id: string }) => r.id)).toEqual(
+      expect.arrayContaining([start.body.id, dry.body.id]),
+    );
   });
 
   it('refuses bad run requests with problem+json', async () => {
-    for (const body of [{ tiers: ['nope'] }, { concurrency: 0 }, { canary: -1 }, { dryRun: 'yes' }, { tenants: ["x'; drop"] }, { extra: 1 }]) {
+    for (const body of [
+      { tiers: ['nope'] },
+      { concurrency: 0 },
+      { canary: -1 },
+      { dryRun: 'yes' },
+      { tenants: ["x'; drop"] },
+      { extra: 1 },
+    ]) {
       const res = await h.cpRequest().post('/v1/migrations/runs').set(ops()).send(body);
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(/problem\+json/);

@@ -29,9 +29,18 @@ describe('cleanup of a moved tenant in a shared cell', () => {
       [leaver.id],
     );
     const runner = h.controlPlane.get(MoveRunner);
-    const move = await runner.execute((await h.controlPlane.get(MovesService).request(leaver.id, { tier: 'schema' })).id);
+    const move = await runner.execute(
+      (await h.controlPlane.get(MovesService).request(leaver.id, { tier: 'schema' })).id,
+    );
     expect(move.state).toBe('done');
-    const leftBehind = async () => (await h.ownerQuery<{ n: number }>(shared, 'SELECT count(*)::int AS n FROM public.employees WHERE tenant_id = $1', [leaver.id]))[0].n;
+    const leftBehind = async () =>
+      (
+        await h.ownerQuery<{ n: number }>(
+          shared,
+          'SELECT count(*)::int AS n FROM public.employees WHERE tenant_id = $1',
+          [leaver.id],
+        )
+      )[0].n;
     expect(await leftBehind()).toBe(200);
 
     // A neighbour's write transaction stays open across the whole cleanup.
@@ -40,7 +49,10 @@ describe('cleanup of a moved tenant in a shared cell', () => {
     try {
       await neighbourTx.query('BEGIN');
       await neighbourTx.query("SELECT set_config('switchyard.tenant_id', $1, true)", [neighbour.id]);
-      await neighbourTx.query("INSERT INTO public.employees (tenant_id, email, full_name) VALUES ($1, 'n@neighbour.io', 'N')", [neighbour.id]);
+      await neighbourTx.query(
+        "INSERT INTO public.employees (tenant_id, email, full_name) VALUES ($1, 'n@neighbour.io', 'N')",
+        [neighbour.id],
+      );
       // Taking any table lock that conflicts with the neighbour's write would wait for it forever here.
       await runner.removeSource(move);
       expect(await leftBehind()).toBe(0);
@@ -48,7 +60,9 @@ describe('cleanup of a moved tenant in a shared cell', () => {
     } finally {
       await neighbourTx.end();
     }
-    expect(await h.ownerQuery(shared, 'SELECT 1 FROM public.employees WHERE tenant_id = $1', [neighbour.id])).toHaveLength(1);
+    expect(
+      await h.ownerQuery(shared, 'SELECT 1 FROM public.employees WHERE tenant_id = $1', [neighbour.id]),
+    ).toHaveLength(1);
 
     // The fence is still up for the application role: an insert, and a delete of a row put back behind
     // the triggers' back (as a stale copy would be), both fail with SYF01.
@@ -72,14 +86,21 @@ describe('cleanup of a moved tenant in a shared cell', () => {
       }
       // Even with the cleanup marker set: only the owner's deletion is let through.
       await app.query('BEGIN');
-      await app.query("SELECT set_config('switchyard.tenant_id', $1, true), set_config('switchyard.fence_cleanup', $1, true)", [leaver.id]);
-      await expect(app.query('DELETE FROM public.employees WHERE tenant_id = $1', [leaver.id])).rejects.toMatchObject({ code: 'SYF01' });
+      await app.query(
+        "SELECT set_config('switchyard.tenant_id', $1, true), set_config('switchyard.fence_cleanup', $1, true)",
+        [leaver.id],
+      );
+      await expect(app.query('DELETE FROM public.employees WHERE tenant_id = $1', [leaver.id])).rejects.toMatchObject({
+        code: 'SYF01',
+      });
       await app.query('ROLLBACK');
     } finally {
       await app.end();
     }
     // And the owner too, unless it marks the deletion as the cleanup.
-    await expect(h.ownerQuery(shared, 'DELETE FROM public.employees WHERE tenant_id = $1', [leaver.id])).rejects.toMatchObject({ code: 'SYF01' });
+    await expect(
+      h.ownerQuery(shared, 'DELETE FROM public.employees WHERE tenant_id = $1', [leaver.id]),
+    ).rejects.toMatchObject({ code: 'SYF01' });
     expect(await leftBehind()).toBe(1);
   });
 });

@@ -34,8 +34,12 @@ describe('moves under interference', () => {
     const tenant = await bigTenant('cancel-big', 600_000);
     const start = await h.cpRequest().post(`/v1/tenants/${tenant.id}/moves`).set(ops()).send({ tier: 'database' });
     expect(start.status).toBe(202);
-    await expect.poll(() => moves.findById(start.body.id), { timeout: 60_000 }).toMatchObject({ state: 'copying', rowsCopied: expect.any(Number) });
-    await expect.poll(async () => (await moves.findById(start.body.id))!.rowsCopied, { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => moves.findById(start.body.id), { timeout: 60_000 })
+      .toMatchObject({ state: 'copying', rowsCopied: expect.any(Number) });
+    await expect
+      .poll(async () => (await moves.findById(start.body.id))!.rowsCopied, { timeout: 60_000 })
+      .toBeGreaterThan(0);
     expect((await h.cpRequest().post(`/v1/moves/${start.body.id}/cancel`).set(ops())).status).toBe(202);
 
     await expect.poll(() => moves.findById(start.body.id), { timeout: 30_000 }).toSatisfy(ended);
@@ -43,7 +47,11 @@ describe('moves under interference', () => {
     expect(cancelled).toMatchObject({ state: 'cancelled', error: null });
     // Stopped mid-copy, not after it: the copy's last progress report is short of the total.
     expect(cancelled.rowsCopied).toBeLessThan(cancelled.rowsTotal);
-    expect(await h.controlPlane.get(TenantsRepository).findById(tenant.id)).toMatchObject({ tier: 'shared', state: 'ready', version: 1 });
+    expect(await h.controlPlane.get(TenantsRepository).findById(tenant.id)).toMatchObject({
+      tier: 'shared',
+      state: 'ready',
+      version: 1,
+    });
     // No session of the move lingers on either server (an aborted COPY left idle in transaction would).
     const lingering = await h.ownerQuery(
       'postgres',
@@ -62,20 +70,31 @@ describe('moves under interference', () => {
     const blocker = await h.createTenant('lock-blocker', 'shared');
     const neighbour = await h.createTenant('lock-neighbour', 'shared');
     // Someone's long transaction holds a write lock on the shared employees table.
-    const long = new Client({ connectionString: withDatabase(h.config.databaseUrl, h.config.names.sharedDatabase), application_name: 'long-tx' });
+    const long = new Client({
+      connectionString: withDatabase(h.config.databaseUrl, h.config.names.sharedDatabase),
+      application_name: 'long-tx',
+    });
     await long.connect();
     try {
       await long.query('BEGIN');
-      await long.query("INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, 'long@tx.io', 'Long')", [blocker.id]);
+      await long.query("INSERT INTO employees (tenant_id, email, full_name) VALUES ($1, 'long@tx.io', 'Long')", [
+        blocker.id,
+      ]);
 
-      const move = await h.controlPlane.get(MovesService).request(mover.id, { tier: 'schema', worker: h.controlPlane.get(MoveRunner).worker });
+      const move = await h.controlPlane
+        .get(MovesService)
+        .request(mover.id, { tier: 'schema', worker: h.controlPlane.get(MoveRunner).worker });
       const running = h.controlPlane.get(MoveRunner).execute(move.id);
       // The move's capture DDL is now queued behind the long transaction.
       await expect
         .poll(
           async () =>
-            (await h.ownerQuery(h.config.names.sharedDatabase, "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'employees' AND NOT l.granted"))
-              .length,
+            (
+              await h.ownerQuery(
+                h.config.names.sharedDatabase,
+                "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'employees' AND NOT l.granted",
+              )
+            ).length,
           { timeout: 30_000, interval: 20 },
         )
         .toBeGreaterThan(0);
@@ -83,7 +102,11 @@ describe('moves under interference', () => {
       // The neighbour's writes still go through, while the long transaction is open.
       const auth = { Authorization: `Bearer ${h.tokenFor(neighbour.id)}` };
       for (let i = 0; i < 5; i++) {
-        const res = await h.apiRequest().post('/v1/employees').set(auth).send({ email: `n${i}@lock.io`, fullName: `N ${i}` });
+        const res = await h
+          .apiRequest()
+          .post('/v1/employees')
+          .set(auth)
+          .send({ email: `n${i}@lock.io`, fullName: `N ${i}` });
         expect(res.status).toBe(201);
       }
       expect(await moves.findById(move.id)).toMatchObject({ state: 'copying' }); // still waiting for the lock

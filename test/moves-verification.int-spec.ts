@@ -27,7 +27,13 @@ describe('move verification', () => {
       [tenant.id],
     );
     const digest = async () =>
-      (await h.ownerQuery(tenant.placement.database, `SELECT count(*)::int AS n, md5(string_agg(full_name, ',' ORDER BY id)) AS h FROM public.employees WHERE tenant_id = $1`, [tenant.id]))[0];
+      (
+        await h.ownerQuery(
+          tenant.placement.database,
+          `SELECT count(*)::int AS n, md5(string_agg(full_name, ',' ORDER BY id)) AS h FROM public.employees WHERE tenant_id = $1`,
+          [tenant.id],
+        )
+      )[0];
     const before = await digest();
 
     const move = await h.controlPlane.get(MovesService).request(tenant.id, { tier: 'schema' });
@@ -49,7 +55,9 @@ describe('move verification', () => {
     const after = await h.controlPlane.get(TenantsRepository).findById(tenant.id);
     expect(after).toMatchObject({ tier: 'shared', version: tenant.version });
     expect(await digest()).toEqual(before);
-    const leftover = await h.ownerQuery(tenant.placement.database, 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [move.toSchema]);
+    const leftover = await h.ownerQuery(tenant.placement.database, 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+      move.toSchema,
+    ]);
     expect(leftover).toEqual([]);
   });
 });

@@ -13,9 +13,15 @@ import { listAll, startLoad } from './support/tenant-load';
 async function rowsAt(h: Harness, tenantId: string, at: { database: string; schema: string }): Promise<number> {
   const db = await h.ownerQuery('postgres', 'SELECT 1 FROM pg_database WHERE datname = $1', [at.database]);
   if (!db.length) return 0;
-  const [row] = await h.ownerQuery(at.database, 'SELECT to_regclass($1) IS NOT NULL AS present', [`"${at.schema}".employees`]);
+  const [row] = await h.ownerQuery(at.database, 'SELECT to_regclass($1) IS NOT NULL AS present', [
+    `"${at.schema}".employees`,
+  ]);
   if (!row.present) return 0;
-  const [count] = await h.ownerQuery(at.database, `SELECT count(*)::int AS n FROM "${at.schema}".employees WHERE tenant_id = $1`, [tenantId]);
+  const [count] = await h.ownerQuery(
+    at.database,
+    `SELECT count(*)::int AS n FROM "${at.schema}".employees WHERE tenant_id = $1`,
+    [tenantId],
+  );
   return count.n as number;
 }
 
@@ -29,7 +35,10 @@ describe('online tier moves', () => {
     // Moves are run by this test (no background worker); a short cache TTL bounds how long a router can be stale.
     h = await startHarness({ MOVE_WORKER: 'false', TENANT_FREEZE_WAIT_MS: '5000' });
     runner = h.controlPlane.get(MoveRunner);
-    neighbours.push(await h.createTenant('neighbour-shared', 'shared'), await h.createTenant('neighbour-schema', 'schema'));
+    neighbours.push(
+      await h.createTenant('neighbour-shared', 'shared'),
+      await h.createTenant('neighbour-schema', 'schema'),
+    );
     // A second tenant API whose placement cache never hears an invalidation: the stale router.
     stale = await createApiApp(h.config);
     await stale.init();
@@ -42,7 +51,16 @@ describe('online tier moves', () => {
 
   const seed = async (tenantId: string, n: number) => {
     const auth = { Authorization: `Bearer ${h.tokenFor(tenantId)}` };
-    for (let i = 0; i < n; i++) expect((await h.apiRequest().post('/v1/employees').set(auth).send({ email: `seed${i}@m.io`, fullName: `seed ${i}` })).status).toBe(201);
+    for (let i = 0; i < n; i++)
+      expect(
+        (
+          await h
+            .apiRequest()
+            .post('/v1/employees')
+            .set(auth)
+            .send({ email: `seed${i}@m.io`, fullName: `seed ${i}` })
+        ).status,
+      ).toBe(201);
   };
 
   const directions: [Tier, Tier][] = [
@@ -54,48 +72,62 @@ describe('online tier moves', () => {
     ['schema', 'shared'],
   ];
 
-  it.each(directions)('moves a live tenant %s → %s: every acknowledged write exactly once, no client error, neighbours untouched', async (from, to) => {
-    const tenant = await h.createTenant(`mv-${from}-${to}`, from);
-    await seed(tenant.id, 40);
-    const staleRequest = () => request(stale.getHttpServer());
-    expect((await staleRequest().get('/v1/tenant').set({ Authorization: `Bearer ${h.tokenFor(tenant.id)}` })).status).toBe(200); // stale router caches the old placement
+  it.each(directions)(
+    'moves a live tenant %s → %s: every acknowledged write exactly once, no client error, neighbours untouched',
+    async (from, to) => {
+      const tenant = await h.createTenant(`mv-${from}-${to}`, from);
+      await seed(tenant.id, 40);
+      const staleRequest = () => request(stale.getHttpServer());
+      expect(
+        (
+          await staleRequest()
+            .get('/v1/tenant')
+            .set({ Authorization: `Bearer ${h.tokenFor(tenant.id)}` })
+        ).status,
+      ).toBe(200); // stale router caches the old placement
 
-    const load = startLoad(h, tenant.id, { writers: 3, readers: 1 });
-    const staleLoad = startLoad(h, tenant.id, { writers: 1, readers: 0, request: staleRequest, label: `stale-${from}-${to}` });
-    const neighbourLoads = neighbours.map((n) => startLoad(h, n.id, { writers: 1, readers: 0 }));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+      const load = startLoad(h, tenant.id, { writers: 3, readers: 1 });
+      const staleLoad = startLoad(h, tenant.id, {
+        writers: 1,
+        readers: 0,
+        request: staleRequest,
+        label: `stale-${from}-${to}`,
+      });
+      const neighbourLoads = neighbours.map((n) => startLoad(h, n.id, { writers: 1, readers: 0 }));
+      await new Promise((resolve) => setTimeout(resolve, 150));
 
-    const move = await h.controlPlane.get(MovesService).request(tenant.id, { tier: to });
-    const done = await runner.execute(move.id);
-    await new Promise((resolve) => setTimeout(resolve, 150)); // writes keep going at the new placement
-    const model = await load.stop();
-    const staleModel = await staleLoad.stop();
-    const neighbourModels = await Promise.all(neighbourLoads.map((l) => l.stop()));
+      const move = await h.controlPlane.get(MovesService).request(tenant.id, { tier: to });
+      const done = await runner.execute(move.id);
+      await new Promise((resolve) => setTimeout(resolve, 150)); // writes keep going at the new placement
+      const model = await load.stop();
+      const staleModel = await staleLoad.stop();
+      const neighbourModels = await Promise.all(neighbourLoads.map((l) => l.stop()));
 
-    expect(done).toMatchObject({ state: 'done', error: null });
-    expect(done.freezeMs).toBeGreaterThanOrEqual(0);
-    expect([...model.errors, ...staleModel.errors]).toEqual([]);
-    expect(model.acknowledged).toBeGreaterThan(10);
+      expect(done).toMatchObject({ state: 'done', error: null });
+      expect(done.freezeMs).toBeGreaterThanOrEqual(0);
+      expect([...model.errors, ...staleModel.errors]).toEqual([]);
+      expect(model.acknowledged).toBeGreaterThan(10);
 
-    const after = (await h.controlPlane.get(TenantsRepository).findById(tenant.id))!;
-    expect(after).toMatchObject({ tier: to, version: tenant.version + 1, state: 'ready' });
-    const expected = new Map([...model.alive, ...staleModel.alive]);
-    const listed = await listAll(h, tenant.id);
-    for (const [id, fullName] of expected) expect(listed.get(id)).toBe(fullName);
-    for (const id of [...model.deleted, ...staleModel.deleted]) expect(listed.has(id)).toBe(false);
-    // Exactly the acknowledged rows (plus the seed), once each, at the new location — none left behind.
-    expect(listed.size).toBe(40 + expected.size);
-    expect(await rowsAt(h, tenant.id, after.placement)).toBe(listed.size);
-    expect(await rowsAt(h, tenant.id, tenant.placement)).toBe(0);
-    // The stale router was fenced off the old location and carried on at the new one.
-    expect(staleModel.acknowledged).toBeGreaterThan(0);
+      const after = (await h.controlPlane.get(TenantsRepository).findById(tenant.id))!;
+      expect(after).toMatchObject({ tier: to, version: tenant.version + 1, state: 'ready' });
+      const expected = new Map([...model.alive, ...staleModel.alive]);
+      const listed = await listAll(h, tenant.id);
+      for (const [id, fullName] of expected) expect(listed.get(id)).toBe(fullName);
+      for (const id of [...model.deleted, ...staleModel.deleted]) expect(listed.has(id)).toBe(false);
+      // Exactly the acknowledged rows (plus the seed), once each, at the new location — none left behind.
+      expect(listed.size).toBe(40 + expected.size);
+      expect(await rowsAt(h, tenant.id, after.placement)).toBe(listed.size);
+      expect(await rowsAt(h, tenant.id, tenant.placement)).toBe(0);
+      // The stale router was fenced off the old location and carried on at the new one.
+      expect(staleModel.acknowledged).toBeGreaterThan(0);
 
-    for (const [i, n] of neighbours.entries()) {
-      expect(neighbourModels[i].errors).toEqual([]);
-      const rows = await listAll(h, n.id);
-      for (const [id, name] of neighbourModels[i].alive) expect(rows.get(id)).toBe(name);
-    }
-  });
+      for (const [i, n] of neighbours.entries()) {
+        expect(neighbourModels[i].errors).toEqual([]);
+        const rows = await listAll(h, n.id);
+        for (const [id, name] of neighbourModels[i].alive) expect(rows.get(id)).toBe(name);
+      }
+    },
+  );
 
   it('leaves a fleet the doctor finds clean (capture gone, fences and old storage handled)', async () => {
     const report = await h.controlPlane.get(DoctorService).run();

@@ -20,8 +20,18 @@ describe.skipIf(!available)('through PgBouncer in transaction mode', () => {
     const serverPort = Number(new URL(inject('databaseUrl')).port || 5432);
     const port = await freePort();
     // PgBouncer 1.18 (Debian 12) has no protocol-level prepared statements: the context stays unnamed.
-    h = await startHarness({ APP_DB_HOST: '127.0.0.1', APP_DB_PORT: String(port), PG_PREPARED_STATEMENTS: 'false', SHARED_POOL_MAX: '12' });
-    bouncer = await startPgBouncer({ serverPort, port, users: { [h.config.names.appRole]: h.config.appRolePassword ?? '' }, poolSize: 2 });
+    h = await startHarness({
+      APP_DB_HOST: '127.0.0.1',
+      APP_DB_PORT: String(port),
+      PG_PREPARED_STATEMENTS: 'false',
+      SHARED_POOL_MAX: '12',
+    });
+    bouncer = await startPgBouncer({
+      serverPort,
+      port,
+      users: { [h.config.names.appRole]: h.config.appRolePassword ?? '' },
+      poolSize: 2,
+    });
     for (const tier of ['shared', 'shared', 'schema', 'schema', 'database'] as Tier[]) {
       tenants.push(await h.createTenant(`bouncer-${tier}-${tenants.length}`, tier));
     }
@@ -38,9 +48,17 @@ describe.skipIf(!available)('through PgBouncer in transaction mode', () => {
     await Promise.all(
       tenants.flatMap((t) =>
         Array.from({ length: 8 }, async (_, i) => {
-          const employee = await h.apiRequest().post('/v1/employees').set(auth(t)).send({ email: `p${i}@${t.slug}.io`, fullName: `${t.slug} ${i}` });
+          const employee = await h
+            .apiRequest()
+            .post('/v1/employees')
+            .set(auth(t))
+            .send({ email: `p${i}@${t.slug}.io`, fullName: `${t.slug} ${i}` });
           expect(employee.status).toBe(201);
-          const entry = await h.apiRequest().post('/v1/wellness-entries').set(auth(t)).send({ employeeId: employee.body.id, kind: 'steps', value: i, loggedOn: '2026-01-01' });
+          const entry = await h
+            .apiRequest()
+            .post('/v1/wellness-entries')
+            .set(auth(t))
+            .send({ employeeId: employee.body.id, kind: 'steps', value: i, loggedOn: '2026-01-01' });
           expect(entry.status).toBe(201);
         }),
       ),
@@ -59,7 +77,11 @@ describe.skipIf(!available)('through PgBouncer in transaction mode', () => {
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) => {
         const t = tenants[i % tenants.length];
-        return h.apiRequest().get('/v1/employees?limit=100').set(auth(t)).then((res) => ({ t, res }));
+        return h
+          .apiRequest()
+          .get('/v1/employees?limit=100')
+          .set(auth(t))
+          .then((res) => ({ t, res }));
       }),
     );
     for (const { t, res } of results) {

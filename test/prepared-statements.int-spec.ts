@@ -18,9 +18,11 @@ describe('prepared statements on application connections', () => {
   let shared: { tenant: TenantRecord; employeeId: string };
 
   const preparedNames = async (tenantId: string) =>
-    (await tenantDb.statementFor(tenantId, (tx) => tx.db.execute<{ name: string }>(sql`select name from pg_prepared_statements order by name`))).rows.map(
-      (r) => r.name,
-    );
+    (
+      await tenantDb.statementFor(tenantId, (tx) =>
+        tx.db.execute<{ name: string }>(sql`select name from pg_prepared_statements order by name`),
+      )
+    ).rows.map((r) => r.name);
 
   beforeAll(async () => {
     h = await startHarness({ SHARED_POOL_MAX: '1', DATABASE_POOL_MAX: '1', PG_STATEMENT_CACHE_SIZE: '2' });
@@ -33,7 +35,9 @@ describe('prepared statements on application connections', () => {
       schemaTenants.push({ tenant, employeeId: employee.id, email });
     }
     const tenant = await h.createTenant('prep-shared', 'shared');
-    const employee = await tenantDb.statementFor(tenant.id, (tx) => employees.insert(tx, { email: 'shared@example.com', fullName: 'Shared' }));
+    const employee = await tenantDb.statementFor(tenant.id, (tx) =>
+      employees.insert(tx, { email: 'shared@example.com', fullName: 'Shared' }),
+    );
     shared = { tenant, employeeId: employee.id };
   });
   afterAll(() => h?.close());
@@ -44,7 +48,9 @@ describe('prepared statements on application connections', () => {
         const row = await tenantDb.statementFor(own.tenant.id, (tx) => employees.findById(tx, own.employeeId));
         expect(row?.email).toBe(own.email);
         for (const other of schemaTenants.filter((t) => t !== own)) {
-          expect(await tenantDb.statementFor(own.tenant.id, (tx) => employees.findById(tx, other.employeeId))).toBeUndefined();
+          expect(
+            await tenantDb.statementFor(own.tenant.id, (tx) => employees.findById(tx, other.employeeId)),
+          ).toBeUndefined();
         }
       }
     }
@@ -58,25 +64,42 @@ describe('prepared statements on application connections', () => {
   it('prepares a statement again after a migration changed its result columns', async () => {
     const read = () => tenantDb.statementFor(shared.tenant.id, (tx) => employees.findById(tx, shared.employeeId));
     expect((await read())?.fullName).toBe('Shared');
-    expect(await preparedNames(shared.tenant.id)).toEqual(expect.arrayContaining([expect.stringMatching(/^employees\.by_id#/)]));
-    await h.ownerQuery(shared.tenant.placement.database, 'ALTER TABLE public.employees ALTER COLUMN full_name TYPE varchar(200)');
+    expect(await preparedNames(shared.tenant.id)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^employees\.by_id#/)]),
+    );
+    await h.ownerQuery(
+      shared.tenant.placement.database,
+      'ALTER TABLE public.employees ALTER COLUMN full_name TYPE varchar(200)',
+    );
     expect((await read())?.fullName).toBe('Shared');
     expect((await read())?.fullName).toBe('Shared');
   });
 
   it('a statement that failed to prepare does not break the connection for the next tenant', async () => {
     const [broken, healthy] = schemaTenants;
-    await h.ownerQuery(broken.tenant.placement.database, `ALTER TABLE "${broken.tenant.placement.schema}".employees RENAME TO employees_away`);
+    await h.ownerQuery(
+      broken.tenant.placement.database,
+      `ALTER TABLE "${broken.tenant.placement.schema}".employees RENAME TO employees_away`,
+    );
     // A fresh connection, so the context statement is parsed in the same batch as the failing one.
-    await h.ownerQuery(broken.tenant.placement.database, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND datname = current_database()', [h.config.names.appRole]);
+    await h.ownerQuery(
+      broken.tenant.placement.database,
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND datname = current_database()',
+      [h.config.names.appRole],
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     try {
       // The Parse itself fails (relation does not exist), and is retried on the same connection.
-      await expect(tenantDb.statementFor(broken.tenant.id, (tx) => employees.list(tx, 5))).rejects.toMatchObject({ cause: { code: '42P01' } });
+      await expect(tenantDb.statementFor(broken.tenant.id, (tx) => employees.list(tx, 5))).rejects.toMatchObject({
+        cause: { code: '42P01' },
+      });
       const rows = await tenantDb.statementFor(healthy.tenant.id, (tx) => employees.list(tx, 5));
       expect(rows.map((r) => r.email)).toEqual([healthy.email]);
     } finally {
-      await h.ownerQuery(broken.tenant.placement.database, `ALTER TABLE "${broken.tenant.placement.schema}".employees_away RENAME TO employees`);
+      await h.ownerQuery(
+        broken.tenant.placement.database,
+        `ALTER TABLE "${broken.tenant.placement.schema}".employees_away RENAME TO employees`,
+      );
     }
     const back = await tenantDb.statementFor(broken.tenant.id, (tx) => employees.list(tx, 5));
     expect(back.map((r) => r.email)).toEqual([broken.email]);
@@ -92,9 +115,15 @@ describe('PG_PREPARED_STATEMENTS=false', () => {
     const tenantDb = h.api.get(TenantDb);
     const employees = h.api.get(EmployeesRepository);
     const tenant = await h.createTenant('unprepared', 'shared');
-    const created = await tenantDb.statementFor(tenant.id, (tx) => employees.insert(tx, { email: 'u@example.com', fullName: 'U' }));
-    expect((await tenantDb.statementFor(tenant.id, (tx) => employees.findById(tx, created.id)))?.email).toBe('u@example.com');
-    const names = await tenantDb.statementFor(tenant.id, (tx) => tx.db.execute<{ name: string }>(sql`select name from pg_prepared_statements`));
+    const created = await tenantDb.statementFor(tenant.id, (tx) =>
+      employees.insert(tx, { email: 'u@example.com', fullName: 'U' }),
+    );
+    expect((await tenantDb.statementFor(tenant.id, (tx) => employees.findById(tx, created.id)))?.email).toBe(
+      'u@example.com',
+    );
+    const names = await tenantDb.statementFor(tenant.id, (tx) =>
+      tx.db.execute<{ name: string }>(sql`select name from pg_prepared_statements`),
+    );
     expect(names.rows).toEqual([]);
   });
 });

@@ -39,7 +39,8 @@ describe('shutdown', () => {
 
   it('exits 0 after a move', async () => {
     const dev = await start();
-    const tenant = (await http('POST', `${cp}/v1/tenants`, ops(), { slug: 'sd-moved', name: 'Moved', tier: 'shared' })).body;
+    const tenant = (await http('POST', `${cp}/v1/tenants`, ops(), { slug: 'sd-moved', name: 'Moved', tier: 'shared' }))
+      .body;
     const token = issuer.issue({ sub: 'u', tid: tenant.id, expiresInSeconds: 600 });
     expect((await http('POST', `${api}/v1/employees`, token, { email: 'a@sd.io', fullName: 'A' })).status).toBe(201);
     const accepted = await http('POST', `${cp}/v1/tenants/${tenant.id}/moves`, ops(), { tier: 'database' });
@@ -52,7 +53,8 @@ describe('shutdown', () => {
   it('exits 0 after a tenant is deleted', async () => {
     const dev = await start();
     for (const tier of ['shared', 'schema', 'database']) {
-      const tenant = (await http('POST', `${cp}/v1/tenants`, ops(), { slug: `sd-gone-${tier}`, name: 'Gone', tier })).body;
+      const tenant = (await http('POST', `${cp}/v1/tenants`, ops(), { slug: `sd-gone-${tier}`, name: 'Gone', tier }))
+        .body;
       const token = issuer.issue({ sub: 'u', tid: tenant.id, expiresInSeconds: 600 });
       expect((await http('POST', `${api}/v1/employees`, token, { email: 'a@sd.io', fullName: 'A' })).status).toBe(201);
       expect((await http('DELETE', `${cp}/v1/tenants/${tenant.id}`, ops())).status).toBe(204);
@@ -63,7 +65,9 @@ describe('shutdown', () => {
 
   it('exits 0 during a move, handing it back rolled back; the next process finishes it', async () => {
     const dev = await start({ MOVE_PHASE_DELAY_MS: '1500' });
-    const tenant = (await http('POST', `${cp}/v1/tenants`, ops(), { slug: 'sd-moving', name: 'Moving', tier: 'schema' })).body;
+    const tenant = (
+      await http('POST', `${cp}/v1/tenants`, ops(), { slug: 'sd-moving', name: 'Moving', tier: 'schema' })
+    ).body;
     await ownerQuery(
       tenant.placement.database,
       `INSERT INTO "${tenant.placement.schema}".employees (tenant_id, id, email, full_name)
@@ -78,13 +82,19 @@ describe('shutdown', () => {
     const control = config.names.controlDatabase;
     const [handedBack] = await ownerQuery(control, 'SELECT state, worker FROM moves WHERE id = $1', [accepted.body.id]);
     expect(handedBack).toEqual({ state: 'pending', worker: null });
-    const [placement] = await ownerQuery(control, 'SELECT tier, state, version FROM placements WHERE tenant_id = $1', [tenant.id]);
+    const [placement] = await ownerQuery(control, 'SELECT tier, state, version FROM placements WHERE tenant_id = $1', [
+      tenant.id,
+    ]);
     expect(placement).toEqual({ tier: 'schema', state: 'ready', version: 1 });
 
     const next = await start();
     await expect.poll(async () => (await move(accepted.body.id)).body.state, { timeout: 60_000 }).toBe('done');
     const token = issuer.issue({ sub: 'u', tid: tenant.id, expiresInSeconds: 600 });
-    const [count] = await ownerQuery(config.names.sharedDatabase, 'SELECT count(*)::int AS n FROM employees WHERE tenant_id = $1', [tenant.id]);
+    const [count] = await ownerQuery(
+      config.names.sharedDatabase,
+      'SELECT count(*)::int AS n FROM employees WHERE tenant_id = $1',
+      [tenant.id],
+    );
     expect(count.n).toBe(5000);
     expect((await http('GET', `${api}/v1/employees?limit=1`, token)).status).toBe(200);
     expect(await next.stop('SIGINT')).toEqual({ code: 0, signal: null });

@@ -26,9 +26,15 @@ describe('the tenant API behaves the same in every tier', () => {
     const api = () => h.apiRequest();
 
     record(await api().get('/v1/tenant').set(auth));
-    const ada = await api().post('/v1/employees').set(auth).send({ email: 'Ada@Example.com ', fullName: 'Ada Lovelace' });
+    const ada = await api()
+      .post('/v1/employees')
+      .set(auth)
+      .send({ email: 'Ada@Example.com ', fullName: 'Ada Lovelace' });
     record(ada);
-    const grace = await api().post('/v1/employees').set(auth).send({ email: 'grace@example.com', fullName: 'Grace Hopper' });
+    const grace = await api()
+      .post('/v1/employees')
+      .set(auth)
+      .send({ email: 'grace@example.com', fullName: 'Grace Hopper' });
     record(grace);
     record(await api().post('/v1/employees').set(auth).send({ email: 'ada@example.com', fullName: 'Ada Again' }));
     record(await api().get('/v1/employees?limit=1').set(auth));
@@ -42,9 +48,14 @@ describe('the tenant API behaves the same in every tier', () => {
       ['mood', 4, '2026-01-02'],
       ['sleep_hours', 7.25, '2026-01-03'],
     ] as const) {
-      record(await api().post('/v1/wellness-entries').set(auth).send({ employeeId: ada.body.id, kind, value, loggedOn }));
+      record(
+        await api().post('/v1/wellness-entries').set(auth).send({ employeeId: ada.body.id, kind, value, loggedOn }),
+      );
     }
-    const graceEntry = await api().post('/v1/wellness-entries').set(auth).send({ employeeId: grace.body.id, kind: 'water_ml', value: 500, loggedOn: '2026-01-05', notes: 'hydrated' });
+    const graceEntry = await api()
+      .post('/v1/wellness-entries')
+      .set(auth)
+      .send({ employeeId: grace.body.id, kind: 'water_ml', value: 500, loggedOn: '2026-01-05', notes: 'hydrated' });
     record(graceEntry);
     record(await api().get(`/v1/wellness-entries?employeeId=${ada.body.id}&from=2026-01-02&to=2026-01-03`).set(auth));
     record(await api().get('/v1/wellness-summary?from=2026-01-01&to=2026-01-31').set(auth));
@@ -77,14 +88,19 @@ describe('the tenant API behaves the same in every tier', () => {
     for (const [tier, tenant] of tenants) results.set(tier, normalise(await scenario(tenant), tenant));
     const shared = results.get('shared') as { status: number }[];
     // The scenario really exercised the API: created, listed, conflicted, deleted.
-    expect(shared.map((r) => r.status)).toEqual([200, 201, 201, 409, 200, 200, 200, 200, 201, 201, 201, 201, 201, 200, 200, 200, 204, 404, 204, 404, 200]);
+    expect(shared.map((r) => r.status)).toEqual([
+      200, 201, 201, 409, 200, 200, 200, 200, 201, 201, 201, 201, 201, 200, 200, 200, 204, 404, 204, 404, 200,
+    ]);
     expect(results.get('schema')).toEqual(shared);
     expect(results.get('database')).toEqual(shared);
   });
 
   it('computes the summary per kind', async () => {
     const tenant = tenants.get('database')!;
-    const res = await h.apiRequest().get('/v1/wellness-summary?from=2026-01-01&to=2026-01-31').set({ Authorization: `Bearer ${h.tokenFor(tenant.id)}` });
+    const res = await h
+      .apiRequest()
+      .get('/v1/wellness-summary?from=2026-01-01&to=2026-01-31')
+      .set({ Authorization: `Bearer ${h.tokenFor(tenant.id)}` });
     expect(res.body).toEqual([
       { kind: 'mood', count: 1, total: 4, average: 4 },
       { kind: 'sleep_hours', count: 1, total: 7.25, average: 7.25 },
@@ -96,11 +112,25 @@ describe('the tenant API behaves the same in every tier', () => {
     const schemaTenant = tenants.get('schema')!;
     const dbTenant = tenants.get('database')!;
     const sharedTenant = tenants.get('shared')!;
-    const inSchema = await h.ownerQuery(h.config.names.sharedDatabase, `SELECT count(*)::int AS n FROM "${schemaTenant.placement.schema}".employees`);
-    const inDatabase = await h.ownerQuery(dbTenant.placement.database, 'SELECT count(*)::int AS n FROM public.employees');
-    const inShared = await h.ownerQuery(h.config.names.sharedDatabase, 'SELECT count(*)::int AS n FROM public.employees WHERE tenant_id = $1', [sharedTenant.id]);
+    const inSchema = await h.ownerQuery(
+      h.config.names.sharedDatabase,
+      `SELECT count(*)::int AS n FROM "${schemaTenant.placement.schema}".employees`,
+    );
+    const inDatabase = await h.ownerQuery(
+      dbTenant.placement.database,
+      'SELECT count(*)::int AS n FROM public.employees',
+    );
+    const inShared = await h.ownerQuery(
+      h.config.names.sharedDatabase,
+      'SELECT count(*)::int AS n FROM public.employees WHERE tenant_id = $1',
+      [sharedTenant.id],
+    );
     expect([inSchema[0].n, inDatabase[0].n, inShared[0].n]).toEqual([1, 1, 1]);
-    const strays = await h.ownerQuery(h.config.names.sharedDatabase, 'SELECT count(*)::int AS n FROM public.employees WHERE tenant_id <> $1', [sharedTenant.id]);
+    const strays = await h.ownerQuery(
+      h.config.names.sharedDatabase,
+      'SELECT count(*)::int AS n FROM public.employees WHERE tenant_id <> $1',
+      [sharedTenant.id],
+    );
     expect(strays[0].n).toBe(0);
   });
 });

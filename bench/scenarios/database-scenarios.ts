@@ -67,7 +67,14 @@ export async function databaseVariants(setup: TierSetup, scenario: DatabaseScena
   const statements = await capture(employees, scenario);
   const target = (worker: number) => {
     const t = pick(tenants);
-    return { t, tid: t.tenant.id, id: pick(t.employeeIds), email: freshEmail(worker), db: t.tenant.placement.database, schema: t.tenant.placement.schema };
+    return {
+      t,
+      tid: t.tenant.id,
+      id: pick(t.employeeIds),
+      email: freshEmail(worker),
+      db: t.tenant.placement.database,
+      schema: t.tenant.placement.schema,
+    };
   };
 
   const routed: Variant['op'] = (worker) => {
@@ -90,12 +97,14 @@ export async function databaseVariants(setup: TierSetup, scenario: DatabaseScena
   const bare: Variant['op'] = async (worker) => {
     const { tid, id, email, db, schema } = target(worker);
     const pool = setup.barePool(db);
-    if (statements.length === 1) return pool.query(qualify(statements[0].text, schema), statements[0].values(tid, id, email));
+    if (statements.length === 1)
+      return pool.query(qualify(statements[0].text, schema), statements[0].values(tid, id, email));
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
       // Same work as routed: an insert, then an update by primary key (of a fixture row).
-      for (const statement of statements) await client.query(qualify(statement.text, schema), statement.values(tid, id, email));
+      for (const statement of statements)
+        await client.query(qualify(statement.text, schema), statement.values(tid, id, email));
       await client.query('COMMIT');
     } finally {
       client.release();
@@ -107,7 +116,11 @@ export async function databaseVariants(setup: TierSetup, scenario: DatabaseScena
   const barePrepared: Variant['op'] = async (worker) => {
     const { tid, id, email, db, schema } = target(worker);
     const pool = setup.barePool(db);
-    const query = (i: number) => ({ name: `bp.${scenario}.${i}.${schema}`, text: qualify(statements[i].text, schema), values: statements[i].values(tid, id, email) });
+    const query = (i: number) => ({
+      name: `bp.${scenario}.${i}.${schema}`,
+      text: qualify(statements[i].text, schema),
+      values: statements[i].values(tid, id, email),
+    });
     if (statements.length === 1) return pool.query(query(0));
     const client = await pool.connect();
     try {
@@ -124,7 +137,10 @@ export async function databaseVariants(setup: TierSetup, scenario: DatabaseScena
     const client = await setup.naivePool(db).connect();
     try {
       await client.query('BEGIN');
-      await client.query("SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true)", [tid, `"${schema}"`]);
+      await client.query("SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true)", [
+        tid,
+        `"${schema}"`,
+      ]);
       for (const statement of statements) await client.query(statement.text, statement.values(tid, id, email));
       await client.query('COMMIT');
     } finally {

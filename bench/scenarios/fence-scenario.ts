@@ -5,7 +5,8 @@ import { Client } from 'pg';
 import { compare, type MeasureOptions } from '../measure';
 
 /** The context statement as it was before the read fence: the two settings only. */
-const PLAIN_CONTEXT_SQL = "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true), $3::text";
+const PLAIN_CONTEXT_SQL =
+  "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true), $3::text";
 
 export interface FenceCost {
   fencedUs: number;
@@ -20,7 +21,12 @@ export interface FenceCost {
  * application-role connection to the shared cell (whose fence table holds the fences of every tenant
  * that ever left it).
  */
-export async function measureFenceCost(config: SwitchyardConfig, servers: ServerDirectory, tenantId: string, options: MeasureOptions): Promise<FenceCost> {
+export async function measureFenceCost(
+  config: SwitchyardConfig,
+  servers: ServerDirectory,
+  tenantId: string,
+  options: MeasureOptions,
+): Promise<FenceCost> {
   const client = new Client({ connectionString: servers.appUrl(PRIMARY_SERVER, config.names.sharedDatabase) });
   client.on('error', () => undefined);
   await client.connect();

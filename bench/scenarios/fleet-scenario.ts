@@ -19,16 +19,24 @@ export interface FleetBenchResult {
 function addMigration(dir: string, tag: string, sql: string): void {
   const journalPath = join(dir, 'tenant', 'meta', '_journal.json');
   const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
-  journal.entries.push({ idx: Math.max(...journal.entries.map((e) => e.idx)) + 1, version: '7', when: Date.now(), tag, breakpoints: true } as never);
+  journal.entries.push({
+    idx: Math.max(...journal.entries.map((e) => e.idx)) + 1,
+    version: '7',
+    when: Date.now(),
+    tag,
+    breakpoints: true,
+  } as never);
   writeFileSync(journalPath, JSON.stringify(journal, null, 2));
   writeFileSync(join(dir, 'tenant', `${tag}.sql`), sql);
 }
 
 async function bounded<T>(count: number, concurrency: number, work: (i: number) => Promise<T>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 /**
@@ -36,7 +44,11 @@ async function bounded<T>(count: number, concurrency: number, work: (i: number) 
  * one-statement migration over all of them — on an installation of its own, with a private copy of
  * migrations/ to add the migration to.
  */
-export async function fleetBench(databaseUrl: string, sizes: { schema: number; database: number }, log: (line: string) => void): Promise<FleetBenchResult[]> {
+export async function fleetBench(
+  databaseUrl: string,
+  sizes: { schema: number; database: number },
+  log: (line: string) => void,
+): Promise<FleetBenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-migrations-'));
   cpSync(findMigrationsRoot(), dir, { recursive: true });
   const config = buildConfig(
@@ -53,17 +65,28 @@ export async function fleetBench(databaseUrl: string, sizes: { schema: number; d
   await dropTestInstallation(config);
   const app = await createControlPlaneApp(config);
   const results: FleetBenchResult[] = [];
-  const time = async (name: string, targets: number, budgetSeconds: number | undefined, work: () => Promise<unknown>) => {
+  const time = async (
+    name: string,
+    targets: number,
+    budgetSeconds: number | undefined,
+    work: () => Promise<unknown>,
+  ) => {
     const started = performance.now();
     await work();
     const seconds = (performance.now() - started) / 1000;
     results.push({ name, targets, seconds, perSecond: targets / seconds, budgetSeconds });
-    log(`  ${name}: ${targets} in ${seconds.toFixed(1)} s (${(targets / seconds).toFixed(0)}/s${budgetSeconds ? `, budget ≤ ${budgetSeconds} s` : ''})`);
+    log(
+      `  ${name}: ${targets} in ${seconds.toFixed(1)} s (${(targets / seconds).toFixed(0)}/s${budgetSeconds ? `, budget ≤ ${budgetSeconds} s` : ''})`,
+    );
   };
   try {
     const lifecycle = app.get(TenantLifecycleService);
     // One tenant at a time, as sales ops onboard: median latency per tier (PRODUCT.md §6 budgets).
-    for (const [tier, budgetMs] of [['shared', 50], ['schema', 300], ['database', 1_000]] as const) {
+    for (const [tier, budgetMs] of [
+      ['shared', 50],
+      ['schema', 300],
+      ['database', 1_000],
+    ] as const) {
       const samples: number[] = [];
       for (let i = 0; i < 15; i++) {
         const started = performance.now();
@@ -72,12 +95,20 @@ export async function fleetBench(databaseUrl: string, sizes: { schema: number; d
       }
       samples.sort((a, b) => a - b);
       const median = samples[samples.length >> 1];
-      results.push({ name: `provision one ${tier} tenant (median)`, targets: 1, seconds: median / 1000, perSecond: 1000 / median, budgetSeconds: budgetMs / 1000 });
+      results.push({
+        name: `provision one ${tier} tenant (median)`,
+        targets: 1,
+        seconds: median / 1000,
+        perSecond: 1000 / median,
+        budgetSeconds: budgetMs / 1000,
+      });
       log(`  provision one ${tier} tenant: median ${median.toFixed(0)} ms (budget ≤ ${budgetMs} ms)`);
     }
     const provision = (tier: Tier, count: number) =>
       bounded(count, 8, (i) => lifecycle.create({ slug: `fleet-${tier}-${i}`, name: `Fleet ${tier} ${i}`, tier }));
-    await time('provision schema tenants', sizes.schema, 30 * (sizes.schema / 1000), () => provision('schema', sizes.schema));
+    await time('provision schema tenants', sizes.schema, 30 * (sizes.schema / 1000), () =>
+      provision('schema', sizes.schema),
+    );
     await time('provision database tenants', sizes.database, undefined, () => provision('database', sizes.database));
     addMigration(dir, '0100_bench_column', 'ALTER TABLE "employees" ADD COLUMN "bench_note" text;');
     const fleet = app.get(FleetMigrationService);

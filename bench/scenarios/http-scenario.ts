@@ -20,7 +20,10 @@ class BareEmployeesController {
   @Get(':id')
   async get(@Param('id') id: string, @Headers('x-tenant-id') tenantId: string) {
     const schema = BareEmployeesController.schemas.get(tenantId) ?? 'public';
-    const { rows } = await BareEmployeesController.pool.query(qualify(BareEmployeesController.sql, schema), [tenantId, id]);
+    const { rows } = await BareEmployeesController.pool.query(qualify(BareEmployeesController.sql, schema), [
+      tenantId,
+      id,
+    ]);
     if (!rows[0]) throw new NotFoundException();
     return rows[0];
   }
@@ -44,22 +47,44 @@ export interface LoadTarget {
   requests: { method: 'GET'; path: string; headers: Record<string, string> }[];
 }
 
-export function routedRequests(tenants: BenchTenant[], tokens: Map<string, string>, count = 2_000): LoadTarget['requests'] {
+export function routedRequests(
+  tenants: BenchTenant[],
+  tokens: Map<string, string>,
+  count = 2_000,
+): LoadTarget['requests'] {
   return Array.from({ length: count }, () => {
     const t = pick(tenants);
-    return { method: 'GET' as const, path: `/v1/employees/${pick(t.employeeIds)}`, headers: { authorization: `Bearer ${tokens.get(t.tenant.id)}` } };
+    return {
+      method: 'GET' as const,
+      path: `/v1/employees/${pick(t.employeeIds)}`,
+      headers: { authorization: `Bearer ${tokens.get(t.tenant.id)}` },
+    };
   });
 }
 
 export function bareRequests(tenants: BenchTenant[], count = 2_000): LoadTarget['requests'] {
   return Array.from({ length: count }, () => {
     const t = pick(tenants);
-    return { method: 'GET' as const, path: `/bare/employees/${pick(t.employeeIds)}`, headers: { 'x-tenant-id': t.tenant.id } };
+    return {
+      method: 'GET' as const,
+      path: `/bare/employees/${pick(t.employeeIds)}`,
+      headers: { 'x-tenant-id': t.tenant.id },
+    };
   });
 }
 
 /** Requests per second of an autocannon run (load generated in a worker thread). */
-export async function load(target: LoadTarget, connections: number, seconds: number): Promise<{ rps: number; errors: number; non2xx: number }> {
-  const result = await autocannon({ url: target.url, connections, duration: seconds, requests: target.requests, workers: 1 });
+export async function load(
+  target: LoadTarget,
+  connections: number,
+  seconds: number,
+): Promise<{ rps: number; errors: number; non2xx: number }> {
+  const result = await autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    requests: target.requests,
+    workers: 1,
+  });
   return { rps: result.requests.average, errors: result.errors, non2xx: result.non2xx };
 }

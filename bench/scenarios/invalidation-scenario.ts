@@ -14,8 +14,16 @@ export interface InvalidationLatency {
  * control plane (its commit included) to the listener's callback, through LISTEN/NOTIFY exactly as an API process receives it
  * (its own bus, so nothing travels in process). One change at a time.
  */
-export async function measureInvalidation(config: SwitchyardConfig, servers: ServerDirectory, tenantId: string, changes = 300): Promise<InvalidationLatency> {
-  const listener = new PlacementInvalidations({ listenUrl: servers.directAppUrl(PRIMARY_SERVER, config.names.controlDatabase) }, new EventEmitter());
+export async function measureInvalidation(
+  config: SwitchyardConfig,
+  servers: ServerDirectory,
+  tenantId: string,
+  changes = 300,
+): Promise<InvalidationLatency> {
+  const listener = new PlacementInvalidations(
+    { listenUrl: servers.directAppUrl(PRIMARY_SERVER, config.names.controlDatabase) },
+    new EventEmitter(),
+  );
   let heard: (() => void) | undefined;
   listener.subscribe({ tenant: (id) => id === tenantId && heard?.(), all: () => undefined });
   await listener.ready();

@@ -28,14 +28,23 @@ export interface MoveBenchResult {
 const COLUMNS = '"tenant_id", "id", "email", "full_name", "created_at", "updated_at"';
 
 /** The baseline: a bare COPY of the same rows into an indexed copy of the table at the target. */
-async function bareCopy(config: SwitchyardConfig, from: TenantRecord['placement'], toDatabase: string, tenantId: string): Promise<number> {
+async function bareCopy(
+  config: SwitchyardConfig,
+  from: TenantRecord['placement'],
+  toDatabase: string,
+  tenantId: string,
+): Promise<number> {
   return withOwnerClient(withDatabase(config.databaseUrl, toDatabase), async (target) => {
     await target.query('DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy');
-    await target.query('CREATE TABLE bench_copy.employees (LIKE public.employees INCLUDING DEFAULTS INCLUDING INDEXES)');
+    await target.query(
+      'CREATE TABLE bench_copy.employees (LIKE public.employees INCLUDING DEFAULTS INCLUDING INDEXES)',
+    );
     const started = performance.now();
     await withOwnerClient(withDatabase(config.databaseUrl, from.database), async (source) => {
       await pipeline(
-        source.query(copyTo(`COPY (SELECT ${COLUMNS} FROM "${from.schema}".employees WHERE tenant_id = '${tenantId}') TO STDOUT`)),
+        source.query(
+          copyTo(`COPY (SELECT ${COLUMNS} FROM "${from.schema}".employees WHERE tenant_id = '${tenantId}') TO STDOUT`),
+        ),
         target.query(copyFrom(`COPY bench_copy.employees (${COLUMNS}) FROM STDIN`)),
       );
     });
@@ -50,7 +59,12 @@ async function bareCopy(config: SwitchyardConfig, from: TenantRecord['placement'
  * the router; total time against a bare COPY of the same rows, the recorded freeze, and the writer's
  * latency p99 (what a client felt).
  */
-export async function moveBench(databaseUrl: string, rows: number, directions: [Tier, Tier][], log: (line: string) => void): Promise<MoveBenchResult[]> {
+export async function moveBench(
+  databaseUrl: string,
+  rows: number,
+  directions: [Tier, Tier][],
+  log: (line: string) => void,
+): Promise<MoveBenchResult[]> {
   const config = buildConfig(
     parseEnvironment({
       DATABASE_URL: databaseUrl,
@@ -69,7 +83,9 @@ export async function moveBench(databaseUrl: string, rows: number, directions: [
   await api.init();
   const results: MoveBenchResult[] = [];
   try {
-    let tenant = (await cp.get(TenantLifecycleService).create({ slug: 'bench-mover', name: 'Mover', tier: directions[0][0] })).tenant;
+    let tenant = (
+      await cp.get(TenantLifecycleService).create({ slug: 'bench-mover', name: 'Mover', tier: directions[0][0] })
+    ).tenant;
     const started = Date.now();
     await withOwnerClient(withDatabase(config.databaseUrl, tenant.placement.database), (c) =>
       c.query(
@@ -93,7 +109,9 @@ export async function moveBench(databaseUrl: string, rows: number, directions: [
         for (let i = 0; writing; i++) {
           const t0 = performance.now();
           try {
-            await context.run(tenant.id, () => employees.create({ email: `writer-${from}-${to}-${i}@mover.io`, fullName: 'Writer' }));
+            await context.run(tenant.id, () =>
+              employees.create({ email: `writer-${from}-${to}-${i}@mover.io`, fullName: 'Writer' }),
+            );
           } catch {
             errors++;
           }

@@ -17,7 +17,11 @@ function median(values: number[]): number {
  * 1,000 calls because one call is shorter than the clock's useful resolution. Cold: the entry was just
  * invalidated, so the resolution reads the control plane.
  */
-export async function measurePlacement(resolver: ConnectionResolver, cache: PlacementCache, tenants: BenchTenant[]): Promise<PlacementResult> {
+export async function measurePlacement(
+  resolver: ConnectionResolver,
+  cache: PlacementCache,
+  tenants: BenchTenant[],
+): Promise<PlacementResult> {
   const ids = tenants.map((t) => t.tenant.id);
   for (const id of ids) await resolver.resolve(id);
   const batches: number[] = [];

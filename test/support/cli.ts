@@ -30,10 +30,20 @@ export interface CliResult {
 /** Runs the built CLI; after `timeoutMs` it is killed with SIGKILL (as a crash would). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((done) => {
-    execFile(process.execPath, [resolve(ROOT, 'bin', 'switchyard.js'), ...args], { env, cwd: ROOT, timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
-      const failure = error as (Error & { code?: number; killed?: boolean }) | null;
-      done({ code: failure ? (typeof failure.code === 'number' ? failure.code : null) : 0, stdout, stderr, killed: Boolean(failure?.killed) });
-    });
+    execFile(
+      process.execPath,
+      [resolve(ROOT, 'bin', 'switchyard.js'), ...args],
+      { env, cwd: ROOT, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        const failure = error as (Error & { code?: number; killed?: boolean }) | null;
+        done({
+          code: failure ? (typeof failure.code === 'number' ? failure.code : null) : 0,
+          stdout,
+          stderr,
+          killed: Boolean(failure?.killed),
+        });
+      },
+    );
   });
 }
 
@@ -41,10 +51,20 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_00
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<CliResult> } {
   let child!: ChildProcess;
   const done = new Promise<CliResult>((resolve) => {
-    child = execFile(process.execPath, [resolve_(ROOT, 'bin', 'switchyard.js'), ...args], { env, cwd: ROOT }, (error, stdout, stderr) => {
-      const failure = error as (Error & { code?: number; killed?: boolean; signal?: string }) | null;
-      resolve({ code: failure ? (typeof failure.code === 'number' ? failure.code : null) : 0, stdout, stderr, killed: Boolean(failure?.killed || failure?.signal) });
-    });
+    child = execFile(
+      process.execPath,
+      [resolve_(ROOT, 'bin', 'switchyard.js'), ...args],
+      { env, cwd: ROOT },
+      (error, stdout, stderr) => {
+        const failure = error as (Error & { code?: number; killed?: boolean; signal?: string }) | null;
+        resolve({
+          code: failure ? (typeof failure.code === 'number' ? failure.code : null) : 0,
+          stdout,
+          stderr,
+          killed: Boolean(failure?.killed || failure?.signal),
+        });
+      },
+    );
   });
   return { child, done };
 }

@@ -21,7 +21,11 @@ export interface Harness {
   tokenFor(tenantId: string, claims?: { sub?: string; expiresInSeconds?: number }): string;
   opsToken(): string;
   /** Runs SQL as the owner in one database of this installation. */
-  ownerQuery<R extends Record<string, unknown> = Record<string, unknown>>(database: string, sql: string, params?: unknown[]): Promise<R[]>;
+  ownerQuery<R extends Record<string, unknown> = Record<string, unknown>>(
+    database: string,
+    sql: string,
+    params?: unknown[],
+  ): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -39,11 +43,16 @@ export async function startHarness(overrides: EnvironmentSource = {}): Promise<H
     controlPlane,
     apiRequest: () => request(api.getHttpServer()),
     cpRequest: () => request(controlPlane.getHttpServer()),
-    createTenant: async (slug, tier) => (await controlPlane.get(TenantLifecycleService).create({ slug, name: `${slug} Inc`, tier })).tenant,
-    tokenFor: (tenantId, claims = {}) => issuer.issue({ sub: claims.sub ?? 'user-1', tid: tenantId, expiresInSeconds: claims.expiresInSeconds ?? 600 }),
+    createTenant: async (slug, tier) =>
+      (await controlPlane.get(TenantLifecycleService).create({ slug, name: `${slug} Inc`, tier })).tenant,
+    tokenFor: (tenantId, claims = {}) =>
+      issuer.issue({ sub: claims.sub ?? 'user-1', tid: tenantId, expiresInSeconds: claims.expiresInSeconds ?? 600 }),
     opsToken: () => issuer.issue({ sub: 'ops:test', roles: ['ops'], expiresInSeconds: 600 }),
     ownerQuery: (database, sql, params = []) =>
-      withOwnerClient(withDatabase(config.databaseUrl, database), async (client) => (await client.query(sql, params)).rows),
+      withOwnerClient(
+        withDatabase(config.databaseUrl, database),
+        async (client) => (await client.query(sql, params)).rows,
+      ),
     close: async () => {
       await api.close();
       await controlPlane.close();

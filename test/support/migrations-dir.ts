@@ -17,7 +17,9 @@ export class MigrationsDir {
 
   /** Adds a tenant migration at `idx` (default: after the last one). */
   add(tag: string, sql: string, idx?: number): void {
-    const journal = JSON.parse(readFileSync(this.journalPath(), 'utf8')) as { entries: { idx: number; tag: string; when: number; version: string; breakpoints: boolean }[] };
+    const journal = JSON.parse(readFileSync(this.journalPath(), 'utf8')) as {
+      entries: { idx: number; tag: string; when: number; version: string; breakpoints: boolean }[];
+    };
     const next = idx ?? Math.max(...journal.entries.map((e) => e.idx)) + 1;
     journal.entries.push({ idx: next, version: '7', when: Date.now(), tag, breakpoints: true });
     writeFileSync(this.journalPath(), JSON.stringify(journal, null, 2));

@@ -30,8 +30,17 @@ export const ENTRY = {
  * Starts `node <entry> …args` with exactly `env` and waits until `readyUrl` answers 200 (a process that
  * exits first fails the wait, with its output).
  */
-export async function startProcess(entry: string, args: string[], env: NodeJS.ProcessEnv, readyUrl: string): Promise<ProductProcess> {
-  const child = spawn(process.execPath, [resolve(ROOT, entry), ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startProcess(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  readyUrl: string,
+): Promise<ProductProcess> {
+  const child = spawn(process.execPath, [resolve(ROOT, entry), ...args], {
+    env,
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -72,7 +81,10 @@ export async function http(
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const res = await fetch(url, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

@@ -13,7 +13,11 @@ export interface LoadModel {
  * the tenant API, recording every acknowledged write, until `stop()` resolves. Any non-2xx answer is an
  * error a client would have seen.
  */
-export function startLoad(h: Harness, tenantId: string, options: { writers?: number; readers?: number; request?: Harness['apiRequest']; label?: string } = {}) {
+export function startLoad(
+  h: Harness,
+  tenantId: string,
+  options: { writers?: number; readers?: number; request?: Harness['apiRequest']; label?: string } = {},
+) {
   const label = options.label ?? `load-${Math.random().toString(36).slice(2, 8)}`;
   const model: LoadModel = { alive: new Map(), deleted: new Set(), errors: [], acknowledged: 0 };
   const auth = { Authorization: `Bearer ${h.tokenFor(tenantId)}` };
@@ -29,7 +33,10 @@ export function startLoad(h: Harness, tenantId: string, options: { writers?: num
       const roll = i % 5;
       if (roll < 3 || mine.length < 2) {
         const fullName = `w${w}-${i}`;
-        const res = await api().post('/v1/employees').set(auth).send({ email: `${label}-w${w}-${i}@load.io`, fullName });
+        const res = await api()
+          .post('/v1/employees')
+          .set(auth)
+          .send({ email: `${label}-w${w}-${i}@load.io`, fullName });
         if (check('create', res, [201])) {
           mine.push(res.body.id);
           model.alive.set(res.body.id, fullName);
@@ -75,12 +82,18 @@ export function startLoad(h: Harness, tenantId: string, options: { writers?: num
 }
 
 /** Every employee of the tenant through the API (all pages): id → fullName. */
-export async function listAll(h: Harness, tenantId: string, request: Harness['apiRequest'] = h.apiRequest): Promise<Map<string, string>> {
+export async function listAll(
+  h: Harness,
+  tenantId: string,
+  request: Harness['apiRequest'] = h.apiRequest,
+): Promise<Map<string, string>> {
   const auth = { Authorization: `Bearer ${h.tokenFor(tenantId)}` };
   const all = new Map<string, string>();
   let cursor: string | null = null;
   do {
-    const res: { status: number; text: string; body: { items: unknown[]; nextCursor: string | null } } = await request().get(`/v1/employees?limit=100${cursor ? `&cursor=${cursor}` : ''}`).set(auth);
+    const res: { status: number; text: string; body: { items: unknown[]; nextCursor: string | null } } = await request()
+      .get(`/v1/employees?limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+      .set(auth);
     if (res.status !== 200) throw new Error(`list failed: ${res.status} ${res.text}`);
     for (const e of res.body.items as { id: string; fullName: string }[]) {
       if (all.has(e.id)) throw new Error(`employee ${e.id} listed twice`);

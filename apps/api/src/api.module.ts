@@ -31,7 +31,14 @@ export class ApiModule {
         TerminusModule,
         MetricsModule,
       ],
-      controllers: [TenantController, EmployeesController, WellnessEntriesController, WellnessSummaryController, HealthController, MetricsController],
+      controllers: [
+        TenantController,
+        EmployeesController,
+        WellnessEntriesController,
+        WellnessSummaryController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         TenantGuard,
         PostgresHealthIndicator,

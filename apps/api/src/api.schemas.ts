@@ -3,11 +3,7 @@ import { z } from 'zod';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export const uuidSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(UUID, 'must be a UUID');
+export const uuidSchema = z.string().trim().toLowerCase().regex(UUID, 'must be a UUID');
 
 /** A calendar date that exists (2024-02-30 is refused here, not by PostgreSQL). */
 export const isoDateSchema = z.iso.date().refine((value) => {

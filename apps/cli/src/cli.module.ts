@@ -12,7 +12,14 @@ export class CliModule {
   static forRoot(config: SwitchyardConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [SwitchyardConfigModule.forRoot(config), ControlPlaneModule.forRoot('owner'), ProvisioningModule, MovesModule, DoctorModule, AuthModule],
+      imports: [
+        SwitchyardConfigModule.forRoot(config),
+        ControlPlaneModule.forRoot('owner'),
+        ProvisioningModule,
+        MovesModule,
+        DoctorModule,
+        AuthModule,
+      ],
     };
   }
 }

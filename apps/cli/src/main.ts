@@ -15,7 +15,12 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .enablePositionalOptions()
     .exitOverride();
-  program.addCommand(tenantsCommand()).addCommand(migrateCommand()).addCommand(doctorCommand()).addCommand(tokenCommand()).addCommand(devCommand());
+  program
+    .addCommand(tenantsCommand())
+    .addCommand(migrateCommand())
+    .addCommand(doctorCommand())
+    .addCommand(tokenCommand())
+    .addCommand(devCommand());
   // addCommand() does not pass these settings down; usage errors anywhere must exit with EXIT_USAGE.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {
@@ -31,7 +36,13 @@ main(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
     process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
   }
-  const message = isDomainError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const message = isDomainError(error)
+    ? `${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
   process.stderr.write(`switchyard: ${message}\n`);
-  process.exit(isDomainError(error) && (error.code === 'VALIDATION_FAILED' || error.code === 'CONFIG_INVALID') ? EXIT_USAGE : 1);
+  process.exit(
+    isDomainError(error) && (error.code === 'VALIDATION_FAILED' || error.code === 'CONFIG_INVALID') ? EXIT_USAGE : 1,
+  );
 });

@@ -12,7 +12,11 @@ export function printTable(rows: Record<string, string | number | null | undefin
   }
   const headers = Object.keys(rows[0]);
   const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(headers.map((h) => h.toUpperCase()))}\n`);
   for (const row of rows) process.stdout.write(`${line(headers.map((h) => String(row[h] ?? '')))}\n`);
 }

@@ -1,6 +1,14 @@
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { buildConfig, embeddedLocation, needsEmbeddedPostgres, parseEnvironment, readEnvironment, SwitchyardConfig, type EnvironmentSource } from '@switchyard/config';
+import {
+  buildConfig,
+  embeddedLocation,
+  needsEmbeddedPostgres,
+  parseEnvironment,
+  readEnvironment,
+  SwitchyardConfig,
+  type EnvironmentSource,
+} from '@switchyard/config';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '@switchyard/embedded';
 import { InstallationService } from '@switchyard/provisioning';
 import { CliModule } from './cli.module';
@@ -16,15 +24,27 @@ export interface Runtime {
  * Resolves the configuration a command runs with: DATABASE_URL when set, otherwise the embedded
  * PostgreSQL of the project folder (joined if `npm start` already runs it, started otherwise).
  */
-export async function openRuntime(log: (line: string) => void = () => undefined, overrides: EnvironmentSource = {}): Promise<Runtime> {
+export async function openRuntime(
+  log: (line: string) => void = () => undefined,
+  overrides: EnvironmentSource = {},
+): Promise<Runtime> {
   const env = parseEnvironment(readEnvironment(overrides));
   let embedded: RunningEmbeddedPostgres | undefined;
   if (needsEmbeddedPostgres(env)) {
     const location = embeddedLocation(env);
     embedded = await startEmbeddedPostgres(location);
-    log(embedded.reused ? `using the embedded PostgreSQL already running on port ${location.port}` : `started embedded PostgreSQL on port ${location.port} (data in ${location.dataDir})`);
+    log(
+      embedded.reused
+        ? `using the embedded PostgreSQL already running on port ${location.port}`
+        : `started embedded PostgreSQL on port ${location.port} (data in ${location.dataDir})`,
+    );
   }
-  const config = buildConfig(env, embedded ? { databaseUrl: embedded.url, jwtSecret: embedded.jwtSecret, appRolePassword: embedded.appRolePassword } : undefined);
+  const config = buildConfig(
+    env,
+    embedded
+      ? { databaseUrl: embedded.url, jwtSecret: embedded.jwtSecret, appRolePassword: embedded.appRolePassword }
+      : undefined,
+  );
   return { config, embedded, close: async () => embedded?.stop() };
 }
 
@@ -43,7 +63,9 @@ export async function withCliContext<T>(
 ): Promise<T> {
   // A command runs its own work; moves requested elsewhere are the control-plane worker's.
   const runtime = await openRuntime((line) => process.stderr.write(`${line}\n`), { MOVE_WORKER: 'false' });
-  const context = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), { logger: new StderrLogger() });
+  const context = await NestFactory.createApplicationContext(CliModule.forRoot(runtime.config), {
+    logger: new StderrLogger(),
+  });
   try {
     if (install) await context.get(InstallationService).ensureInstalled(install);
     return await fn(context, runtime);

@@ -24,8 +24,24 @@ export class ControlPlaneAppModule {
   static forRoot(config: SwitchyardConfig): DynamicModule {
     return {
       module: ControlPlaneAppModule,
-      imports: [SwitchyardConfigModule.forRoot(config), ControlPlaneModule.forRoot('owner'), ProvisioningModule, MovesModule, DoctorModule, AuthModule, TerminusModule],
-      controllers: [TenantsController, ServersController, MigrationsController, MovesController, AuditController, DoctorController, HealthController],
+      imports: [
+        SwitchyardConfigModule.forRoot(config),
+        ControlPlaneModule.forRoot('owner'),
+        ProvisioningModule,
+        MovesModule,
+        DoctorModule,
+        AuthModule,
+        TerminusModule,
+      ],
+      controllers: [
+        TenantsController,
+        ServersController,
+        MigrationsController,
+        MovesController,
+        AuditController,
+        DoctorController,
+        HealthController,
+      ],
       providers: [
         PostgresHealthIndicator,
         MigrationsReadiness,

@@ -33,8 +33,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   validate(payload: Record<string, unknown>): VerifiedClaims {
     const { sub, tid, roles, exp } = payload;
     if (typeof exp !== 'number') throw new DomainError('UNAUTHENTICATED', 'Token has no exp claim');
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw new DomainError('UNAUTHENTICATED', 'Token has no valid sub claim');
-    if (tid !== undefined && typeof tid !== 'string') throw new DomainError('UNAUTHENTICATED', 'Token has an invalid tid claim');
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256)
+      throw new DomainError('UNAUTHENTICATED', 'Token has no valid sub claim');
+    if (tid !== undefined && typeof tid !== 'string')
+      throw new DomainError('UNAUTHENTICATED', 'Token has an invalid tid claim');
     if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
       throw new DomainError('UNAUTHENTICATED', 'Token has an invalid roles claim');
     }

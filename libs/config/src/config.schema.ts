@@ -27,7 +27,10 @@ export const environmentSchema = z.object({
           const [name, ...rest] = pair.trim().split('=');
           const url = rest.join('=');
           if (!/^[a-z][a-z0-9_-]{0,62}$/.test(name ?? '') || name === 'primary' || !/^postgres(ql)?:\/\//.test(url)) {
-            ctx.addIssue({ code: 'custom', message: `"${pair.trim().split('=')[0]}=…" must be name=postgres://… (name in [a-z0-9_-], not "primary")` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${pair.trim().split('=')[0]}=…" must be name=postgres://… (name in [a-z0-9_-], not "primary")`,
+            });
           }
           return { name: name ?? '', url };
         });
@@ -50,7 +53,10 @@ export const environmentSchema = z.object({
   DATABASE_POOL_MAX: positiveInt.default(5),
   STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
   /** Named prepared statements on app connections; set false behind a pooler without support for them. */
-  PG_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  PG_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** How many named statements each application connection keeps prepared (least recently used out). */
   PG_STATEMENT_CACHE_SIZE: positiveInt.max(10_000).default(100),
   POOL_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
@@ -75,12 +81,18 @@ export const environmentSchema = z.object({
   MOVE_LOCK_TIMEOUT_MS: positiveInt.default(1_000),
   MOVE_LOCK_RETRIES: z.coerce.number().int().min(0).max(100).default(10),
   /** Run moves in this process's background worker (control-plane API). */
-  MOVE_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  MOVE_WORKER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Chaos/testing knob: pause this long on entering each move phase (0 in production). */
   MOVE_PHASE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** On SIGTERM/SIGINT: how long in-flight requests (and a running move's hand-back) may take. */
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
-  HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 64kb').default('64kb'),
+  HTTP_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'must look like 64kb')
+    .default('64kb'),
   EMBEDDED_DATA_DIR: z.string().default('.switchyard'),
   EMBEDDED_PG_PORT: port.default(54329),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('warn'),

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig, needsEmbeddedPostgres, parseEnvironment } from './load-config';
 
-const embedded = { databaseUrl: 'postgres://postgres:pw@127.0.0.1:54329/postgres', jwtSecret: 'e'.repeat(40), appRolePassword: 'app' };
+const embedded = {
+  databaseUrl: 'postgres://postgres:pw@127.0.0.1:54329/postgres',
+  jwtSecret: 'e'.repeat(40),
+  appRolePassword: 'app',
+};
 
 describe('configuration', () => {
   it('uses the embedded default when DATABASE_URL is unset', () => {
@@ -26,7 +30,9 @@ describe('configuration', () => {
   });
 
   it('selects RS256 when a public key is given', () => {
-    const config = buildConfig(parseEnvironment({ DATABASE_URL: 'postgres://u@db/postgres', JWT_PUBLIC_KEY: 'PEM', JWT_AUDIENCE: 'aud' }));
+    const config = buildConfig(
+      parseEnvironment({ DATABASE_URL: 'postgres://u@db/postgres', JWT_PUBLIC_KEY: 'PEM', JWT_AUDIENCE: 'aud' }),
+    );
     expect(config.jwt).toMatchObject({ algorithm: 'RS256', publicKey: 'PEM', audience: 'aud' });
   });
 
@@ -42,7 +48,14 @@ describe('configuration', () => {
   });
 
   it('routes the application role through a pooler when APP_DB_HOST is set', () => {
-    const config = buildConfig(parseEnvironment({ DATABASE_URL: 'postgres://u@db/postgres', JWT_SECRET: 's'.repeat(32), APP_DB_HOST: 'pgbouncer', APP_DB_PORT: '6432' }));
+    const config = buildConfig(
+      parseEnvironment({
+        DATABASE_URL: 'postgres://u@db/postgres',
+        JWT_SECRET: 's'.repeat(32),
+        APP_DB_HOST: 'pgbouncer',
+        APP_DB_PORT: '6432',
+      }),
+    );
     expect(config.appEndpoint).toEqual({ host: 'pgbouncer', port: 6432 });
   });
 });

@@ -46,11 +46,17 @@ export function needsEmbeddedPostgres(env: Environment): boolean {
 export function buildConfig(env: Environment, embedded?: EmbeddedSupply): SwitchyardConfig {
   const databaseUrl = env.DATABASE_URL ?? embedded?.databaseUrl;
   if (!databaseUrl) {
-    throw new DomainError('CONFIG_INVALID', 'Invalid configuration:\n  DATABASE_URL: required (or run `switchyard dev` for the embedded default)');
+    throw new DomainError(
+      'CONFIG_INVALID',
+      'Invalid configuration:\n  DATABASE_URL: required (or run `switchyard dev` for the embedded default)',
+    );
   }
   const secret = env.JWT_SECRET ?? (env.JWT_PUBLIC_KEY ? undefined : embedded?.jwtSecret);
   if (!secret && !env.JWT_PUBLIC_KEY) {
-    throw new DomainError('CONFIG_INVALID', 'Invalid configuration:\n  JWT_SECRET: required (or JWT_PUBLIC_KEY for RS256)');
+    throw new DomainError(
+      'CONFIG_INVALID',
+      'Invalid configuration:\n  JWT_SECRET: required (or JWT_PUBLIC_KEY for RS256)',
+    );
   }
   if (env.JWT_SECRET && env.JWT_PUBLIC_KEY) {
     throw new DomainError('CONFIG_INVALID', 'Invalid configuration:\n  JWT_SECRET / JWT_PUBLIC_KEY: set one, not both');
@@ -90,7 +96,11 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       preparedStatements: env.PG_PREPARED_STATEMENTS,
       statementCacheSize: env.PG_STATEMENT_CACHE_SIZE,
     },
-    placementCache: { ttlMs: env.PLACEMENT_CACHE_TTL_MS, max: env.PLACEMENT_CACHE_MAX, freezeWaitMs: env.TENANT_FREEZE_WAIT_MS },
+    placementCache: {
+      ttlMs: env.PLACEMENT_CACHE_TTL_MS,
+      max: env.PLACEMENT_CACHE_MAX,
+      freezeWaitMs: env.TENANT_FREEZE_WAIT_MS,
+    },
     migrations: {
       dir: env.MIGRATIONS_DIR ? resolve(process.cwd(), env.MIGRATIONS_DIR) : undefined,
       lockTimeoutMs: env.MIGRATION_LOCK_TIMEOUT_MS,

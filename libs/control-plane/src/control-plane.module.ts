@@ -36,7 +36,9 @@ export class ControlPlaneModule {
           inject: [SwitchyardConfig, ServerDirectory],
           useFactory: (config: SwitchyardConfig, servers: ServerDirectory) =>
             ControlPlaneDatabase.connect(
-              access === 'owner' ? controlPlaneUrl(config) : servers.appUrl(PRIMARY_SERVER, config.names.controlDatabase),
+              access === 'owner'
+                ? controlPlaneUrl(config)
+                : servers.appUrl(PRIMARY_SERVER, config.names.controlDatabase),
               { connectTimeoutMs: config.pools.connectTimeoutMs },
             ),
         },
@@ -48,7 +50,9 @@ export class ControlPlaneModule {
               redisUrl: config.redisUrl,
               // LISTEN needs a session of its own: straight to the server, never through a pooler.
               listenUrl:
-                access === 'owner' ? controlPlaneUrl(config) : servers.directAppUrl(PRIMARY_SERVER, config.names.controlDatabase),
+                access === 'owner'
+                  ? controlPlaneUrl(config)
+                  : servers.directAppUrl(PRIMARY_SERVER, config.names.controlDatabase),
             }),
         },
         TenantsRepository,

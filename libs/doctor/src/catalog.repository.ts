@@ -27,7 +27,8 @@ import type {
 const APP = 'app AS (SELECT to_regrole($1) AS oid)';
 
 /** User schemas: neither PostgreSQL's own nor the runner's ledger. */
-const USER_SCHEMA = "n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'switchyard_meta', 'switchyard_fence')";
+const USER_SCHEMA =
+  "n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'switchyard_meta', 'switchyard_fence')";
 
 const SCHEMAS_SQL = `WITH ${APP}
 SELECT n.nspname AS name, coalesce(has_schema_privilege(app.oid, n.oid, 'CREATE'), false) AS "appCreate"

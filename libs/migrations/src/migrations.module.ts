@@ -17,8 +17,20 @@ import { MigrationStatusService } from './fleet/migration-status.service';
     FleetMigrationService,
     MigrationRunsService,
     MigrationStatusService,
-    { provide: OwnerPools, inject: [SwitchyardConfig], useFactory: (config: SwitchyardConfig) => new OwnerPools(config.migrations.serverConcurrency) },
+    {
+      provide: OwnerPools,
+      inject: [SwitchyardConfig],
+      useFactory: (config: SwitchyardConfig) => new OwnerPools(config.migrations.serverConcurrency),
+    },
   ],
-  exports: [MigrationRunner, MigrationSets, OwnerPools, FleetTargets, FleetMigrationService, MigrationRunsService, MigrationStatusService],
+  exports: [
+    MigrationRunner,
+    MigrationSets,
+    OwnerPools,
+    FleetTargets,
+    FleetMigrationService,
+    MigrationRunsService,
+    MigrationStatusService,
+  ],
 })
 export class MigrationsModule {}

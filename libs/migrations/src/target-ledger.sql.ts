@@ -26,7 +26,9 @@ export const ADVISORY_LOCK_NAMESPACE = 0x5359_4d47; // "SYMG"
 
 /** Creates the ledger if missing; serialised because concurrent CREATE … IF NOT EXISTS can still collide. */
 export async function ensureLocalLedger(client: ClientBase): Promise<void> {
-  const { rows } = await client.query<{ present: boolean }>("SELECT to_regclass('switchyard_meta.migrations') IS NOT NULL AS present");
+  const { rows } = await client.query<{ present: boolean }>(
+    "SELECT to_regclass('switchyard_meta.migrations') IS NOT NULL AS present",
+  );
   if (rows[0].present) return;
   await client.query('BEGIN');
   try {
@@ -41,13 +43,15 @@ export async function ensureLocalLedger(client: ClientBase): Promise<void> {
 
 /** Applied migrations of one target (schema) and set: name → checksum. Empty when there is no ledger. */
 export async function readLocalLedger(client: ClientBase, schema: string, set: string): Promise<Map<string, string>> {
-  const { rows } = await client.query<{ migration: string; checksum: string }>(
-    `SELECT migration, checksum FROM switchyard_meta.migrations
+  const { rows } = await client
+    .query<{ migration: string; checksum: string }>(
+      `SELECT migration, checksum FROM switchyard_meta.migrations
       WHERE target_schema = $1 AND migration_set = $2`,
-    [schema, set],
-  ).catch((error: { code?: string }) => {
-    if (error.code === '42P01' || error.code === '3F000') return { rows: [] }; // no ledger yet
-    throw error;
-  });
+      [schema, set],
+    )
+    .catch((error: { code?: string }) => {
+      if (error.code === '42P01' || error.code === '3F000') return { rows: [] }; // no ledger yet
+      throw error;
+    });
   return new Map(rows.map((r) => [r.migration, r.checksum]));
 }

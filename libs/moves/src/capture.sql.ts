@@ -16,7 +16,13 @@ function suffix(id: string): string {
   return id.replace(/-/g, '');
 }
 
-export async function installCapture(client: ClientBase, schema: string, tables: readonly string[], tenantId: string, moveId: string): Promise<void> {
+export async function installCapture(
+  client: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  tenantId: string,
+  moveId: string,
+): Promise<void> {
   const s = quoteIdent(schema);
   await client.query(`
     CREATE TABLE IF NOT EXISTS ${s}.${CHANGES} (
@@ -43,17 +49,31 @@ export async function installCapture(client: ClientBase, schema: string, tables:
   // The tenant and move ids are validated UUIDs: DDL cannot take parameters.
   for (const table of tables) {
     const name = (op: string) => quoteIdent(`sy_capture_${op}_${suffix(moveId)}`);
-    await client.query(rowTriggers(`${s}.${quoteIdent(table)}`, `'${tenantId}'::uuid`, name, 'AFTER', `${s}.switchyard_capture('${moveId}')`));
+    await client.query(
+      rowTriggers(
+        `${s}.${quoteIdent(table)}`,
+        `'${tenantId}'::uuid`,
+        name,
+        'AFTER',
+        `${s}.switchyard_capture('${moveId}')`,
+      ),
+    );
   }
 }
 
-export async function removeCapture(client: ClientBase, schema: string, tables: readonly string[], moveId: string): Promise<void> {
+export async function removeCapture(
+  client: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  moveId: string,
+): Promise<void> {
   const s = quoteIdent(schema);
   const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
   if (!exists.rowCount) return;
   for (const table of tables) {
     const t = `${s}.${quoteIdent(table)}`;
-    for (const op of ['i', 'u', 'd']) await client.query(`DROP TRIGGER IF EXISTS ${quoteIdent(`sy_capture_${op}_${suffix(moveId)}`)} ON ${t}`);
+    for (const op of ['i', 'u', 'd'])
+      await client.query(`DROP TRIGGER IF EXISTS ${quoteIdent(`sy_capture_${op}_${suffix(moveId)}`)} ON ${t}`);
   }
   await client.query(`DELETE FROM ${s}.${CHANGES} WHERE move_id = $1`, [moveId]).catch(() => undefined);
 }
@@ -65,9 +85,20 @@ export interface CapturedChange {
   row: Record<string, unknown>;
 }
 
-export async function readChanges(client: ClientBase, schema: string, moveId: string, afterSeq: string, limit: number): Promise<CapturedChange[]> {
+export async function readChanges(
+  client: ClientBase,
+  schema: string,
+  moveId: string,
+  afterSeq: string,
+  limit: number,
+): Promise<CapturedChange[]> {
   // Ordered by the bigint column, not by its text rendering ('10' < '9').
-  const { rows } = await client.query<{ seq_text: string; table_name: string; op: 'U' | 'D'; row_data: Record<string, unknown> }>(
+  const { rows } = await client.query<{
+    seq_text: string;
+    table_name: string;
+    op: 'U' | 'D';
+    row_data: Record<string, unknown>;
+  }>(
     `SELECT c.seq::text AS seq_text, c.table_name, c.op, c.row_data FROM ${quoteIdent(schema)}.${CHANGES} c
       WHERE c.move_id = $1 AND c.seq > $2::bigint ORDER BY c.seq LIMIT $3`,
     [moveId, afterSeq, limit],
@@ -92,7 +123,14 @@ type Timing = 'BEFORE' | 'AFTER';
  * Names the three row triggers (insert, update, delete) a tenant-scoped rule needs; `deleteRule` can
  * give the delete trigger its own timing and a condition under which it stays silent.
  */
-function rowTriggers(t: string, tenant: string, name: (op: string) => string, timing: Timing, call: string, deleteRule?: { timing: Timing; unless: string }): string {
+function rowTriggers(
+  t: string,
+  tenant: string,
+  name: (op: string) => string,
+  timing: Timing,
+  call: string,
+  deleteRule?: { timing: Timing; unless: string },
+): string {
   return `
     DROP TRIGGER IF EXISTS ${name('i')} ON ${t};
     DROP TRIGGER IF EXISTS ${name('u')} ON ${t};
@@ -111,7 +149,12 @@ const fenceName = (tenantId: string) => (op: string) => quoteIdent(`sy_fence_${o
  * A router still holding the old placement is therefore neither answered nor able to commit here (I5);
  * TenantDb re-reads the placement and runs the work at the new location.
  */
-export async function installFence(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<void> {
+export async function installFence(
+  client: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  tenantId: string,
+): Promise<void> {
   const s = quoteIdent(schema);
   // The one write the fence lets through: the owner deleting the tenant's old rows here (cleanup),
   // marked by a transaction-local setting. Checked in the trigger's WHEN, so that deletion needs no
@@ -119,7 +162,9 @@ export async function installFence(client: ClientBase, schema: string, tables: r
   // The delete trigger is AFTER: a BEFORE row trigger re-fetches and locks every row before its WHEN
   // is even evaluated, which tripled the cost of deleting a large tenant; raising after the row is
   // deleted aborts the statement just the same, so nothing commits.
-  const { rows } = await client.query<{ oid: string }>('SELECT oid::text AS oid FROM pg_roles WHERE rolname = current_user');
+  const { rows } = await client.query<{ oid: string }>(
+    'SELECT oid::text AS oid FROM pg_roles WHERE rolname = current_user',
+  );
   const owner = rows[0]?.oid;
   if (!owner || !/^\d+$/.test(owner)) throw new Error('cannot resolve the owner role');
   // coalesce: an unset setting is NULL, and NOT (NULL AND …) would silence the fence.
@@ -132,7 +177,16 @@ export async function installFence(client: ClientBase, schema: string, tables: r
     END $fn$;
     REVOKE ALL ON FUNCTION ${s}.switchyard_fence() FROM PUBLIC;`);
   for (const table of tables) {
-    await client.query(rowTriggers(`${s}.${quoteIdent(table)}`, `'${tenantId}'::uuid`, fenceName(tenantId), 'BEFORE', `${s}.switchyard_fence('${tenantId}')`, { timing: 'AFTER', unless: cleanup }));
+    await client.query(
+      rowTriggers(
+        `${s}.${quoteIdent(table)}`,
+        `'${tenantId}'::uuid`,
+        fenceName(tenantId),
+        'BEFORE',
+        `${s}.switchyard_fence('${tenantId}')`,
+        { timing: 'AFTER', unless: cleanup },
+      ),
+    );
   }
   // Last, so that its time is (within microseconds) the commit's: readers older than it are waited for.
   await raiseReadFence(client, tenantId, schema);
@@ -142,7 +196,11 @@ export async function installFence(client: ClientBase, schema: string, tables: r
  * The tenant's fence at this schema: none, one that lets the owner's cleanup delete through (see
  * installFence), or an older one that does not.
  */
-export async function fenceState(client: ClientBase, schema: string, tenantId: string): Promise<'none' | 'allows-cleanup' | 'legacy'> {
+export async function fenceState(
+  client: ClientBase,
+  schema: string,
+  tenantId: string,
+): Promise<'none' | 'allows-cleanup' | 'legacy'> {
   const { rows } = await client.query<{ def: string }>(
     `SELECT pg_get_triggerdef(t.oid) AS def FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND t.tgname = $2`,
@@ -153,7 +211,12 @@ export async function fenceState(client: ClientBase, schema: string, tenantId: s
 }
 
 /** Lifts both fences of the tenant here (a cutover that is rolled back). */
-export async function removeFence(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<void> {
+export async function removeFence(
+  client: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  tenantId: string,
+): Promise<void> {
   await removeWriteFence(client, schema, tables, tenantId);
   await lowerReadFence(client, tenantId, schema);
 }
@@ -162,11 +225,17 @@ export async function removeFence(client: ClientBase, schema: string, tables: re
  * Lifts only the write fence: a move coming back here copies the tenant's rows in through it, while the
  * read fence stays up until the cutover, so no stale router reads the copy before it is complete.
  */
-export async function removeWriteFence(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<void> {
+export async function removeWriteFence(
+  client: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  tenantId: string,
+): Promise<void> {
   const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
   if (!exists.rowCount) return;
   const s = quoteIdent(schema);
   for (const table of tables) {
-    for (const op of ['i', 'u', 'd']) await client.query(`DROP TRIGGER IF EXISTS ${fenceName(tenantId)(op)} ON ${s}.${quoteIdent(table)}`);
+    for (const op of ['i', 'u', 'd'])
+      await client.query(`DROP TRIGGER IF EXISTS ${fenceName(tenantId)(op)} ON ${s}.${quoteIdent(table)}`);
   }
 }

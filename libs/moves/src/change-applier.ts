@@ -7,10 +7,17 @@ import { qualified, tableColumns } from './table-columns';
  * children-first, upserts parents-first (so composite foreign keys hold), all keyed by the primary key
  * (tenant_id, id) every tenant table has (I3). Re-applying a batch changes nothing.
  */
-export async function applyChanges(target: ClientBase, schema: string, tables: readonly string[], changes: CapturedChange[]): Promise<void> {
+export async function applyChanges(
+  target: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  changes: CapturedChange[],
+): Promise<void> {
   const last = new Map<string, CapturedChange>();
-  for (const change of changes) last.set(`${change.tableName}|${String(change.row.tenant_id)}|${String(change.row.id)}`, change);
-  const byTable = (op: 'U' | 'D', table: string) => [...last.values()].filter((c) => c.op === op && c.tableName === table).map((c) => c.row);
+  for (const change of changes)
+    last.set(`${change.tableName}|${String(change.row.tenant_id)}|${String(change.row.id)}`, change);
+  const byTable = (op: 'U' | 'D', table: string) =>
+    [...last.values()].filter((c) => c.op === op && c.tableName === table).map((c) => c.row);
 
   for (const table of [...tables].reverse()) {
     const rows = byTable('D', table);

@@ -39,7 +39,11 @@ export async function copyTenantRows(
   for (const table of tables) {
     const columns = (await tableColumns(target, to.schema, table)).join(', ');
     // COPY cannot take parameters; the tenant id is a validated UUID.
-    const out = source.query(copyTo(`COPY (SELECT ${columns} FROM ${qualified(from.schema, table)} WHERE tenant_id = '${tenantId}') TO STDOUT`));
+    const out = source.query(
+      copyTo(
+        `COPY (SELECT ${columns} FROM ${qualified(from.schema, table)} WHERE tenant_id = '${tenantId}') TO STDOUT`,
+      ),
+    );
     const into = target.query(copyFrom(`COPY ${qualified(to.schema, table)} (${columns}) FROM STDIN`));
     await pipeline(
       out,
@@ -63,10 +67,18 @@ export async function analyzeTables(client: ClientBase, schema: string, tables: 
 }
 
 /** Rows of the tenant per table at the source, in the caller's snapshot. */
-export async function countTenantRows(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<number> {
+export async function countTenantRows(
+  client: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  tenantId: string,
+): Promise<number> {
   let total = 0;
   for (const table of tables) {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified(schema, table)} WHERE tenant_id = $1`, [tenantId]);
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${qualified(schema, table)} WHERE tenant_id = $1`,
+      [tenantId],
+    );
     total += Number(rows[0].n);
   }
   return total;

@@ -1,13 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
-import { MovesRepository, PlacementInvalidations, ServerDirectory, TenantsRepository, type MoveRecord } from '@switchyard/control-plane';
+import {
+  MovesRepository,
+  PlacementInvalidations,
+  ServerDirectory,
+  TenantsRepository,
+  type MoveRecord,
+} from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { inTransaction, isPgError, lowerReadFence, PgErrorCode, raiseReadFence, withOwnerClient } from '@switchyard/postgres';
+import {
+  inTransaction,
+  isPgError,
+  lowerReadFence,
+  PgErrorCode,
+  raiseReadFence,
+  withOwnerClient,
+} from '@switchyard/postgres';
 import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { Client } from 'pg';
 import type { CapturedChange } from './capture.sql';
-import { drainWriters, installCapture, installFence, removeCapture, removeFence, removeWriteFence } from './capture.sql';
+import {
+  drainWriters,
+  installCapture,
+  installFence,
+  removeCapture,
+  removeFence,
+  removeWriteFence,
+} from './capture.sql';
 import { analyzeTables, copyTenantRows, countTenantRows } from './move-copier';
 import { sameLocation, type MoveLocation } from './move-location';
 import { MoveStorage } from './move-storage';
@@ -33,8 +53,18 @@ export interface MoveProgress {
   rowsTotal: number;
 }
 
-const fromOf = (m: MoveRecord): MoveLocation => ({ tier: m.fromTier, server: m.fromServer, database: m.fromDatabase, schema: m.fromSchema });
-const toOf = (m: MoveRecord): MoveLocation => ({ tier: m.toTier, server: m.toServer, database: m.toDatabase, schema: m.toSchema });
+const fromOf = (m: MoveRecord): MoveLocation => ({
+  tier: m.fromTier,
+  server: m.fromServer,
+  database: m.fromDatabase,
+  schema: m.fromSchema,
+});
+const toOf = (m: MoveRecord): MoveLocation => ({
+  tier: m.toTier,
+  server: m.toServer,
+  database: m.toDatabase,
+  schema: m.toSchema,
+});
 
 /**
  * Carries out a move: copy (COPY from a snapshot, bounded memory) while triggers capture the tenant's
@@ -65,17 +95,20 @@ export class MoveRunner {
     if (!move) return (await this.moves.findById(id))!;
     const abort = new AbortController();
     let abortedAt: number | undefined;
-    const beat = setInterval(() => {
-      // Work that does not unwind after an abort is presumed dead: stop vouching for it, so the claim
-      // lapses and another worker takes the move over instead of it staying claimed forever.
-      if (abortedAt !== undefined && Date.now() - abortedAt > UNWIND_MS) return;
-      void this.moves.heartbeat(id, this.worker).then(
-        (state) => {
-          if (!state || state.cancelRequested) abort.abort('cancel' satisfies StopReason);
-        },
-        () => undefined,
-      );
-    }, Math.min(1_000, Math.max(100, Math.floor(this.config.moves.staleMs / 5))));
+    const beat = setInterval(
+      () => {
+        // Work that does not unwind after an abort is presumed dead: stop vouching for it, so the claim
+        // lapses and another worker takes the move over instead of it staying claimed forever.
+        if (abortedAt !== undefined && Date.now() - abortedAt > UNWIND_MS) return;
+        void this.moves.heartbeat(id, this.worker).then(
+          (state) => {
+            if (!state || state.cancelRequested) abort.abort('cancel' satisfies StopReason);
+          },
+          () => undefined,
+        );
+      },
+      Math.min(1_000, Math.max(100, Math.floor(this.config.moves.staleMs / 5))),
+    );
     abort.signal.addEventListener('abort', () => (abortedAt = Date.now()), { once: true });
     const done = this.drive(move, abort.signal, onProgress);
     this.running.set(id, { abort, done: done.catch(() => undefined) });
@@ -106,7 +139,8 @@ export class MoveRunner {
 
   private async drive(move: MoveRecord, signal: AbortSignal, onProgress: (p: MoveProgress) => void): Promise<void> {
     const tenant = await this.tenants.findById(move.tenantId);
-    if (!tenant) return this.moves.finish(move.id, { state: 'failed', error: 'tenant no longer exists', finishedAt: new Date() });
+    if (!tenant)
+      return this.moves.finish(move.id, { state: 'failed', error: 'tenant no longer exists', finishedAt: new Date() });
     if (move.state === 'cleaning_up' || tenant.version > move.fromVersion) return this.cleanup(move);
     if (move.state !== 'pending') {
       this.logger.warn(`move ${move.id} was interrupted in ${move.state}: rolling back, then starting again`);
@@ -129,7 +163,9 @@ export class MoveRunner {
       await this.storage.deleteRows(tenant.id, toOf(move)); // a copy left by an earlier attempt
       // Only the write fence: the read fence of a location the tenant comes back to stays until the flip.
       await this.onTarget(move, (c) => removeWriteFence(c, move.toSchema, TENANT_TABLES, tenant.id));
-      await this.onSource(move, (c) => this.ddl(c, move.fromSchema, () => installCapture(c, move.fromSchema, TENANT_TABLES, tenant.id, move.id)));
+      await this.onSource(move, (c) =>
+        this.ddl(c, move.fromSchema, () => installCapture(c, move.fromSchema, TENANT_TABLES, tenant.id, move.id)),
+      );
       await checkCancel();
       await this.copy(move, signal, onProgress);
       await checkCancel();
@@ -138,8 +174,13 @@ export class MoveRunner {
       await state('cutover');
       await this.cutover(move, checkCancel);
     } catch (error) {
-      const stopped = error instanceof MoveCancelled || signal.aborted ? ((signal.reason as StopReason | undefined) ?? 'cancel') : undefined;
-      this.logger.warn(`move ${move.id} ${stopped ? `stopped (${stopped})` : `failed: ${error instanceof Error ? error.message : error}`}; rolling back`);
+      const stopped =
+        error instanceof MoveCancelled || signal.aborted
+          ? ((signal.reason as StopReason | undefined) ?? 'cancel')
+          : undefined;
+      this.logger.warn(
+        `move ${move.id} ${stopped ? `stopped (${stopped})` : `failed: ${error instanceof Error ? error.message : error}`}; rolling back`,
+      );
       await this.rollback(move);
       if (stopped === 'shutdown') {
         // Handed back: the next worker to look claims it at once and starts it again.
@@ -173,13 +214,21 @@ export class MoveRunner {
           await target.query('BEGIN');
           let copied: number;
           try {
-            copied = await copyTenantRows(source, target, { schema: move.fromSchema }, { schema: move.toSchema }, TENANT_TABLES, move.tenantId, (rows) => {
-              onProgress({ state: 'copying', rowsCopied: rows, rowsTotal });
-              if (Date.now() - lastReport > 500) {
-                lastReport = Date.now();
-                void this.moves.update(move.id, { rowsCopied: rows }).catch(() => undefined);
-              }
-            });
+            copied = await copyTenantRows(
+              source,
+              target,
+              { schema: move.fromSchema },
+              { schema: move.toSchema },
+              TENANT_TABLES,
+              move.tenantId,
+              (rows) => {
+                onProgress({ state: 'copying', rowsCopied: rows, rowsTotal });
+                if (Date.now() - lastReport > 500) {
+                  lastReport = Date.now();
+                  void this.moves.update(move.id, { rowsCopied: rows }).catch(() => undefined);
+                }
+              },
+            );
           } catch (error) {
             await this.abortCopy(move, source, target);
             throw error;
@@ -233,7 +282,9 @@ export class MoveRunner {
         const frozenAt = Date.now();
         await this.tenants.setPlacementState(move.tenantId, 'frozen');
         await this.invalidations.publish(move.tenantId);
-        await this.ddl(source, move.fromSchema, () => installFence(source, move.fromSchema, TENANT_TABLES, move.tenantId));
+        await this.ddl(source, move.fromSchema, () =>
+          installFence(source, move.fromSchema, TENANT_TABLES, move.tenantId),
+        );
         await drainWriters(source, move.fromSchema);
         const last = [...unverified, ...(await applyPending(move, source, target))];
         await this.moves.update(move.id, { state: 'verifying' });
@@ -242,7 +293,12 @@ export class MoveRunner {
         // A location the tenant lived at before is fenced against it: the fence comes down only now,
         // with every row in place (a rollback raises it again).
         await lowerReadFence(target, move.tenantId, move.toSchema);
-        const flipped = await this.tenants.flipPlacement(move.tenantId, move.fromVersion, { tier: move.toTier, server: move.toServer, database: move.toDatabase, schema: move.toSchema });
+        const flipped = await this.tenants.flipPlacement(move.tenantId, move.fromVersion, {
+          tier: move.toTier,
+          server: move.toServer,
+          database: move.toDatabase,
+          schema: move.toSchema,
+        });
         if (!flipped) throw new DomainError('TENANT_MOVING', 'the placement changed during the move');
         await this.invalidations.publish(move.tenantId);
         await this.moves.update(move.id, { state: 'cleaning_up', freezeMs: Date.now() - frozenAt });
@@ -258,18 +314,24 @@ export class MoveRunner {
         await removeFence(c, move.fromSchema, TENANT_TABLES, move.tenantId);
         await removeCapture(c, move.fromSchema, TENANT_TABLES, move.id);
       });
-    }).catch((error: unknown) => this.logger.error(`rollback of ${move.id} at source: ${error instanceof Error ? error.message : error}`));
+    }).catch((error: unknown) =>
+      this.logger.error(`rollback of ${move.id} at source: ${error instanceof Error ? error.message : error}`),
+    );
     const tenant = await this.tenants.findById(move.tenantId);
     if (tenant && tenant.version === move.fromVersion) {
       await this.tenants.setPlacementState(move.tenantId, 'ready');
       await this.invalidations.publish(move.tenantId);
-      await this.storage.remove(move.tenantId, toOf(move), move.toTier === move.fromTier).catch((error: unknown) =>
-        this.logger.error(`rollback of ${move.id} at target: ${error instanceof Error ? error.message : error}`),
-      );
+      await this.storage
+        .remove(move.tenantId, toOf(move), move.toTier === move.fromTier)
+        .catch((error: unknown) =>
+          this.logger.error(`rollback of ${move.id} at target: ${error instanceof Error ? error.message : error}`),
+        );
       // The tenant does not live at the target: fence it there (again), wherever its storage remains.
       await this.onTarget(move, (c) => raiseReadFence(c, move.tenantId, move.toSchema)).catch((error: unknown) => {
         if (!isPgError(error, PgErrorCode.invalidCatalogName) && !isPgError(error, '42P01')) {
-          this.logger.error(`rollback of ${move.id}: fencing the target: ${error instanceof Error ? error.message : error}`);
+          this.logger.error(
+            `rollback of ${move.id}: fencing the target: ${error instanceof Error ? error.message : error}`,
+          );
         }
       });
     }
@@ -277,10 +339,16 @@ export class MoveRunner {
 
   /** After the flip: capture off, old data removed now or after MOVE_RETENTION_MS (the fence stays until then). */
   async cleanup(move: MoveRecord): Promise<void> {
-    await this.onSource(move, (c) => this.ddl(c, move.fromSchema, () => removeCapture(c, move.fromSchema, TENANT_TABLES, move.id))).catch(() => undefined);
+    await this.onSource(move, (c) =>
+      this.ddl(c, move.fromSchema, () => removeCapture(c, move.fromSchema, TENANT_TABLES, move.id)),
+    ).catch(() => undefined);
     const retention = this.config.moves.retentionMs;
     if (retention > 0) {
-      await this.moves.finish(move.id, { state: 'done', finishedAt: new Date(), cleanupAt: new Date(Date.now() + retention) });
+      await this.moves.finish(move.id, {
+        state: 'done',
+        finishedAt: new Date(),
+        cleanupAt: new Date(Date.now() + retention),
+      });
       return;
     }
     await this.removeSource(move);
@@ -307,7 +375,9 @@ export class MoveRunner {
     const tenant = await this.tenants.findById(move.tenantId);
     if (tenant && sameLocation({ tier: tenant.tier, ...tenant.placement }, location)) return true;
     const active = await this.moves.list({ tenantId: move.tenantId, limit: 10 });
-    return active.some((m) => m.id !== move.id && !['done', 'failed', 'cancelled'].includes(m.state) && sameLocation(toOf(m), location));
+    return active.some(
+      (m) => m.id !== move.id && !['done', 'failed', 'cancelled'].includes(m.state) && sameLocation(toOf(m), location),
+    );
   }
 
   /**
@@ -324,13 +394,16 @@ export class MoveRunner {
     ];
     await Promise.all([source.end(), target.end()]).catch(() => undefined);
     for (const [server, backend] of backends) {
-      await withOwnerClient(this.servers.maintenanceUrl(server), (c) => c.query('SELECT pg_terminate_backend($1)', [backend])).catch(() => undefined);
+      await withOwnerClient(this.servers.maintenanceUrl(server), (c) =>
+        c.query('SELECT pg_terminate_backend($1)', [backend]),
+      ).catch(() => undefined);
     }
   }
 
   /** MOVE_PHASE_DELAY_MS: lets tests (and chaos drills) stop a worker in a chosen phase. */
   private async phaseDelay(): Promise<void> {
-    if (this.config.moves.phaseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.moves.phaseDelayMs));
+    if (this.config.moves.phaseDelayMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.config.moves.phaseDelayMs));
   }
 
   /**

@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LedgerRepository, ServerDirectory, type TenantRecord, type Tier } from '@switchyard/control-plane';
 import { tenantTargetKey } from '@switchyard/migrations';
-import { inTransaction, isPgError, OwnerPools, quoteIdent, readersOlderThanFence, tenantStorageNames, withOwnerClient } from '@switchyard/postgres';
+import {
+  inTransaction,
+  isPgError,
+  OwnerPools,
+  quoteIdent,
+  readersOlderThanFence,
+  tenantStorageNames,
+  withOwnerClient,
+} from '@switchyard/postgres';
 import { TIER_PROVISIONERS, type TierProvisioner } from '@switchyard/provisioning';
 import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { MoveLocation } from './move-location';
@@ -29,7 +37,11 @@ export class MoveStorage {
 
   /** Makes the target exist at the latest schema version (schema or database), or checks the shared cell. */
   async prepare(tenant: TenantRecord, to: MoveLocation): Promise<void> {
-    const atTarget: TenantRecord = { ...tenant, tier: to.tier, placement: { server: to.server, database: to.database, schema: to.schema } };
+    const atTarget: TenantRecord = {
+      ...tenant,
+      tier: to.tier,
+      placement: { server: to.server, database: to.database, schema: to.schema },
+    };
     await this.provisioners.get(to.tier)!.provision(atTarget);
   }
 
@@ -49,7 +61,8 @@ export class MoveStorage {
         await client.query('SELECT set_config($1, $2, true)', [FENCE_CLEANUP, tenantId]);
         // The tenant context also satisfies FORCE RLS when the owner is not a superuser.
         await client.query("SELECT set_config('switchyard.tenant_id', $1, true)", [tenantId]);
-        for (const table of [...TENANT_TABLES].reverse()) await client.query(`DELETE FROM ${qualified(at.schema, table)} WHERE tenant_id = $1`, [tenantId]);
+        for (const table of [...TENANT_TABLES].reverse())
+          await client.query(`DELETE FROM ${qualified(at.schema, table)} WHERE tenant_id = $1`, [tenantId]);
         if (legacyFence) await installFence(client, at.schema, TENANT_TABLES, tenantId);
       });
     });
@@ -70,7 +83,9 @@ export class MoveStorage {
         });
         if (readers === 0) return;
         if (Date.now() > deadline) {
-          this.logger.warn(`${readers} transaction(s) older than the fence of ${tenantId} still open at ${at.database}/${at.schema}; removing its old data anyway`);
+          this.logger.warn(
+            `${readers} transaction(s) older than the fence of ${tenantId} still open at ${at.database}/${at.schema}; removing its old data anyway`,
+          );
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -86,12 +101,16 @@ export class MoveStorage {
       if (at.schema !== names.schema) throw new Error(`refusing to drop foreign schema ${at.schema}`);
       await this.pools.withClient(this.servers.ownerUrl(at.server, at.database), async (client) => {
         await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(at.schema)} CASCADE`);
-        await client.query('DELETE FROM switchyard_meta.migrations WHERE target_schema = $1', [at.schema]).catch(() => undefined);
+        await client
+          .query('DELETE FROM switchyard_meta.migrations WHERE target_schema = $1', [at.schema])
+          .catch(() => undefined);
       });
     } else {
       if (at.database !== names.database) throw new Error(`refusing to drop foreign database ${at.database}`);
       await this.pools.close(this.servers.ownerUrl(at.server, at.database));
-      await withOwnerClient(this.servers.maintenanceUrl(at.server), (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(at.database)} WITH (FORCE)`));
+      await withOwnerClient(this.servers.maintenanceUrl(at.server), (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${quoteIdent(at.database)} WITH (FORCE)`),
+      );
     }
     if (!keepLedgerKey) await this.ledger.forgetTarget(tenantTargetKey(at.tier, tenantId));
   }

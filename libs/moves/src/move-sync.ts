@@ -5,7 +5,15 @@ import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { Client } from 'pg';
 import { applyChanges } from './change-applier';
 import { readChanges, type CapturedChange } from './capture.sql';
-import { describeMismatch, describeRowMismatch, digestTenant, rowDigests, rowDigestsInTransaction, type RowDigests, type TableDigest } from './move-verifier';
+import {
+  describeMismatch,
+  describeRowMismatch,
+  digestTenant,
+  rowDigests,
+  rowDigestsInTransaction,
+  type RowDigests,
+  type TableDigest,
+} from './move-verifier';
 
 /*
  * Keeping the target in step with the source during a move, and proving it: applying the captured
@@ -28,10 +36,10 @@ async function applyBatch(move: MoveRecord, source: Client, target: Client, chan
 export async function dequeue(move: MoveRecord, source: Client, changes: CapturedChange[]): Promise<void> {
   if (!changes.length) return;
   // Not a high-water mark: a change with a lower seq that commits late stays queued for the next read.
-  await source.query(`DELETE FROM ${quoteIdent(move.fromSchema)}.switchyard_move_changes WHERE move_id = $1 AND seq = ANY($2::bigint[])`, [
-    move.id,
-    changes.map((c) => c.seq),
-  ]);
+  await source.query(
+    `DELETE FROM ${quoteIdent(move.fromSchema)}.switchyard_move_changes WHERE move_id = $1 AND seq = ANY($2::bigint[])`,
+    [move.id, changes.map((c) => c.seq)],
+  );
 }
 
 /** Applies everything queued now; returns what was applied (its rows are what the cutover re-checks). */
@@ -80,7 +88,12 @@ export async function verifyAtSnapshot(move: MoveRecord, source: Client, target:
  * committed between the two snapshots is in one of the sets, and rows no change touched were equal
  * before and are unchanged since, so equal digests here mean the two sides are equal at this snapshot.
  */
-export async function verifyRowsAtSnapshot(move: MoveRecord, source: Client, target: Client, touched: CapturedChange[]): Promise<void> {
+export async function verifyRowsAtSnapshot(
+  move: MoveRecord,
+  source: Client,
+  target: Client,
+  touched: CapturedChange[],
+): Promise<void> {
   await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   let queued: CapturedChange[] = [];
   let digests: [RowDigests, RowDigests];
@@ -105,7 +118,12 @@ export async function verifyRowsAtSnapshot(move: MoveRecord, source: Client, tar
 }
 
 /** Inside the freeze: the rows the last changes touched, compared one by one (see rowDigests). */
-export async function verifyDelta(move: MoveRecord, source: Client, target: Client, last: CapturedChange[]): Promise<void> {
+export async function verifyDelta(
+  move: MoveRecord,
+  source: Client,
+  target: Client,
+  last: CapturedChange[],
+): Promise<void> {
   const [sourceRows, targetRows] = await Promise.all([
     rowDigests(source, move.fromSchema, TENANT_TABLES, move.tenantId, last),
     rowDigests(target, move.toSchema, TENANT_TABLES, move.tenantId, last),

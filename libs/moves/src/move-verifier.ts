@@ -13,8 +13,15 @@ export interface TableDigest {
  * rows per table. Rows render identically on both sides because every tier has the same columns in
  * the same order (I3) and the caller pins TimeZone for the transaction.
  */
-export async function digestTenant(client: ClientBase, schema: string, tables: readonly string[], tenantId: string): Promise<TableDigest[]> {
-  await client.query("SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true), set_config('extra_float_digits', '3', true)");
+export async function digestTenant(
+  client: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  tenantId: string,
+): Promise<TableDigest[]> {
+  await client.query(
+    "SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true), set_config('extra_float_digits', '3', true)",
+  );
   const digests: TableDigest[] = [];
   for (const table of tables) {
     const { rows } = await client.query<{ n: string; h: string }>(
@@ -47,7 +54,13 @@ export interface RowDigests {
  * are the only rows that can differ, so comparing them (present or absent, and their content) is a
  * complete check that stays small however large the tenant is.
  */
-export async function rowDigests(client: ClientBase, schema: string, tables: readonly string[], tenantId: string, touched: CapturedChange[]): Promise<RowDigests> {
+export async function rowDigests(
+  client: ClientBase,
+  schema: string,
+  tables: readonly string[],
+  tenantId: string,
+  touched: CapturedChange[],
+): Promise<RowDigests> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
     return await rowDigestsInTransaction(client, schema, tables, tenantId, touched);
@@ -64,7 +77,9 @@ export async function rowDigestsInTransaction(
   tenantId: string,
   touched: CapturedChange[],
 ): Promise<RowDigests> {
-  await client.query("SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true), set_config('extra_float_digits', '3', true)");
+  await client.query(
+    "SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true), set_config('extra_float_digits', '3', true)",
+  );
   const rows = new Map<string, string>();
   for (const table of tables) {
     const ids = [...new Set(touched.filter((t) => t.tableName === table).map((t) => String(t.row.id)))];

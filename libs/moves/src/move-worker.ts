@@ -53,7 +53,11 @@ export class MoveWorker implements OnApplicationBootstrap, OnModuleDestroy {
           .finally(() => this.running.delete(id));
       }
       for (const move of await this.moves.dueCleanups()) {
-        await this.runner.removeSource(move).catch((error: unknown) => this.logger.error(`cleanup of move ${move.id}: ${error instanceof Error ? error.message : error}`));
+        await this.runner
+          .removeSource(move)
+          .catch((error: unknown) =>
+            this.logger.error(`cleanup of move ${move.id}: ${error instanceof Error ? error.message : error}`),
+          );
       }
     } catch (error) {
       this.logger.warn(`move worker: ${error instanceof Error ? error.message : error}`);

@@ -49,18 +49,27 @@ export class MovesService {
     if (tenant.status !== 'active' && tenant.status !== 'suspended') {
       throw new DomainError('TENANT_NOT_ACTIVE', `Tenant ${tenant.slug} is ${tenant.status}`);
     }
-    if (tenant.state === 'moving' || tenant.state === 'frozen') throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is already being moved`);
+    if (tenant.state === 'moving' || tenant.state === 'frozen')
+      throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is already being moved`);
     const server = request.server ?? tenant.placement.server;
-    if (!this.servers.names().includes(server)) throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
+    if (!this.servers.names().includes(server))
+      throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
     if (request.tier !== 'database' && server !== PRIMARY_SERVER) {
-      throw new DomainError('VALIDATION_FAILED', 'shared and schema tenants live in the shared cell of the primary server; only database tenants go elsewhere');
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'shared and schema tenants live in the shared cell of the primary server; only database tenants go elsewhere',
+      );
     }
     const provisioner = this.provisioners.get(request.tier);
     if (!provisioner) throw new DomainError('VALIDATION_FAILED', 'tier must be one of shared, schema, database');
     const to = { tier: request.tier, ...provisioner.location(tenant.id, server) };
     const from = { tier: tenant.tier, ...tenant.placement };
-    if (sameLocation(from, to)) throw new DomainError('MOVE_NOT_NEEDED', `Tenant ${tenant.slug} is already placed there`);
-    const [sourceVersion, targetVersion] = await Promise.all([this.versions.atLocation(from), this.versions.forTarget(to)]);
+    if (sameLocation(from, to))
+      throw new DomainError('MOVE_NOT_NEEDED', `Tenant ${tenant.slug} is already placed there`);
+    const [sourceVersion, targetVersion] = await Promise.all([
+      this.versions.atLocation(from),
+      this.versions.forTarget(to),
+    ]);
     if (sourceVersion !== targetVersion) {
       throw new DomainError(
         'SCHEMA_VERSION_MISMATCH',
@@ -68,20 +77,25 @@ export class MovesService {
       );
     }
     try {
-      return await this.moves.insert({
-        tenantId: tenant.id,
-        fromTier: from.tier,
-        fromServer: from.server,
-        fromDatabase: from.database,
-        fromSchema: from.schema,
-        fromVersion: tenant.version,
-        toTier: to.tier,
-        toServer: to.server,
-        toDatabase: to.database,
-        toSchema: to.schema,
-      }, by, request.worker);
+      return await this.moves.insert(
+        {
+          tenantId: tenant.id,
+          fromTier: from.tier,
+          fromServer: from.server,
+          fromDatabase: from.database,
+          fromSchema: from.schema,
+          fromVersion: tenant.version,
+          toTier: to.tier,
+          toServer: to.server,
+          toDatabase: to.database,
+          toSchema: to.schema,
+        },
+        by,
+        request.worker,
+      );
     } catch (error) {
-      if (isPgError(error, PgErrorCode.uniqueViolation)) throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is already being moved`);
+      if (isPgError(error, PgErrorCode.uniqueViolation))
+        throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is already being moved`);
       throw error;
     }
   }

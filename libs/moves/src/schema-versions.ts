@@ -16,7 +16,9 @@ export class SchemaVersions {
   /** The newest migration applied where the rows are now. */
   async atLocation(location: MoveLocation): Promise<string | null> {
     const set = this.sets.get('tenant');
-    const applied = await this.pools.withClient(this.servers.ownerUrl(location.server, location.database), (c) => readLocalLedger(c, location.schema, 'tenant'));
+    const applied = await this.pools.withClient(this.servers.ownerUrl(location.server, location.database), (c) =>
+      readLocalLedger(c, location.schema, 'tenant'),
+    );
     return newestApplied(set, applied);
   }
 

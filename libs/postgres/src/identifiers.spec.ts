@@ -9,9 +9,12 @@ describe('tenantStorageNames', () => {
     });
   });
 
-  it.each(['acme', "x'; drop schema public; --", '0B5F3E2A-1C4D-4E6F-8A9B-0C1D2E3F4A5B', '', '../etc'])('refuses %j', (input) => {
-    expect(() => tenantStorageNames(input)).toThrow(/UUID/);
-  });
+  it.each(['acme', "x'; drop schema public; --", '0B5F3E2A-1C4D-4E6F-8A9B-0C1D2E3F4A5B', '', '../etc'])(
+    'refuses %j',
+    (input) => {
+      expect(() => tenantStorageNames(input)).toThrow(/UUID/);
+    },
+  );
 
   it('produces names within PostgreSQL identifier limits', () => {
     const { schema, database } = tenantStorageNames('ffffffff-ffff-ffff-ffff-ffffffffffff');
@@ -25,7 +28,10 @@ describe('quoteIdent', () => {
     expect(quoteIdent('t_abc')).toBe('"t_abc"');
   });
 
-  it.each(['Robert"); drop table x; --', 'a b', 'UPPER', '', 'x'.repeat(64), 'tenant-1'])('refuses %j instead of escaping it', (input) => {
-    expect(() => quoteIdent(input)).toThrow(/unsafe SQL identifier/);
-  });
+  it.each(['Robert"); drop table x; --', 'a b', 'UPPER', '', 'x'.repeat(64), 'tenant-1'])(
+    'refuses %j instead of escaping it',
+    (input) => {
+      expect(() => quoteIdent(input)).toThrow(/unsafe SQL identifier/);
+    },
+  );
 });

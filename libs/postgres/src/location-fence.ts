@@ -109,12 +109,18 @@ export async function readersOlderThanFence(client: ClientBase, tenantId: string
 
 /** Lets the tenant's context be set at `schema` of the connected database again (the tenant lives here). */
 export async function lowerReadFence(client: ClientBase, tenantId: string, schema: string): Promise<void> {
-  await client.query(`DELETE FROM ${FENCE_SCHEMA}.fences WHERE tenant_id = $1 AND schema_name = $2`, [tenantId, schema]);
+  await client.query(`DELETE FROM ${FENCE_SCHEMA}.fences WHERE tenant_id = $1 AND schema_name = $2`, [
+    tenantId,
+    schema,
+  ]);
 }
 
 /** Whether `schema` of the connected database is fenced against the tenant. */
 export async function hasReadFence(client: ClientBase, tenantId: string, schema: string): Promise<boolean> {
-  const { rowCount } = await client.query(`SELECT 1 FROM ${FENCE_SCHEMA}.fences WHERE tenant_id = $1 AND schema_name = $2`, [tenantId, schema]);
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM ${FENCE_SCHEMA}.fences WHERE tenant_id = $1 AND schema_name = $2`,
+    [tenantId, schema],
+  );
   return (rowCount ?? 0) > 0;
 }
 

@@ -15,7 +15,12 @@ export class OwnerPools {
     if (!pool) {
       // An owner connection dropped by the server is simply replaced on the next checkout.
       pool = createResilientPool(
-        { connectionString: url, max: this.maxPerDatabase, idleTimeoutMillis: 10_000, application_name: 'switchyard-owner' },
+        {
+          connectionString: url,
+          max: this.maxPerDatabase,
+          idleTimeoutMillis: 10_000,
+          application_name: 'switchyard-owner',
+        },
         'owner pool',
       );
       this.pools.set(url, pool);

@@ -14,7 +14,17 @@ const BY_SQLSTATE: [RegExp, PlatformFailureCode, string][] = [
 ];
 
 /** Node socket errors and node-postgres' own messages for a connection that failed or died. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 const CLIENT_MESSAGES =
   /Connection terminated|not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end|Client was closed|Connection timed out/;
 
@@ -40,8 +50,10 @@ export function platformFailureOf(error: unknown): { code: PlatformFailureCode; 
       if (match) return { code: match[1], message: match[2] };
       return undefined;
     }
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return { code: 'DATABASE_UNAVAILABLE', message: 'The database is unreachable' };
-    if (CLIENT_MESSAGES.test(e.message)) return { code: 'DATABASE_UNAVAILABLE', message: 'The connection to the database was lost' };
+    if (typeof code === 'string' && NETWORK_CODES.has(code))
+      return { code: 'DATABASE_UNAVAILABLE', message: 'The database is unreachable' };
+    if (CLIENT_MESSAGES.test(e.message))
+      return { code: 'DATABASE_UNAVAILABLE', message: 'The connection to the database was lost' };
   }
   return undefined;
 }

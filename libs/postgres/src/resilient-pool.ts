@@ -20,5 +20,7 @@ export function createResilientPool(config: PoolConfig, label: string): Pool {
 /** Ends a pool once, whoever asks: a second end() is a no-op instead of pg-pool's error. */
 export async function endPool(pool: Pool): Promise<void> {
   if (pool.ended || pool.ending) return;
-  await pool.end().catch((error: unknown) => logger.warn(`closing a pool: ${error instanceof Error ? error.message : error}`));
+  await pool
+    .end()
+    .catch((error: unknown) => logger.warn(`closing a pool: ${error instanceof Error ? error.message : error}`));
 }

@@ -56,7 +56,8 @@ export class InstallationService {
     const maintenanceUrl = this.servers.maintenanceUrl(PRIMARY_SERVER);
     await withInstallationLock(maintenanceUrl, 'exclusive', async (client) => {
       await this.ensureAppRole(client);
-      for (const database of [controlDatabase, sharedDatabase, templateDatabase]) await this.ensureDatabase(client, database);
+      for (const database of [controlDatabase, sharedDatabase, templateDatabase])
+        await this.ensureDatabase(client, database);
       await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(templateDatabase)} FROM PUBLIC`);
       // The shared cell is reachable by the application role only (no TEMPORARY either).
       await client.query(
@@ -84,7 +85,9 @@ export class InstallationService {
 
   private async ensureAppRole(client: Client): Promise<void> {
     const role = quoteIdent(this.config.names.appRole);
-    const password = this.config.appRolePassword ? `PASSWORD ${client.escapeLiteral(this.config.appRolePassword)}` : 'PASSWORD NULL';
+    const password = this.config.appRolePassword
+      ? `PASSWORD ${client.escapeLiteral(this.config.appRolePassword)}`
+      : 'PASSWORD NULL';
     // The application role must never be able to bypass RLS or own anything (I2): enforce it on every start.
     const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS ${password}`;
     const { rows } = await client.query<{ risky: boolean }>(
@@ -93,7 +96,9 @@ export class InstallationService {
     );
     if (rows.length && rows[0].risky) {
       // Someone widened the role: say so loudly (and run `switchyard doctor`), then narrow it again.
-      this.logger.error(`application role ${this.config.names.appRole} had elevated attributes (superuser/BYPASSRLS/…); removing them`);
+      this.logger.error(
+        `application role ${this.config.names.appRole} had elevated attributes (superuser/BYPASSRLS/…); removing them`,
+      );
     }
     if (rows.length) await client.query(`ALTER ROLE ${role} ${attributes}`);
     else await client.query(`CREATE ROLE ${role} ${attributes}`);

@@ -57,7 +57,10 @@ export class TenantLifecycleService {
       throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
     }
     if (input.tier !== 'database' && server !== PRIMARY_SERVER) {
-      throw new DomainError('VALIDATION_FAILED', 'shared and schema tenants live in the shared cell of the primary server; only database tenants go elsewhere');
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'shared and schema tenants live in the shared cell of the primary server; only database tenants go elsewhere',
+      );
     }
     const existing = await this.tenants.findBySlug(input.slug);
     if (existing) {
@@ -70,7 +73,13 @@ export class TenantLifecycleService {
     const id = randomUUID();
     let tenant: TenantRecord;
     try {
-      tenant = await this.tenants.insert({ id, slug: input.slug, name: input.name, tier: input.tier, placement: provisioner.location(id, server) });
+      tenant = await this.tenants.insert({
+        id,
+        slug: input.slug,
+        name: input.name,
+        tier: input.tier,
+        placement: provisioner.location(id, server),
+      });
     } catch (error) {
       if (isPgError(error, PgErrorCode.uniqueViolation)) {
         throw new DomainError('TENANT_EXISTS', `A tenant with slug ${input.slug} already exists`);

@@ -99,7 +99,12 @@ export class TenantDb {
     }
   }
 
-  private async runAt<T>({ pool, scope }: ResolvedConnection, tenantId: string, mode: ScopeMode, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+  private async runAt<T>(
+    { pool, scope }: ResolvedConnection,
+    tenantId: string,
+    mode: ScopeMode,
+    fn: (tx: TenantTx) => Promise<T>,
+  ): Promise<T> {
     const client = await pool.connect();
     let scoped = this.scoped.get(client);
     if (!scoped) {

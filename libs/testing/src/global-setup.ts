@@ -41,7 +41,8 @@ export async function setup(project: TestProject): Promise<void> {
   if (secondDatabaseUrl) await dropStaleInstallations(secondDatabaseUrl);
   else secondDatabaseUrl = await startCluster('-b');
   const redisReachable = await probeRedis(env.redisUrl);
-  if (!redisReachable && env.ci) throw new Error(`CI=true but Redis is not reachable at ${env.redisUrl} (set TEST_REDIS_URL)`);
+  if (!redisReachable && env.ci)
+    throw new Error(`CI=true but Redis is not reachable at ${env.redisUrl} (set TEST_REDIS_URL)`);
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisReachable ? env.redisUrl : null);
   project.provide('ci', env.ci);

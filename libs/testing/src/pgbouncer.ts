@@ -62,7 +62,8 @@ export async function startPgBouncer(options: {
   const args = process.getuid?.() === 0 ? ['-u', 'postgres', join(dir, 'pgbouncer.ini')] : [join(dir, 'pgbouncer.ini')];
   const child: ChildProcess = spawn(PGBOUNCER_BINARY, args, { stdio: 'ignore' });
   for (let i = 0; i < 50 && !(await listening(options.port)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await listening(options.port))) throw new Error(`pgbouncer did not start on port ${options.port} (see ${dir}/pgbouncer.log)`);
+  if (!(await listening(options.port)))
+    throw new Error(`pgbouncer did not start on port ${options.port} (see ${dir}/pgbouncer.log)`);
   return {
     port: options.port,
     stop: async () => {

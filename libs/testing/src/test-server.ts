@@ -63,11 +63,14 @@ export async function dropStaleInstallations(url: string): Promise<void> {
     return match !== null && !alive(Number(match[1]));
   };
   await withOwnerClient(url, async (client) => {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'syt\\_%'");
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'syt\\_%'",
+    );
     for (const { datname } of rows.filter((r) => stale(r.datname))) {
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
     const roles = await client.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname LIKE 'syt\\_%'");
-    for (const { rolname } of roles.rows.filter((r) => stale(r.rolname))) await client.query(`DROP ROLE IF EXISTS "${rolname}"`);
+    for (const { rolname } of roles.rows.filter((r) => stale(r.rolname)))
+      await client.query(`DROP ROLE IF EXISTS "${rolname}"`);
   });
 }

@@ -13,13 +13,17 @@ export class EmployeesController {
   constructor(private readonly employees: EmployeesService) {}
 
   @Get()
-  list(@Query(new ZodValidationPipe(listEmployeesQuery, 'query')) query: z.infer<typeof listEmployeesQuery>): Promise<Page<Employee>> {
+  list(
+    @Query(new ZodValidationPipe(listEmployeesQuery, 'query')) query: z.infer<typeof listEmployeesQuery>,
+  ): Promise<Page<Employee>> {
     return this.employees.list(query.limit, query.cursor);
   }
 
   @Post()
   @HttpCode(201)
-  create(@Body(new ZodValidationPipe(createEmployeeBody, 'body')) body: z.infer<typeof createEmployeeBody>): Promise<Employee> {
+  create(
+    @Body(new ZodValidationPipe(createEmployeeBody, 'body')) body: z.infer<typeof createEmployeeBody>,
+  ): Promise<Employee> {
     return this.employees.create(body);
   }
 

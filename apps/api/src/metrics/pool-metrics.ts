@@ -26,14 +26,21 @@ export class PoolMetrics implements OnModuleInit {
     this.metrics.gauge('switchyard_pools', 'Open application-role pools, by kind', ['kind'], () =>
       [...byKind()].map(([kind, t]) => [{ kind }, t.pools]),
     );
-    this.metrics.gauge('switchyard_pool_connections', 'Application-role connections, by pool kind and state', ['kind', 'state'], () =>
-      [...byKind()].flatMap(([kind, t]) => [
-        [{ kind, state: 'open' }, t.total],
-        [{ kind, state: 'idle' }, t.idle],
-      ]),
+    this.metrics.gauge(
+      'switchyard_pool_connections',
+      'Application-role connections, by pool kind and state',
+      ['kind', 'state'],
+      () =>
+        [...byKind()].flatMap(([kind, t]) => [
+          [{ kind, state: 'open' }, t.total],
+          [{ kind, state: 'idle' }, t.idle],
+        ]),
     );
-    this.metrics.gauge('switchyard_pool_waiting_requests', 'Requests waiting for a connection, by pool kind', ['kind'], () =>
-      [...byKind()].map(([kind, t]) => [{ kind }, t.waiting]),
+    this.metrics.gauge(
+      'switchyard_pool_waiting_requests',
+      'Requests waiting for a connection, by pool kind',
+      ['kind'],
+      () => [...byKind()].map(([kind, t]) => [{ kind }, t.waiting]),
     );
   }
 }

@@ -13,14 +13,18 @@ export class WellnessEntriesController {
   constructor(private readonly wellness: WellnessService) {}
 
   @Get()
-  list(@Query(new ZodValidationPipe(listEntriesQuery, 'query')) query: z.infer<typeof listEntriesQuery>): Promise<Page<WellnessEntry>> {
+  list(
+    @Query(new ZodValidationPipe(listEntriesQuery, 'query')) query: z.infer<typeof listEntriesQuery>,
+  ): Promise<Page<WellnessEntry>> {
     const { limit, cursor, ...filter } = query;
     return this.wellness.list(filter, limit, cursor);
   }
 
   @Post()
   @HttpCode(201)
-  create(@Body(new ZodValidationPipe(createEntryBody, 'body')) body: z.infer<typeof createEntryBody>): Promise<WellnessEntry> {
+  create(
+    @Body(new ZodValidationPipe(createEntryBody, 'body')) body: z.infer<typeof createEntryBody>,
+  ): Promise<WellnessEntry> {
     return this.wellness.create(body);
   }
 
@@ -42,7 +46,9 @@ export class WellnessSummaryController {
   constructor(private readonly wellness: WellnessService) {}
 
   @Get()
-  summary(@Query(new ZodValidationPipe(summaryQuery, 'query')) query: z.infer<typeof summaryQuery>): Promise<WellnessSummaryRow[]> {
+  summary(
+    @Query(new ZodValidationPipe(summaryQuery, 'query')) query: z.infer<typeof summaryQuery>,
+  ): Promise<WellnessSummaryRow[]> {
     return this.wellness.summary(query);
   }
 }

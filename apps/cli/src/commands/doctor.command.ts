@@ -5,7 +5,15 @@ import { withCliContext } from '../runtime';
 
 function printReport(report: DoctorReport): void {
   if (report.findings.length) {
-    printTable(report.findings.map((f) => ({ severity: f.severity, code: f.code, target: f.target, object: f.object, message: f.message })));
+    printTable(
+      report.findings.map((f) => ({
+        severity: f.severity,
+        code: f.code,
+        target: f.target,
+        object: f.object,
+        message: f.message,
+      })),
+    );
     process.stdout.write('\n');
   }
   const errors = report.findings.filter((f) => f.severity === 'error').length;
@@ -19,7 +27,9 @@ function printReport(report: DoctorReport): void {
 
 export function doctorCommand(): Command {
   return new Command('doctor')
-    .description("inspect every target's catalog (RLS, the application role's rights, schema boundaries, orphans); exits 1 on any finding")
+    .description(
+      "inspect every target's catalog (RLS, the application role's rights, schema boundaries, orphans); exits 1 on any finding",
+    )
     .option('--json', 'print { ok, checkedTargets, findings } as JSON')
     .action(async (options: { json?: boolean }) => {
       // No installation step: it would quietly repair what the doctor is here to report.

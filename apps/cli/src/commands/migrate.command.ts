@@ -48,7 +48,11 @@ function progressReporter(json: boolean): { update: (p: FleetProgress) => void; 
   const started = Date.now();
   const rate = (done: number) => (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1);
   if (process.stderr.isTTY) {
-    const bar = new SingleBar({ format: 'migrating {bar} {value}/{total} targets | {failed} failed | {rate}/s | {wave}', stream: process.stderr, hideCursor: true });
+    const bar = new SingleBar({
+      format: 'migrating {bar} {value}/{total} targets | {failed} failed | {rate}/s | {wave}',
+      stream: process.stderr,
+      hideCursor: true,
+    });
     let started_ = false;
     return {
       update: (p) => {
@@ -65,7 +69,8 @@ function progressReporter(json: boolean): { update: (p: FleetProgress) => void; 
   return {
     update: (p) => {
       const step = Math.floor((p.done / Math.max(1, p.total)) * 20);
-      if (p.last?.outcome === 'failed') process.stderr.write(`failed: ${p.last.key} (${p.last.tenant ?? p.last.kind}): ${p.last.error}\n`);
+      if (p.last?.outcome === 'failed')
+        process.stderr.write(`failed: ${p.last.key} (${p.last.tenant ?? p.last.kind}): ${p.last.error}\n`);
       if (step !== lastStep || p.done === p.total) {
         lastStep = step;
         process.stderr.write(`[${p.wave}] ${p.done}/${p.total} targets, ${p.failed} failed, ${rate(p.done)}/s\n`);
@@ -96,7 +101,9 @@ function printReport(report: FleetReport): void {
     printTable(failed.map((t) => ({ target: t.key, tenant: t.tenant, error: t.error ?? '' })));
   }
   if (report.stoppedByCanary) process.stdout.write('\nthe canary wave failed: the remaining targets were skipped\n');
-  const outcome = report.dryRun ? dryRunOutcome(report) : `${report.ok ? 'all' : 'not all'} targets at ${report.latest}`;
+  const outcome = report.dryRun
+    ? dryRunOutcome(report)
+    : `${report.ok ? 'all' : 'not all'} targets at ${report.latest}`;
   process.stdout.write(`\n${outcome}\n`);
 }
 
@@ -116,8 +123,14 @@ export function migrateCommand(): Command {
   const migrate = new Command('migrate')
     // `migrate status --json`: options after the subcommand belong to it, not to `migrate`.
     .enablePositionalOptions()
-    .description('apply migrations to the control plane, the shared databases, every tenant schema and every tenant database')
-    .addOption(new Option('--tier <tier>', 'only this tier (repeatable)').choices(TIERS).argParser((v: string, prev?: string[]) => collect(v, prev) as Tier[]))
+    .description(
+      'apply migrations to the control plane, the shared databases, every tenant schema and every tenant database',
+    )
+    .addOption(
+      new Option('--tier <tier>', 'only this tier (repeatable)')
+        .choices(TIERS)
+        .argParser((v: string, prev?: string[]) => collect(v, prev) as Tier[]),
+    )
     .option('--tenant <slug>', 'only this tenant (repeatable)', collect)
     .option('--server <name>', 'only targets on this server')
     .option('--concurrency <n>', 'targets at once (per server: MIGRATION_SERVER_CONCURRENCY)', positive)
@@ -125,28 +138,37 @@ export function migrateCommand(): Command {
     .option('--dry-run', 'list targets × pending migrations; change nothing')
     .option('--json', 'print the report as JSON (for CI)')
     .action(async (options: MigrateOptions) => {
-      const fleetOptions = { tiers: options.tier, tenants: options.tenant, server: options.server, concurrency: options.concurrency, canary: options.canary };
+      const fleetOptions = {
+        tiers: options.tier,
+        tenants: options.tenant,
+        server: options.server,
+        concurrency: options.concurrency,
+        canary: options.canary,
+      };
       // Installation leaves shared and template to the run's first wave, reported like any other target.
-      const ok = await withCliContext(async (context) => {
-        await unknownTenantIsUsageError(() => context.get(FleetTargets).assertTenantsExist(options.tenant));
-        const progress = progressReporter(Boolean(options.json));
-        let report: FleetReport;
-        try {
-          if (options.dryRun) {
-            report = await context.get(FleetMigrationService).run({ ...fleetOptions, dryRun: true }, progress.update);
-          } else {
-            // Accepting the run records it; how it ends is the run's own record (and the exit code).
-            const runs = context.get(MigrationRunsService);
-            const run = await audited(context, 'migration.run', {}, () => runs.accept(fleetOptions, cliActor()));
-            report = (await runs.execute(run, fleetOptions, progress.update)).report;
+      const ok = await withCliContext(
+        async (context) => {
+          await unknownTenantIsUsageError(() => context.get(FleetTargets).assertTenantsExist(options.tenant));
+          const progress = progressReporter(Boolean(options.json));
+          let report: FleetReport;
+          try {
+            if (options.dryRun) {
+              report = await context.get(FleetMigrationService).run({ ...fleetOptions, dryRun: true }, progress.update);
+            } else {
+              // Accepting the run records it; how it ends is the run's own record (and the exit code).
+              const runs = context.get(MigrationRunsService);
+              const run = await audited(context, 'migration.run', {}, () => runs.accept(fleetOptions, cliActor()));
+              report = (await runs.execute(run, fleetOptions, progress.update)).report;
+            }
+          } finally {
+            progress.stop();
           }
-        } finally {
-          progress.stop();
-        }
-        if (options.json) printJson(report);
-        else printReport(report);
-        return options.dryRun ? report.targets.every((t) => t.outcome !== 'failed') : report.ok;
-      }, { tenantTargets: 'skip' });
+          if (options.json) printJson(report);
+          else printReport(report);
+          return options.dryRun ? report.targets.every((t) => t.outcome !== 'failed') : report.ok;
+        },
+        { tenantTargets: 'skip' },
+      );
       if (!ok) process.exitCode = 1;
     });
 
@@ -158,21 +180,40 @@ export function migrateCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { tier?: Tier; tenant?: string; json?: boolean }) => {
       // Read-only: it reports every target as it is, never-migrated ones included.
-      await withCliContext(async (context) => {
-        const filter = {
-          tiers: options.tier ? [options.tier] : undefined,
-          tenants: options.tenant ? [options.tenant] : undefined,
-        };
-        const status = await unknownTenantIsUsageError(() => context.get(MigrationStatusService).status(filter));
-        if (options.json) return printJson(status);
-        process.stdout.write(`latest: ${status.latest}   control plane: ${status.controlPlane.applied} (latest ${status.controlPlane.latest})\n\n`);
-        printTable((['shared', 'template', 'schema', 'database', 'total'] as const).map((kind) => ({ kind, ...status.summary[kind] })));
-        const notCurrent = status.targets.filter((t) => t.status !== 'current');
-        if (notCurrent.length) {
-          process.stdout.write('\nnot current:\n');
-          printTable(notCurrent.map((t) => ({ target: t.key, tenant: t.tenant, status: t.status, applied: t.applied, pending: t.pending.join(', '), error: t.error })));
-        }
-      }, { tenantTargets: 'skip' });
+      await withCliContext(
+        async (context) => {
+          const filter = {
+            tiers: options.tier ? [options.tier] : undefined,
+            tenants: options.tenant ? [options.tenant] : undefined,
+          };
+          const status = await unknownTenantIsUsageError(() => context.get(MigrationStatusService).status(filter));
+          if (options.json) return printJson(status);
+          process.stdout.write(
+            `latest: ${status.latest}   control plane: ${status.controlPlane.applied} (latest ${status.controlPlane.latest})\n\n`,
+          );
+          printTable(
+            (['shared', 'template', 'schema', 'database', 'total'] as const).map((kind) => ({
+              kind,
+              ...status.summary[kind],
+            })),
+          );
+          const notCurrent = status.targets.filter((t) => t.status !== 'current');
+          if (notCurrent.length) {
+            process.stdout.write('\nnot current:\n');
+            printTable(
+              notCurrent.map((t) => ({
+                target: t.key,
+                tenant: t.tenant,
+                status: t.status,
+                applied: t.applied,
+                pending: t.pending.join(', '),
+                error: t.error,
+              })),
+            );
+          }
+        },
+        { tenantTargets: 'skip' },
+      );
     });
   return migrate;
 }

@@ -9,7 +9,11 @@ import { withCliContext } from '../runtime';
 function progressReporter(json: boolean): { update: (p: MoveProgress) => void; stop: () => void } {
   if (json) return { update: () => undefined, stop: () => undefined };
   if (process.stderr.isTTY) {
-    const bar = new SingleBar({ format: 'moving {bar} {value}/{total} rows | {state}', stream: process.stderr, hideCursor: true });
+    const bar = new SingleBar({
+      format: 'moving {bar} {value}/{total} rows | {state}',
+      stream: process.stderr,
+      hideCursor: true,
+    });
     let started = false;
     return {
       update: (p) => {
@@ -68,7 +72,10 @@ export function moveCommand(): Command {
         );
         if (!options.wait) {
           if (options.json) printJson(json(move));
-          else process.stdout.write(`move ${move.id} accepted (${move.fromTier} → ${move.toTier}); the control plane's worker carries it out — follow it with GET /v1/moves/${move.id}, or run with --wait\n`);
+          else
+            process.stdout.write(
+              `move ${move.id} accepted (${move.fromTier} → ${move.toTier}); the control plane's worker carries it out — follow it with GET /v1/moves/${move.id}, or run with --wait\n`,
+            );
           return true;
         }
         const progress = progressReporter(Boolean(options.json));

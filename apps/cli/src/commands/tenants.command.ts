@@ -40,7 +40,7 @@ export function tenantsCommand(): Command {
       await withCliContext(async (context) => {
         const service = context.get(TenantsService);
         const all = [];
-        for (let afterSlug: string | undefined; ; ) {
+        for (let afterSlug: string | undefined; ;) {
           const page = await service.list({ tier: options.tier, status: options.status, limit: 500, afterSlug });
           all.push(...page);
           if (page.length < 500) break;
@@ -60,7 +60,8 @@ export function tenantsCommand(): Command {
         const tenant = await context.get(TenantsService).get(ref);
         if (options.json) printJson(tenantJson(tenant));
         else {
-          for (const [key, value] of Object.entries(tenantRow(tenant))) process.stdout.write(`${key.padEnd(9)} ${value}\n`);
+          for (const [key, value] of Object.entries(tenantRow(tenant)))
+            process.stdout.write(`${key.padEnd(9)} ${value}\n`);
           process.stdout.write(`${'migrated'.padEnd(9)} ${tenant.schemaVersion ?? '-'}\n`);
         }
       });

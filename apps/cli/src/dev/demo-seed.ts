@@ -13,9 +13,36 @@ interface DemoTenant {
 }
 
 export const DEMO_TENANTS: DemoTenant[] = [
-  { slug: 'acme', name: 'Acme Corp', tier: 'shared', people: [['Ada Lovelace', 'ada'], ['Grace Hopper', 'grace'], ['Alan Turing', 'alan']] },
-  { slug: 'globex', name: 'Globex Corporation', tier: 'schema', people: [['Hank Scorpio', 'hank'], ['Homer Simpson', 'homer'], ['Mindy Simmons', 'mindy']] },
-  { slug: 'initech', name: 'Initech', tier: 'database', people: [['Peter Gibbons', 'peter'], ['Milton Waddams', 'milton'], ['Joanna Smith', 'joanna']] },
+  {
+    slug: 'acme',
+    name: 'Acme Corp',
+    tier: 'shared',
+    people: [
+      ['Ada Lovelace', 'ada'],
+      ['Grace Hopper', 'grace'],
+      ['Alan Turing', 'alan'],
+    ],
+  },
+  {
+    slug: 'globex',
+    name: 'Globex Corporation',
+    tier: 'schema',
+    people: [
+      ['Hank Scorpio', 'hank'],
+      ['Homer Simpson', 'homer'],
+      ['Mindy Simmons', 'mindy'],
+    ],
+  },
+  {
+    slug: 'initech',
+    name: 'Initech',
+    tier: 'database',
+    people: [
+      ['Peter Gibbons', 'peter'],
+      ['Milton Waddams', 'milton'],
+      ['Joanna Smith', 'joanna'],
+    ],
+  },
 ];
 
 const ENTRIES: [WellnessKind, number][] = [

@@ -11,7 +11,12 @@ import { seedDemoTenants } from './demo-seed';
 
 const TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
-function banner(tenants: TenantRecord[], tokens: Map<string, string>, opsToken: string, ports: { api: number; controlPlane: number }): string {
+function banner(
+  tenants: TenantRecord[],
+  tokens: Map<string, string>,
+  opsToken: string,
+  ports: { api: number; controlPlane: number },
+): string {
   const api = `http://localhost:${ports.api}`;
   const cp = `http://localhost:${ports.controlPlane}`;
   const lines = ['', 'Switchyard is running.', `  tenant API         ${api}`, `  control-plane API  ${cp}`, ''];
@@ -29,13 +34,20 @@ function banner(tenants: TenantRecord[], tokens: Map<string, string>, opsToken: 
   lines.push(
     `  curl -s -X POST ${cp}/v1/tenants -H "Authorization: Bearer $OPS_TOKEN" -H 'Content-Type: application/json' -d '{"slug":"umbrella","name":"Umbrella","tier":"schema"}'`,
   );
-  lines.push('', `Tokens are valid for ${TOKEN_TTL_SECONDS / 86400} days; mint more with: npx switchyard token <slug> [--ops]`, 'Press Ctrl+C to stop.', '');
+  lines.push(
+    '',
+    `Tokens are valid for ${TOKEN_TTL_SECONDS / 86400} days; mint more with: npx switchyard token <slug> [--ops]`,
+    'Press Ctrl+C to stop.',
+    '',
+  );
   return lines.join('\n');
 }
 
 export function devCommand(): Command {
   return new Command('dev')
-    .description('run everything on one machine: embedded PostgreSQL (unless DATABASE_URL is set), both APIs, demo tenants')
+    .description(
+      'run everything on one machine: embedded PostgreSQL (unless DATABASE_URL is set), both APIs, demo tenants',
+    )
     .option('--no-seed', 'do not create the demo tenants')
     .action(async (options: { seed: boolean }) => {
       const runtime = await openRuntime((line) => console.log(line));
@@ -44,7 +56,11 @@ export function devCommand(): Command {
       const apps: INestApplication[] = [];
       // The tenant API closes before the control plane, whose worker hands a running move back on its way out.
       const running = () => [...apps].reverse();
-      exitOnSignals(running, { graceMs: config.shutdownGraceMs, after: () => runtime.close(), log: (line) => console.log(line) });
+      exitOnSignals(running, {
+        graceMs: config.shutdownGraceMs,
+        after: () => runtime.close(),
+        log: (line) => console.log(line),
+      });
       const shutdown = async () => {
         for (const app of running()) await app.close().catch(() => undefined);
         await runtime.close();
@@ -59,7 +75,12 @@ export function devCommand(): Command {
         await controlPlane.listen(config.ports.controlPlane, '0.0.0.0');
         await api.listen(config.ports.api, '0.0.0.0');
         const issuer = controlPlane.get(TokenIssuer);
-        const tokens = new Map(tenants.map((t) => [t.slug, issuer.issue({ sub: `demo-user@${t.slug}`, tid: t.id, expiresInSeconds: TOKEN_TTL_SECONDS })]));
+        const tokens = new Map(
+          tenants.map((t) => [
+            t.slug,
+            issuer.issue({ sub: `demo-user@${t.slug}`, tid: t.id, expiresInSeconds: TOKEN_TTL_SECONDS }),
+          ]),
+        );
         const opsToken = issuer.issue({ sub: 'ops:demo', roles: ['ops'], expiresInSeconds: TOKEN_TTL_SECONDS });
         console.log(banner(tenants, tokens, opsToken, config.ports));
       } catch (error) {

@@ -7,10 +7,16 @@ import { z } from 'zod';
 
 const auditQuery = z.object({
   actor: z.string().min(1).max(256).optional(),
-  action: z.string().regex(/^[a-z]+\.[a-z-]+$/, 'must look like tenant.create').optional(),
+  action: z
+    .string()
+    .regex(/^[a-z]+\.[a-z-]+$/, 'must look like tenant.create')
+    .optional(),
   target: z.string().min(1).max(256).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().regex(/^\d{1,18}$/, 'cursor is not valid').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'cursor is not valid')
+    .optional(),
 });
 
 @Controller('v1/audit')
@@ -22,8 +28,15 @@ export class AuditController {
   @Get()
   async list(@Query(new ZodValidationPipe(auditQuery, 'query')) query: z.infer<typeof auditQuery>) {
     const beforeId = query.cursor ? Number(query.cursor) : undefined;
-    if (beforeId !== undefined && !Number.isSafeInteger(beforeId)) throw new DomainError('VALIDATION_FAILED', 'cursor is not valid');
-    const rows = await this.audit.list({ actor: query.actor, action: query.action, target: query.target, limit: query.limit + 1, beforeId });
+    if (beforeId !== undefined && !Number.isSafeInteger(beforeId))
+      throw new DomainError('VALIDATION_FAILED', 'cursor is not valid');
+    const rows = await this.audit.list({
+      actor: query.actor,
+      action: query.action,
+      target: query.target,
+      limit: query.limit + 1,
+      beforeId,
+    });
     const items = rows.slice(0, query.limit);
     return { items, nextCursor: rows.length > query.limit ? String(items[items.length - 1].id) : null };
   }

@@ -25,11 +25,13 @@ export class AuditInterceptor implements NestInterceptor {
     const spec = this.reflector.get<AuditSpec | undefined>(AUDITED, context.getHandler());
     if (!spec) return next.handle();
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    return next.handle().pipe(
-      catchError((error: unknown) =>
-        from(this.recordRefusal(request, spec, error)).pipe(mergeMap(() => throwError(() => error))),
-      ),
-    );
+    return next
+      .handle()
+      .pipe(
+        catchError((error: unknown) =>
+          from(this.recordRefusal(request, spec, error)).pipe(mergeMap(() => throwError(() => error))),
+        ),
+      );
   }
 
   /** Never hides the refusal itself: a record that cannot be written is logged, and the error goes on. */

@@ -37,14 +37,20 @@ export class MigrationsController {
   /** Every target: tier, tenant, applied and latest version, status; with a summary per tier. */
   @Get()
   async list(@Query(new ZodValidationPipe(statusQuery, 'query')) query: z.infer<typeof statusQuery>) {
-    const result = await this.status.status({ tiers: query.tier ? [query.tier] : undefined, tenants: query.tenant ? [query.tenant] : undefined });
+    const result = await this.status.status({
+      tiers: query.tier ? [query.tier] : undefined,
+      tenants: query.tenant ? [query.tenant] : undefined,
+    });
     return query.status ? { ...result, targets: result.targets.filter((t) => t.status === query.status) } : result;
   }
 
   @Post('runs')
   @HttpCode(202)
   @Audited({ action: 'migration.run' })
-  async start(@Body(new ZodValidationPipe(startRunBody, 'body')) body: z.infer<typeof startRunBody>, @Req() request: AuthenticatedRequest) {
+  async start(
+    @Body(new ZodValidationPipe(startRunBody, 'body')) body: z.infer<typeof startRunBody>,
+    @Req() request: AuthenticatedRequest,
+  ) {
     return runView(await this.runs.start(body, auditActor(request.user?.sub)));
   }
 

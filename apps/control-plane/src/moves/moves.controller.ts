@@ -8,9 +8,19 @@ import { Audited } from '../audit/audited.decorator';
 import { tenantRef } from '../control-plane.schemas';
 import { moveView } from './move.view';
 
-const moveBody = z.strictObject({ tier: z.enum(TIERS), server: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a registered server name').optional() });
+const moveBody = z.strictObject({
+  tier: z.enum(TIERS),
+  server: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a registered server name')
+    .optional(),
+});
 const moveId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a UUID');
-const listQuery = z.object({ tenant: tenantRef.optional(), state: z.enum(MOVE_STATES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+const listQuery = z.object({
+  tenant: tenantRef.optional(),
+  state: z.enum(MOVE_STATES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 
 @Controller('v1')
 @UseGuards(OpsGuard)

@@ -55,9 +55,14 @@ export class TenantsController {
 
   @Get()
   async list(@Query(new ZodValidationPipe(listTenantsQuery, 'query')) query: z.infer<typeof listTenantsQuery>) {
-    const rows = await this.tenants.list({ ...query, limit: query.limit + 1, afterSlug: decodeSlugCursor(query.cursor) });
+    const rows = await this.tenants.list({
+      ...query,
+      limit: query.limit + 1,
+      afterSlug: decodeSlugCursor(query.cursor),
+    });
     const items = rows.slice(0, query.limit);
-    const nextCursor = rows.length > query.limit ? Buffer.from(items[items.length - 1].slug).toString('base64url') : null;
+    const nextCursor =
+      rows.length > query.limit ? Buffer.from(items[items.length - 1].slug).toString('base64url') : null;
     return { items: items.map(tenantView), nextCursor };
   }
 

@@ -99,7 +99,9 @@ export class PlacementInvalidations implements OnApplicationShutdown {
       // ioredis resubscribes after a reconnect; what was published meanwhile is lost.
       this.subscriber.on('ready', events.connected);
       this.subscriber.on('message', (_channel: string, tenantId: string) => events.message(tenantId));
-      this.subscriber.subscribe(REDIS_CHANNEL).catch((error: Error) => this.logger.warn(`Redis subscribe: ${error.message}`));
+      this.subscriber
+        .subscribe(REDIS_CHANNEL)
+        .catch((error: Error) => this.logger.warn(`Redis subscribe: ${error.message}`));
     }
   }
 

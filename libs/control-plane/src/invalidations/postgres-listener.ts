@@ -100,7 +100,9 @@ export class PostgresListener {
     this.events.connected();
     for (const resolve of this.waiters.splice(0)) resolve();
     this.pingTimer = setInterval(() => {
-      client.query('SELECT 1').catch((error: unknown) => onLost(error instanceof Error ? error.message : String(error)));
+      client
+        .query('SELECT 1')
+        .catch((error: unknown) => onLost(error instanceof Error ? error.message : String(error)));
     }, PING_MS).unref();
   }
 }

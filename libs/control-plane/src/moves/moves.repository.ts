@@ -8,8 +8,16 @@ import { moves, tenants, TERMINAL_MOVE_STATES, type MoveState } from '../schema/
 export type MoveRecord = typeof moves.$inferSelect;
 export type NewMove = Pick<
   typeof moves.$inferInsert,
-  'tenantId' | 'fromTier' | 'fromServer' | 'fromDatabase' | 'fromSchema' | 'fromVersion'
-  | 'toTier' | 'toServer' | 'toDatabase' | 'toSchema'
+  | 'tenantId'
+  | 'fromTier'
+  | 'fromServer'
+  | 'fromDatabase'
+  | 'fromSchema'
+  | 'fromVersion'
+  | 'toTier'
+  | 'toServer'
+  | 'toDatabase'
+  | 'toSchema'
 >;
 /** How a move ends: `done` is recorded as succeeded, `failed` and `cancelled` as failed. */
 export type MoveEnd = Partial<Omit<MoveRecord, 'id' | 'tenantId' | 'state'>> & {
@@ -69,7 +77,12 @@ export class MovesRepository {
     return this.db
       .select()
       .from(moves)
-      .where(and(filter.tenantId ? eq(moves.tenantId, filter.tenantId) : undefined, filter.state ? eq(moves.state, filter.state) : undefined))
+      .where(
+        and(
+          filter.tenantId ? eq(moves.tenantId, filter.tenantId) : undefined,
+          filter.state ? eq(moves.state, filter.state) : undefined,
+        ),
+      )
       .orderBy(desc(moves.startedAt))
       .limit(filter.limit);
   }
@@ -90,7 +103,11 @@ export class MovesRepository {
         and(
           eq(moves.id, id),
           active,
-          or(isNull(moves.worker), eq(moves.worker, worker), lt(moves.heartbeatAt, sql`now() - make_interval(secs => ${staleMs / 1000})`)),
+          or(
+            isNull(moves.worker),
+            eq(moves.worker, worker),
+            lt(moves.heartbeatAt, sql`now() - make_interval(secs => ${staleMs / 1000})`),
+          ),
         ),
       )
       .returning();
@@ -112,7 +129,12 @@ export class MovesRepository {
     const rows = await this.db
       .select({ id: moves.id })
       .from(moves)
-      .where(and(active, or(isNull(moves.worker), lt(moves.heartbeatAt, sql`now() - make_interval(secs => ${staleMs / 1000})`))))
+      .where(
+        and(
+          active,
+          or(isNull(moves.worker), lt(moves.heartbeatAt, sql`now() - make_interval(secs => ${staleMs / 1000})`)),
+        ),
+      )
       .orderBy(moves.startedAt);
     return rows.map((r) => r.id);
   }
@@ -138,7 +160,11 @@ export class MovesRepository {
    */
   async finish(id: string, end: MoveEnd): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const [row] = await tx.update(moves).set(end).where(and(eq(moves.id, id), active)).returning();
+      const [row] = await tx
+        .update(moves)
+        .set(end)
+        .where(and(eq(moves.id, id), active))
+        .returning();
       if (!row) return;
       await appendMoveAudit(tx, row, {
         actor: row.requestedBy ?? SYSTEM_ACTOR.actor,

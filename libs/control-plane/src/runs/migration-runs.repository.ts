@@ -45,7 +45,17 @@ export class MigrationRunsRepository {
       .where(eq(migrationRuns.id, id));
   }
 
-  async finish(id: string, outcome: { status: RunStatus; summary?: unknown; results?: unknown; error?: string; targetsDone: number; targetsTotal: number }): Promise<void> {
+  async finish(
+    id: string,
+    outcome: {
+      status: RunStatus;
+      summary?: unknown;
+      results?: unknown;
+      error?: string;
+      targetsDone: number;
+      targetsTotal: number;
+    },
+  ): Promise<void> {
     await this.database.db
       .update(migrationRuns)
       .set({ ...outcome, finishedAt: sql`now()`, heartbeatAt: sql`now()` })

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const TIERS = ['shared', 'schema', 'database'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -150,7 +164,17 @@ export const auditLog = pgTable(
   ],
 );
 
-export const MOVE_STATES = ['pending', 'copying', 'catching_up', 'cutover', 'verifying', 'cleaning_up', 'done', 'failed', 'cancelled'] as const;
+export const MOVE_STATES = [
+  'pending',
+  'copying',
+  'catching_up',
+  'cutover',
+  'verifying',
+  'cleaning_up',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
 export type MoveState = (typeof MOVE_STATES)[number];
 export const TERMINAL_MOVE_STATES: readonly MoveState[] = ['done', 'failed', 'cancelled'];
 

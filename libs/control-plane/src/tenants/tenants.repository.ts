@@ -166,14 +166,21 @@ export class TenantsRepository {
   }
 
   async setPlacementState(id: string, state: PlacementState): Promise<void> {
-    await this.db.update(placements).set({ state, updatedAt: sql`now()` }).where(eq(placements.tenantId, id));
+    await this.db
+      .update(placements)
+      .set({ state, updatedAt: sql`now()` })
+      .where(eq(placements.tenantId, id));
   }
 
   /**
    * Points the tenant at its new location — only if its placement is still the version the move
    * started from — and bumps the version. Returns false if someone else changed it meanwhile.
    */
-  async flipPlacement(id: string, fromVersion: number, to: { tier: Tier; server: string; database: string; schema: string }): Promise<boolean> {
+  async flipPlacement(
+    id: string,
+    fromVersion: number,
+    to: { tier: Tier; server: string; database: string; schema: string },
+  ): Promise<boolean> {
     const rows = await this.db
       .update(placements)
       .set({ ...to, version: sql`${placements.version} + 1`, state: 'ready', updatedAt: sql`now()` })

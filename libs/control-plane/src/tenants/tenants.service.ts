@@ -42,7 +42,10 @@ export class TenantsService {
   async update(idOrSlug: string, changes: TenantEdit, by: AuditActor = SYSTEM_ACTOR): Promise<TenantRecord> {
     const tenant = await this.get(idOrSlug);
     if (changes.status && tenant.status !== 'active' && tenant.status !== 'suspended') {
-      throw new DomainError('TENANT_NOT_ACTIVE', `Tenant ${tenant.slug} is ${tenant.status}; its status cannot be changed now`);
+      throw new DomainError(
+        'TENANT_NOT_ACTIVE',
+        `Tenant ${tenant.slug} is ${tenant.status}; its status cannot be changed now`,
+      );
     }
     const updated = await this.tenants.edit(tenant.id, changes, by, tenantEditAction(changes));
     if (!updated) throw new DomainError('TENANT_NOT_FOUND', `No tenant ${JSON.stringify(idOrSlug)}`);

@@ -24,7 +24,14 @@ export function fenceFindings(catalog: DatabaseCatalog, targetOf: TargetOf): Fin
     ];
   }
   if (fence.appWrites.length) {
-    return [error('READ_FENCE_WRITABLE', target, object, `the application role holds ${fence.appWrites.join(', ')} on the fences: it could lift one`)];
+    return [
+      error(
+        'READ_FENCE_WRITABLE',
+        target,
+        object,
+        `the application role holds ${fence.appWrites.join(', ')} on the fences: it could lift one`,
+      ),
+    ];
   }
   return [];
 }

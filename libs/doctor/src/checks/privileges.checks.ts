@@ -13,18 +13,30 @@ const ATTRIBUTES = [
 export function serverFindings(server: string, catalog: ServerCatalog, appRole: string): Finding[] {
   const target = `server:${server}`;
   const role = `role ${appRole}`;
-  if (!catalog.role) return [error('APP_ROLE_MISSING', target, role, 'the application role does not exist on this server')];
+  if (!catalog.role)
+    return [error('APP_ROLE_MISSING', target, role, 'the application role does not exist on this server')];
   const findings: Finding[] = [];
   for (const [attribute, code, says] of ATTRIBUTES) {
     if (catalog.role[attribute]) findings.push(error(code, target, role, `the application role ${says}`));
   }
   for (const member of catalog.memberships) {
-    findings.push(error('APP_ROLE_MEMBERSHIP', target, role, `the application role is a member of ${member} and holds whatever that role holds`));
+    findings.push(
+      error(
+        'APP_ROLE_MEMBERSHIP',
+        target,
+        role,
+        `the application role is a member of ${member} and holds whatever that role holds`,
+      ),
+    );
   }
   for (const database of catalog.databases) {
     const object = `database ${database.name}`;
-    if (database.ownedByApp) findings.push(error('APP_ROLE_OWNS_OBJECT', target, object, 'owned by the application role'));
-    if (database.appCreate) findings.push(error('APP_ROLE_CREATE_PRIVILEGE', target, object, 'the application role may CREATE schemas in this database'));
+    if (database.ownedByApp)
+      findings.push(error('APP_ROLE_OWNS_OBJECT', target, object, 'owned by the application role'));
+    if (database.appCreate)
+      findings.push(
+        error('APP_ROLE_CREATE_PRIVILEGE', target, object, 'the application role may CREATE schemas in this database'),
+      );
   }
   return findings;
 }
@@ -34,16 +46,44 @@ export function databasePrivilegeFindings(catalog: DatabaseCatalog, targetOf: Ta
   const findings: Finding[] = [];
   for (const owned of catalog.owned) {
     const object = owned.kind === 'schema' ? `schema ${owned.name}` : `${owned.kind} ${owned.schema}.${owned.name}`;
-    findings.push(error('APP_ROLE_OWNS_OBJECT', targetOf(owned.schema), object, 'owned by the application role: ownership bypasses grants and (unforced) RLS'));
+    findings.push(
+      error(
+        'APP_ROLE_OWNS_OBJECT',
+        targetOf(owned.schema),
+        object,
+        'owned by the application role: ownership bypasses grants and (unforced) RLS',
+      ),
+    );
   }
   for (const schema of catalog.schemas.filter((s) => s.appCreate)) {
-    findings.push(error('APP_ROLE_CREATE_PRIVILEGE', targetOf(schema.name), `schema ${schema.name}`, 'the application role may CREATE objects in this schema'));
+    findings.push(
+      error(
+        'APP_ROLE_CREATE_PRIVILEGE',
+        targetOf(schema.name),
+        `schema ${schema.name}`,
+        'the application role may CREATE objects in this schema',
+      ),
+    );
   }
   for (const grant of catalog.metaPrivileges) {
-    findings.push(error('APP_ROLE_META_ACCESS', targetOf('switchyard_meta'), grant.object, `the application role holds ${grant.privileges.join(', ')} on the migration ledger`));
+    findings.push(
+      error(
+        'APP_ROLE_META_ACCESS',
+        targetOf('switchyard_meta'),
+        grant.object,
+        `the application role holds ${grant.privileges.join(', ')} on the migration ledger`,
+      ),
+    );
   }
   for (const grant of catalog.controlPlaneWrites) {
-    findings.push(error('CONTROL_PLANE_WRITABLE', targetOf('public'), grant.object, `the application role holds ${grant.privileges.join(', ')}; it may only read the control plane`));
+    findings.push(
+      error(
+        'CONTROL_PLANE_WRITABLE',
+        targetOf('public'),
+        grant.object,
+        `the application role holds ${grant.privileges.join(', ')}; it may only read the control plane`,
+      ),
+    );
   }
   return findings;
 }
@@ -52,7 +92,12 @@ export function databasePrivilegeFindings(catalog: DatabaseCatalog, targetOf: Ta
 export function definerRightsFindings(catalog: DatabaseCatalog, targetOf: TargetOf): Finding[] {
   return [
     ...catalog.securityDefiners.map((f) =>
-      error('SECURITY_DEFINER_REACHABLE', targetOf(f.schema), `function ${f.signature}`, 'SECURITY DEFINER function the application role may EXECUTE: it runs with its owner\'s rights, past RLS'),
+      error(
+        'SECURITY_DEFINER_REACHABLE',
+        targetOf(f.schema),
+        `function ${f.signature}`,
+        "SECURITY DEFINER function the application role may EXECUTE: it runs with its owner's rights, past RLS",
+      ),
     ),
     ...catalog.unsafeViews.map((v) =>
       error(
@@ -61,7 +106,7 @@ export function definerRightsFindings(catalog: DatabaseCatalog, targetOf: Target
         `${v.materialized ? 'materialized view' : 'view'} ${v.schema}.${v.name}`,
         v.materialized
           ? 'materialized view the application role may SELECT: its rows were computed by its owner, past RLS'
-          : 'view without security_invoker the application role may SELECT: it reads with its owner\'s rights, past RLS',
+          : "view without security_invoker the application role may SELECT: it reads with its owner's rights, past RLS",
       ),
     ),
   ];

@@ -51,7 +51,14 @@ describe('rls findings', () => {
   });
 
   it('counts one policy per command as full coverage, and a missing clause as a denial', () => {
-    const perCommand = (['r', 'a', 'w', 'd'] as const).map((command) => policy({ name: command, command, using: command === 'a' ? null : STANDARD, check: command === 'r' || command === 'd' ? null : STANDARD }));
+    const perCommand = (['r', 'a', 'w', 'd'] as const).map((command) =>
+      policy({
+        name: command,
+        command,
+        using: command === 'a' ? null : STANDARD,
+        check: command === 'r' || command === 'd' ? null : STANDARD,
+      }),
+    );
     expect([...coveredCommands(perCommand)].sort()).toEqual(['DELETE', 'INSERT', 'SELECT', 'UPDATE']);
     expect([...coveredCommands([policy({ using: null })])]).toEqual(['INSERT']);
     expect([...coveredCommands([policy({ appliesToApp: false })])]).toEqual([]);
@@ -59,19 +66,37 @@ describe('rls findings', () => {
   });
 
   it('flags a permissive USING (true), whose WITH CHECK falls back to it', () => {
-    const findings = rlsFindings(catalog([policy({}), policy({ name: 'leak', using: 'true', check: null })]), () => 'target');
+    const findings = rlsFindings(
+      catalog([policy({}), policy({ name: 'leak', using: 'true', check: null })]),
+      () => 'target',
+    );
     expect(findings).toEqual([
-      expect.objectContaining({ code: 'POLICY_ALWAYS_TRUE', severity: 'error', object: 'policy leak on public.employees', message: expect.stringMatching(/^permissive policy: USING and WITH CHECK/) }),
+      expect.objectContaining({
+        code: 'POLICY_ALWAYS_TRUE',
+        severity: 'error',
+        object: 'policy leak on public.employees',
+        message: expect.stringMatching(/^permissive policy: USING and WITH CHECK/),
+      }),
     ]);
   });
 
   it('lets a restrictive policy narrow without the tenant setting', () => {
-    expect(rlsFindings(catalog([policy({}), policy({ name: 'live', permissive: false, using: '(deleted_at IS NULL)', check: null })]), () => 't')).toEqual([]);
+    expect(
+      rlsFindings(
+        catalog([policy({}), policy({ name: 'live', permissive: false, using: '(deleted_at IS NULL)', check: null })]),
+        () => 't',
+      ),
+    ).toEqual([]);
   });
 
   it('reports RLS off, unforced, excess grants and uncovered commands', () => {
     const c = catalog([policy({ command: 'r', check: null })]);
     c.tenantTables[0] = { ...c.tenantTables[0], rlsEnabled: false, rlsForced: false, extraPrivileges: ['TRUNCATE'] };
-    expect(rlsFindings(c, () => 't').map((f) => f.code)).toEqual(['RLS_DISABLED', 'RLS_NOT_FORCED', 'APP_ROLE_EXCESS_PRIVILEGE', 'RLS_POLICY_MISSING']);
+    expect(rlsFindings(c, () => 't').map((f) => f.code)).toEqual([
+      'RLS_DISABLED',
+      'RLS_NOT_FORCED',
+      'APP_ROLE_EXCESS_PRIVILEGE',
+      'RLS_POLICY_MISSING',
+    ]);
   });
 });

@@ -7,9 +7,16 @@ const COMMAND_OF: Record<Exclude<PolicyCommand, '*'>, Command> = { r: 'SELECT', 
 
 const TENANT_SETTING = /current_setting\('switchyard\.tenant_id'/;
 /** `tenant_id = nullif(current_setting('switchyard.tenant_id', true), '')::uuid` without spaces, parentheses and ::text casts. */
-const STANDARD_FORMS = ["tenant_id=nullifcurrent_setting'switchyard.tenant_id',true,''::uuid", "nullifcurrent_setting'switchyard.tenant_id',true,''::uuid=tenant_id"];
+const STANDARD_FORMS = [
+  "tenant_id=nullifcurrent_setting'switchyard.tenant_id',true,''::uuid",
+  "nullifcurrent_setting'switchyard.tenant_id',true,''::uuid=tenant_id",
+];
 
-const squeeze = (expression: string) => expression.replace(/[\s()]/g, '').replace(/::text/g, '').toLowerCase();
+const squeeze = (expression: string) =>
+  expression
+    .replace(/[\s()]/g, '')
+    .replace(/::text/g, '')
+    .toLowerCase();
 
 /** How one policy expression stands against the transaction-local tenant setting. */
 export function judgeExpression(expression: string): 'standard' | 'nonstandard' | 'always-true' | 'no-tenant-setting' {
@@ -20,7 +27,10 @@ export function judgeExpression(expression: string): 'standard' | 'nonstandard' 
 }
 
 /** The expressions PostgreSQL applies for reads (USING) and for new rows (WITH CHECK); null means "denied". */
-export function effectiveClauses(policy: Pick<PolicyRow, 'command' | 'using' | 'check'>): { using: string | null; check: string | null } {
+export function effectiveClauses(policy: Pick<PolicyRow, 'command' | 'using' | 'check'>): {
+  using: string | null;
+  check: string | null;
+} {
   const reads = policy.command !== 'a';
   const writes = policy.command === '*' || policy.command === 'a' || policy.command === 'w';
   const updates = policy.command === '*' || policy.command === 'w';
@@ -47,8 +57,14 @@ export function coveredCommands(policies: PolicyRow[]): Set<Command> {
 
 const VERDICTS: Record<'nonstandard' | 'always-true' | 'no-tenant-setting', { code: FindingCode; says: string }> = {
   'always-true': { code: 'POLICY_ALWAYS_TRUE', says: 'is `true`: every row of every tenant passes' },
-  'no-tenant-setting': { code: 'POLICY_NO_TENANT_SETTING', says: "does not use the transaction-local tenant setting current_setting('switchyard.tenant_id', true)" },
-  nonstandard: { code: 'POLICY_NONSTANDARD', says: "uses the tenant setting, but not as tenant_id = nullif(current_setting('switchyard.tenant_id', true), '')::uuid; review it" },
+  'no-tenant-setting': {
+    code: 'POLICY_NO_TENANT_SETTING',
+    says: "does not use the transaction-local tenant setting current_setting('switchyard.tenant_id', true)",
+  },
+  nonstandard: {
+    code: 'POLICY_NONSTANDARD',
+    says: "uses the tenant setting, but not as tenant_id = nullif(current_setting('switchyard.tenant_id', true), '')::uuid; review it",
+  },
 };
 
 /**
@@ -59,7 +75,10 @@ function policyFindings(policy: PolicyRow, target: string): Finding[] {
   if (!policy.permissive) return [];
   const { using, check } = effectiveClauses(policy);
   const byVerdict = new Map<keyof typeof VERDICTS, { clauses: string[]; expression: string }>();
-  for (const [clause, expression] of [['USING', using], ['WITH CHECK', check]] as const) {
+  for (const [clause, expression] of [
+    ['USING', using],
+    ['WITH CHECK', check],
+  ] as const) {
     if (expression === null) continue;
     const verdict = judgeExpression(expression);
     if (verdict === 'standard') continue;
@@ -81,16 +100,46 @@ export function rlsFindings(catalog: DatabaseCatalog, targetOf: TargetOf): Findi
   for (const table of catalog.tenantTables) {
     const target = targetOf(table.schema);
     const object = `${table.schema}.${table.table}`;
-    if (!table.rlsEnabled) findings.push(error('RLS_DISABLED', target, object, 'row-level security is not enabled: every row of every tenant is visible'));
-    if (!table.rlsForced) findings.push(error('RLS_NOT_FORCED', target, object, 'row-level security is not forced: the table owner bypasses the policies'));
+    if (!table.rlsEnabled)
+      findings.push(
+        error(
+          'RLS_DISABLED',
+          target,
+          object,
+          'row-level security is not enabled: every row of every tenant is visible',
+        ),
+      );
+    if (!table.rlsForced)
+      findings.push(
+        error(
+          'RLS_NOT_FORCED',
+          target,
+          object,
+          'row-level security is not forced: the table owner bypasses the policies',
+        ),
+      );
     if (table.extraPrivileges.length) {
-      findings.push(error('APP_ROLE_EXCESS_PRIVILEGE', target, object, `the application role (or PUBLIC) holds ${table.extraPrivileges.join(', ')}; it needs only SELECT, INSERT, UPDATE, DELETE`));
+      findings.push(
+        error(
+          'APP_ROLE_EXCESS_PRIVILEGE',
+          target,
+          object,
+          `the application role (or PUBLIC) holds ${table.extraPrivileges.join(', ')}; it needs only SELECT, INSERT, UPDATE, DELETE`,
+        ),
+      );
     }
     const policies = catalog.policies.filter((p) => p.schema === table.schema && p.table === table.table);
     const covered = coveredCommands(policies);
     const missing = COMMANDS.filter((c) => !covered.has(c));
     if (missing.length) {
-      findings.push(error('RLS_POLICY_MISSING', target, object, `no permissive policy for the application role covers ${missing.join(', ')} (needs FOR ALL, or one per command)`));
+      findings.push(
+        error(
+          'RLS_POLICY_MISSING',
+          target,
+          object,
+          `no permissive policy for the application role covers ${missing.join(', ')} (needs FOR ALL, or one per command)`,
+        ),
+      );
     }
     for (const policy of policies) findings.push(...policyFindings(policy, target));
   }

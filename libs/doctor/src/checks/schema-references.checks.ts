@@ -9,7 +9,17 @@ import { error, type Finding, type TargetOf } from '../finding';
 export function schemaReferenceFindings(catalog: DatabaseCatalog, targetOf: TargetOf): Finding[] {
   return catalog.schemaReferences.map((ref) =>
     ref.foreignKey
-      ? error('CROSS_SCHEMA_FOREIGN_KEY', targetOf(ref.schema), ref.dependent, `foreign key pointing outside the tenant schema, to ${ref.referenced}`)
-      : error('CROSS_SCHEMA_REFERENCE', targetOf(ref.schema), ref.dependent, `depends on ${ref.referenced}, outside the tenant schema`),
+      ? error(
+          'CROSS_SCHEMA_FOREIGN_KEY',
+          targetOf(ref.schema),
+          ref.dependent,
+          `foreign key pointing outside the tenant schema, to ${ref.referenced}`,
+        )
+      : error(
+          'CROSS_SCHEMA_REFERENCE',
+          targetOf(ref.schema),
+          ref.dependent,
+          `depends on ${ref.referenced}, outside the tenant schema`,
+        ),
   );
 }

@@ -18,23 +18,54 @@ export interface ScannedDatabase {
 const settled = (t: TenantRecord) => t.status !== 'provisioning' && t.status !== 'deleting';
 const tenantKey = (t: TenantRecord) => `${t.tier}:${t.id}`;
 
-function placementFindings(tenant: TenantRecord, servers: Map<string, ServerCatalog>, scanned: ScannedDatabase[]): Finding[] {
+function placementFindings(
+  tenant: TenantRecord,
+  servers: Map<string, ServerCatalog>,
+  scanned: ScannedDatabase[],
+): Finding[] {
   const names = tenantStorageNames(tenant.id);
   const { server, database, schema } = tenant.placement;
   const target = tenantKey(tenant);
-  const expected = tenant.tier === 'schema' ? schema === names.schema : tenant.tier === 'database' ? database === names.database && schema === 'public' : schema === 'public';
+  const expected =
+    tenant.tier === 'schema'
+      ? schema === names.schema
+      : tenant.tier === 'database'
+        ? database === names.database && schema === 'public'
+        : schema === 'public';
   if (!expected) {
-    return [error('PLACEMENT_MISMATCH', target, `placement ${server}/${database}/${schema}`, `the placement does not name the storage derived from the tenant id (${tenant.tier === 'database' ? names.database : names.schema})`)];
+    return [
+      error(
+        'PLACEMENT_MISMATCH',
+        target,
+        `placement ${server}/${database}/${schema}`,
+        `the placement does not name the storage derived from the tenant id (${tenant.tier === 'database' ? names.database : names.schema})`,
+      ),
+    ];
   }
   if (!settled(tenant)) return [];
   if (tenant.tier === 'schema') {
     const home = scanned.find((d) => d.server === server && d.database === database);
-    if (home && !home.schemas.includes(schema)) return [error('PLACEMENT_MISSING', target, `schema ${schema}`, `tenant ${tenant.slug} is placed in schema ${schema} of ${database}, which does not exist`)];
+    if (home && !home.schemas.includes(schema))
+      return [
+        error(
+          'PLACEMENT_MISSING',
+          target,
+          `schema ${schema}`,
+          `tenant ${tenant.slug} is placed in schema ${schema} of ${database}, which does not exist`,
+        ),
+      ];
   }
   if (tenant.tier === 'database') {
     const catalog = servers.get(server);
     if (catalog && !catalog.databases.some((d) => d.name === database)) {
-      return [error('PLACEMENT_MISSING', target, `database ${database}`, `tenant ${tenant.slug} is placed in database ${database} on ${server}, which does not exist`)];
+      return [
+        error(
+          'PLACEMENT_MISSING',
+          target,
+          `database ${database}`,
+          `tenant ${tenant.slug} is placed in database ${database} on ${server}, which does not exist`,
+        ),
+      ];
     }
   }
   return [];
@@ -47,7 +78,11 @@ function placementFindings(tenant: TenantRecord, servers: Map<string, ServerCata
  * database names do not say which: a `sy_t_` database is this installation's when it grants CONNECT to
  * this installation's application role, as provisioning does.
  */
-export function storageFindings(tenants: TenantRecord[], servers: Map<string, ServerCatalog>, scanned: ScannedDatabase[]): Finding[] {
+export function storageFindings(
+  tenants: TenantRecord[],
+  servers: Map<string, ServerCatalog>,
+  scanned: ScannedDatabase[],
+): Finding[] {
   const findings = tenants.flatMap((t) => placementFindings(t, servers, scanned));
   const bySchema = new Map(tenants.map((t) => [tenantStorageNames(t.id).schema, t]));
   const byDatabase = new Map(tenants.map((t) => [tenantStorageNames(t.id).database, t]));
@@ -57,12 +92,27 @@ export function storageFindings(tenants: TenantRecord[], servers: Map<string, Se
       const tenant = bySchema.get(schema);
       const object = `schema ${schema}`;
       if (!tenant) {
-        findings.push(error('ORPHAN_SCHEMA', db.target, object, `tenant schema in ${db.database} without a tenant in the control plane`));
+        findings.push(
+          error(
+            'ORPHAN_SCHEMA',
+            db.target,
+            object,
+            `tenant schema in ${db.database} without a tenant in the control plane`,
+          ),
+        );
         continue;
       }
-      const placed = tenant.tier === 'schema' && tenant.placement.server === db.server && tenant.placement.database === db.database;
+      const placed =
+        tenant.tier === 'schema' && tenant.placement.server === db.server && tenant.placement.database === db.database;
       if (!placed && tenant.state !== 'moving') {
-        findings.push(warning('STRAY_SCHEMA', db.target, object, `schema of tenant ${tenant.slug}, which is placed elsewhere (${tenant.tier} tier): leftover data`));
+        findings.push(
+          warning(
+            'STRAY_SCHEMA',
+            db.target,
+            object,
+            `schema of tenant ${tenant.slug}, which is placed elsewhere (${tenant.tier} tier): leftover data`,
+          ),
+        );
       }
     }
   }
@@ -71,12 +121,21 @@ export function storageFindings(tenants: TenantRecord[], servers: Map<string, Se
       const tenant = byDatabase.get(database.name);
       const object = `database ${database.name}`;
       if (!tenant) {
-        findings.push(error('ORPHAN_DATABASE', `server:${server}`, object, 'tenant database without a tenant in the control plane'));
+        findings.push(
+          error('ORPHAN_DATABASE', `server:${server}`, object, 'tenant database without a tenant in the control plane'),
+        );
         continue;
       }
       const placed = tenant.tier === 'database' && tenant.placement.server === server;
       if (!placed && tenant.state !== 'moving') {
-        findings.push(warning('STRAY_DATABASE', `server:${server}`, object, `database of tenant ${tenant.slug}, which is placed elsewhere (${tenant.tier} tier): leftover data`));
+        findings.push(
+          warning(
+            'STRAY_DATABASE',
+            `server:${server}`,
+            object,
+            `database of tenant ${tenant.slug}, which is placed elsewhere (${tenant.tier} tier): leftover data`,
+          ),
+        );
       }
     }
   }

@@ -14,7 +14,7 @@ export async function runBounded<T, R>(
   return new Promise((resolve, reject) => {
     const launch = () => {
       if (waiting.length === 0 && running === 0) return resolve(results);
-      for (let i = 0; i < waiting.length && running < options.overall; ) {
+      for (let i = 0; i < waiting.length && running < options.overall;) {
         if (options.stop?.()) {
           waiting.length = 0;
           break;
@@ -28,15 +28,12 @@ export async function runBounded<T, R>(
         waiting.splice(i, 1);
         running++;
         active.set(key, (active.get(key) ?? 0) + 1);
-        work(item).then(
-          (result) => {
-            results[index] = result;
-            running--;
-            active.set(key, active.get(key)! - 1);
-            launch();
-          },
-          reject,
-        );
+        work(item).then((result) => {
+          results[index] = result;
+          running--;
+          active.set(key, active.get(key)! - 1);
+          launch();
+        }, reject);
       }
       if (waiting.length === 0 && running === 0) resolve(results);
     };

@@ -34,10 +34,15 @@ export class FleetMigrationService {
     private readonly tenants: TenantsRepository,
   ) {}
 
-  async run(options: FleetRunOptions = {}, onProgress: (progress: FleetProgress) => void = () => undefined): Promise<FleetReport> {
+  async run(
+    options: FleetRunOptions = {},
+    onProgress: (progress: FleetProgress) => void = () => undefined,
+  ): Promise<FleetReport> {
     const dryRun = options.dryRun ?? false;
     await this.targets.assertTenantsExist(options.tenants);
-    const controlPlane = dryRun ? [] : await this.runner.migrateControlPlane(controlPlaneUrl(this.config), this.sets.get('control-plane'));
+    const controlPlane = dryRun
+      ? []
+      : await this.runner.migrateControlPlane(controlPlaneUrl(this.config), this.sets.get('control-plane'));
     const set = this.sets.get('tenant');
     const all = await this.targets.list(options);
     const shared = all.filter((t) => t.kind === 'shared' || t.kind === 'template');
@@ -58,9 +63,15 @@ export class FleetMigrationService {
       }
       const waveReports = await runBounded(
         targets,
-        { overall: options.concurrency ?? this.config.migrations.concurrency, perKey: this.config.migrations.serverConcurrency, key: (t) => t.server },
+        {
+          overall: options.concurrency ?? this.config.migrations.concurrency,
+          perKey: this.config.migrations.serverConcurrency,
+          key: (t) => t.server,
+        },
         async (target) => {
-          const report = dryRun ? this.fromPlan(target, await this.runner.planTarget(target, set)) : await this.migrate(target, set);
+          const report = dryRun
+            ? this.fromPlan(target, await this.runner.planTarget(target, set))
+            : await this.migrate(target, set);
           reports.push(report);
           if (report.outcome === 'failed') failed++;
           onProgress({ wave, done: reports.length, total: all.length, failed, last: report });
@@ -87,11 +98,17 @@ export class FleetMigrationService {
 
   private async migrate(target: FleetTarget, set: ReturnType<MigrationSets['get']>): Promise<TargetReport> {
     const result: TargetResult = await this.runner.migrateTarget(target, set);
-    if (target.tenantId && result.version && result.applied.length) await this.tenants.setSchemaVersion(target.tenantId, result.version);
+    if (target.tenantId && result.version && result.applied.length)
+      await this.tenants.setSchemaVersion(target.tenantId, result.version);
     const outcome = result.error ? 'failed' : result.applied.length ? 'applied' : 'current';
     const held = set.files.findIndex((f) => f.name === result.version);
     const pending = set.files.slice(held + 1).map((f) => f.name);
-    return this.report(target, outcome, { applied: result.applied, pending: result.error ? pending : [], version: result.version, error: result.error });
+    return this.report(target, outcome, {
+      applied: result.applied,
+      pending: result.error ? pending : [],
+      version: result.version,
+      error: result.error,
+    });
   }
 
   private fromPlan(target: FleetTarget, plan: TargetPlan): TargetReport {
@@ -106,7 +123,12 @@ export class FleetMigrationService {
   private report(
     target: FleetTarget,
     outcome: TargetReport['outcome'],
-    details: { applied: string[]; pending: string[]; version: string | null; error?: { code: string; message: string } },
+    details: {
+      applied: string[];
+      pending: string[];
+      version: string | null;
+      error?: { code: string; message: string };
+    },
   ): TargetReport {
     return {
       key: target.key,

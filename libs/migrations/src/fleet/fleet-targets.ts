@@ -41,14 +41,28 @@ export class FleetTargets {
     this.refuseUnknown(all, filter.tenants);
     const wanted = filter.tenants ? new Set(filter.tenants) : undefined;
     const targets: FleetTarget[] = [];
-    const base = (server: string, database: string) => ({ set: 'tenant' as const, server, database, url: this.servers.ownerUrl(server, database), appRole });
+    const base = (server: string, database: string) => ({
+      set: 'tenant' as const,
+      server,
+      database,
+      url: this.servers.ownerUrl(server, database),
+      appRole,
+    });
 
     if (!wanted) {
       const sharedCells = new Set([`primary/${sharedDatabase}`]);
       for (const t of all) if (t.tier === 'shared') sharedCells.add(`${t.placement.server}/${t.placement.database}`);
       for (const cell of [...sharedCells].sort()) {
         const [server, database] = cell.split('/');
-        targets.push({ ...base(server, database), key: sharedTargetKey(server, database), kind: 'shared', tier: 'shared', tenantId: null, tenantSlug: null, schema: 'public' });
+        targets.push({
+          ...base(server, database),
+          key: sharedTargetKey(server, database),
+          kind: 'shared',
+          tier: 'shared',
+          tenantId: null,
+          tenantSlug: null,
+          schema: 'public',
+        });
       }
       for (const server of this.servers.names()) {
         targets.push({

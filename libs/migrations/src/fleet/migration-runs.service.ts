@@ -48,7 +48,9 @@ export class MigrationRunsService {
   /** Accepts a run and carries it out in the background, returning its record at once (HTTP 202). */
   async start(options: FleetRunOptions, by: AuditActor = SYSTEM_ACTOR): Promise<MigrationRunRecord> {
     const run = await this.accept(options, by);
-    void this.drive(run.id, options).catch((error: unknown) => this.logger.error(`run ${run.id}: ${error instanceof Error ? error.message : error}`));
+    void this.drive(run.id, options).catch((error: unknown) =>
+      this.logger.error(`run ${run.id}: ${error instanceof Error ? error.message : error}`),
+    );
     return run;
   }
 
@@ -62,7 +64,11 @@ export class MigrationRunsService {
     return this.runs.recent(limit);
   }
 
-  private async drive(id: string, options: FleetRunOptions, onProgress?: (p: FleetProgress) => void): Promise<FleetReport> {
+  private async drive(
+    id: string,
+    options: FleetRunOptions,
+    onProgress?: (p: FleetProgress) => void,
+  ): Promise<FleetReport> {
     let lastWrite = 0;
     let latest: FleetProgress = { wave: 'shared', done: 0, total: 0, failed: 0 };
     try {
@@ -76,14 +82,25 @@ export class MigrationRunsService {
       });
       await this.runs.finish(id, {
         status: report.ok ? 'succeeded' : 'failed',
-        summary: { ...report.summary, stoppedByCanary: report.stoppedByCanary, latest: report.latest, controlPlane: report.controlPlane, dryRun: report.dryRun },
+        summary: {
+          ...report.summary,
+          stoppedByCanary: report.stoppedByCanary,
+          latest: report.latest,
+          controlPlane: report.controlPlane,
+          dryRun: report.dryRun,
+        },
         results: report.targets,
         targetsDone: report.targets.length,
         targetsTotal: report.targets.length,
       });
       return report;
     } catch (error) {
-      await this.runs.finish(id, { status: 'failed', error: error instanceof Error ? error.message : String(error), targetsDone: latest.done, targetsTotal: latest.total });
+      await this.runs.finish(id, {
+        status: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+        targetsDone: latest.done,
+        targetsTotal: latest.total,
+      });
       throw error;
     }
   }

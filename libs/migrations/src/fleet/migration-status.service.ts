@@ -49,7 +49,9 @@ export class MigrationStatusService {
     const [targets, ledger, controlApplied] = await Promise.all([
       this.targets.list(filter),
       this.ledger.allByTarget(),
-      this.pools.withClient(controlPlaneUrl(this.config), (client) => readLocalLedger(client, 'public', 'control-plane')),
+      this.pools.withClient(controlPlaneUrl(this.config), (client) =>
+        readLocalLedger(client, 'public', 'control-plane'),
+      ),
     ]);
     const statuses = targets.map((t): TargetStatus => {
       const entries = ledger.get(t.key) ?? [];
@@ -84,7 +86,13 @@ export class MigrationStatusService {
 
   private summarise(statuses: TargetStatus[]): FleetStatus['summary'] {
     const empty = () => ({ targets: 0, current: 0, behind: 0, failed: 0, running: 0 });
-    const summary: FleetStatus['summary'] = { total: empty(), shared: empty(), template: empty(), schema: empty(), database: empty() };
+    const summary: FleetStatus['summary'] = {
+      total: empty(),
+      shared: empty(),
+      template: empty(),
+      schema: empty(),
+      database: empty(),
+    };
     for (const s of statuses) {
       for (const bucket of [summary.total, summary[s.kind]]) {
         bucket.targets++;
@@ -94,4 +102,3 @@ export class MigrationStatusService {
     return summary;
   }
 }
-

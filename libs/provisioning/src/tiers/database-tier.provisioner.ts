@@ -33,7 +33,9 @@ export class DatabaseTierProvisioner implements TierProvisioner {
       } catch (error) {
         if (!isPgError(error, PgErrorCode.duplicateDatabase)) throw error;
       }
-      await client.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC; GRANT CONNECT ON DATABASE ${db} TO ${quoteIdent(this.config.names.appRole)}`);
+      await client.query(
+        `REVOKE ALL ON DATABASE ${db} FROM PUBLIC; GRANT CONNECT ON DATABASE ${db} TO ${quoteIdent(this.config.names.appRole)}`,
+      );
     });
     const result = await this.runner.migrateTarget(
       {

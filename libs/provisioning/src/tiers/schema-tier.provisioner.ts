@@ -29,7 +29,17 @@ export class SchemaTierProvisioner implements TierProvisioner {
     const url = this.servers.ownerUrl(server, database);
     await this.pools.withClient(url, (client) => client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`));
     const result = await this.runner.migrateTarget(
-      { key: tenantTargetKey('schema', tenant.id), set: 'tenant', tier: 'schema', tenantId: tenant.id, server, database, schema, url, appRole: this.config.names.appRole },
+      {
+        key: tenantTargetKey('schema', tenant.id),
+        set: 'tenant',
+        tier: 'schema',
+        tenantId: tenant.id,
+        server,
+        database,
+        schema,
+        url,
+        appRole: this.config.names.appRole,
+      },
       this.sets.get('tenant'),
     );
     if (result.error) throw new DomainError('PROVISIONING_FAILED', result.error.message);

@@ -34,7 +34,10 @@ export class SharedTierProvisioner implements TierProvisioner {
     await withOwnerClient(url, (client) =>
       inTransaction(client, async () => {
         // The tenant context also satisfies FORCE RLS when the owner is not a superuser.
-        await client.query("SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', 'public', true)", [tenant.id]);
+        await client.query(
+          "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', 'public', true)",
+          [tenant.id],
+        );
         for (const table of [...TENANT_TABLES].reverse()) {
           await client.query(`DELETE FROM ${quoteIdent(table)} WHERE tenant_id = $1`, [tenant.id]);
         }

@@ -29,7 +29,10 @@ export class PlacementCache implements OnModuleDestroy {
     invalidations: PlacementInvalidations,
   ) {
     this.cache = new LRUCache({ max: config.placementCache.max, ttl: config.placementCache.ttlMs });
-    this.unsubscribe = invalidations.subscribe({ tenant: (tenantId) => this.invalidate(tenantId), all: () => this.invalidateAll() });
+    this.unsubscribe = invalidations.subscribe({
+      tenant: (tenantId) => this.invalidate(tenantId),
+      all: () => this.invalidateAll(),
+    });
   }
 
   /** Cached placement, or undefined: the synchronous fast path. */
@@ -67,7 +70,8 @@ export class PlacementCache implements OnModuleDestroy {
     const promise = this.read(tenantId).then(
       (placement) => {
         // An invalidation that arrived while reading makes this result stale: do not cache it.
-        if ((this.generation.get(tenantId) ?? 0) === generation && this.epoch === epoch) this.cache.set(tenantId, placement);
+        if ((this.generation.get(tenantId) ?? 0) === generation && this.epoch === epoch)
+          this.cache.set(tenantId, placement);
         if (this.loading.get(tenantId) === promise) this.loading.delete(tenantId);
         return placement;
       },

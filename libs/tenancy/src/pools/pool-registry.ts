@@ -50,7 +50,13 @@ export class PoolRegistry implements OnApplicationShutdown {
   }
 
   stats(): { key: string; kind: PoolKind; total: number; idle: number; waiting: number }[] {
-    return [...this.pools].map(([key, e]) => ({ key, kind: e.kind, total: e.pool.totalCount, idle: e.pool.idleCount, waiting: e.pool.waitingCount }));
+    return [...this.pools].map(([key, e]) => ({
+      key,
+      kind: e.kind,
+      total: e.pool.totalCount,
+      idle: e.pool.idleCount,
+      waiting: e.pool.waitingCount,
+    }));
   }
 
   private create(server: string, database: string, kind: PoolKind): Pool {
@@ -73,7 +79,12 @@ export class PoolRegistry implements OnApplicationShutdown {
   private closeIdle(): void {
     const cutoff = Date.now() - this.config.pools.idleTimeoutMs;
     for (const [key, entry] of this.pools) {
-      if (entry.kind === 'tenant-database' && entry.lastUsed < cutoff && entry.pool.waitingCount === 0 && entry.pool.idleCount === entry.pool.totalCount) {
+      if (
+        entry.kind === 'tenant-database' &&
+        entry.lastUsed < cutoff &&
+        entry.pool.waitingCount === 0 &&
+        entry.pool.idleCount === entry.pool.totalCount
+      ) {
         this.pools.delete(key);
         void endPool(entry.pool);
       }

@@ -41,7 +41,10 @@ export class ConnectionResolver {
     let placement = this.placements.peek(tenantId) ?? (await this.placements.get(tenantId));
     if (placement.state === 'frozen') placement = await this.waitWhileFrozen(tenantId);
     if (placement.status !== 'active') {
-      throw new DomainError(placement.status === 'suspended' ? 'TENANT_SUSPENDED' : 'TENANT_NOT_ACTIVE', `Tenant is ${placement.status}`);
+      throw new DomainError(
+        placement.status === 'suspended' ? 'TENANT_SUSPENDED' : 'TENANT_NOT_ACTIVE',
+        `Tenant is ${placement.status}`,
+      );
     }
     const route = this.route(placement);
     return { placement, pool: this.pools.get(route.server, route.database, route.poolKind), scope: route.scope };

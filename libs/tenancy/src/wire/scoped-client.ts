@@ -70,19 +70,28 @@ export class ScopedClient {
 
   query(config: string | QueryConfig, values?: unknown[]): Promise<QueryResult> {
     const scope = this.scope;
-    if (!scope) return Promise.reject(new DomainError('NO_TENANT_CONTEXT', 'This tenant handle was used after its transaction ended'));
-    const normalized: QueryConfig = typeof config === 'string' ? { text: config, values } : { ...config, values: values ?? config.values };
+    if (!scope)
+      return Promise.reject(
+        new DomainError('NO_TENANT_CONTEXT', 'This tenant handle was used after its transaction ended'),
+      );
+    const normalized: QueryConfig =
+      typeof config === 'string' ? { text: config, values } : { ...config, values: values ?? config.values };
     // A statement name is a wish: behind a pooler without prepared-statement support it is dropped.
-    if (normalized.name && scope.preparedStatements) normalized.name = this.statements.serverName(normalized.name, scope.searchPath);
+    if (normalized.name && scope.preparedStatements)
+      normalized.name = this.statements.serverName(normalized.name, scope.searchPath);
     else delete normalized.name;
     const first = this.sent++ === 0;
     if (this.mode === 'statement' && !first) {
-      return Promise.reject(new Error('TenantDb.statement() runs exactly one statement; use TenantDb.transaction() for more'));
+      return Promise.reject(
+        new Error('TenantDb.statement() runs exactly one statement; use TenantDb.transaction() for more'),
+      );
     }
     const prologue = first ? { scope, begin: this.mode === 'transaction' } : undefined;
     return new Promise((resolve, reject) => {
       const options = { prologue, close: this.statements.takeEvicted() };
-      this.client.query(new ScopedQuery(normalized, options, (error, result) => (error ? reject(error) : resolve(result))));
+      this.client.query(
+        new ScopedQuery(normalized, options, (error, result) => (error ? reject(error) : resolve(result))),
+      );
     });
   }
 }

@@ -90,7 +90,11 @@ export class ScopedQuery extends Query {
   private readonly prologue?: Prologue;
   private readonly closing: readonly string[];
 
-  constructor(config: QueryConfig, options: ScopedQueryOptions, callback: (error: Error | undefined, result: QueryResult) => void) {
+  constructor(
+    config: QueryConfig,
+    options: ScopedQueryOptions,
+    callback: (error: Error | undefined, result: QueryResult) => void,
+  ) {
     super({ ...config, callback } as QueryConfig);
     this.prologue = options.prologue;
     this.closing = options.close ?? [];

@@ -21,9 +21,19 @@ const limit = sql.placeholder('limit');
 // The hot statements: rendered once per connection and, where the deployment allows it, kept
 // prepared on the server under these names (see TenantTx.prepared).
 const byId = (db: NodePgDatabase) =>
-  db.select(columns).from(employees).where(and(eq(employees.tenantId, tenantId), eq(employees.id, id))).prepare('employees.by_id');
+  db
+    .select(columns)
+    .from(employees)
+    .where(and(eq(employees.tenantId, tenantId), eq(employees.id, id)))
+    .prepare('employees.by_id');
 const firstPage = (db: NodePgDatabase) =>
-  db.select(columns).from(employees).where(eq(employees.tenantId, tenantId)).orderBy(asc(employees.id)).limit(limit).prepare('employees.first_page');
+  db
+    .select(columns)
+    .from(employees)
+    .where(eq(employees.tenantId, tenantId))
+    .orderBy(asc(employees.id))
+    .limit(limit)
+    .prepare('employees.first_page');
 const nextPage = (db: NodePgDatabase) =>
   db
     .select(columns)
@@ -51,7 +61,11 @@ const updateById = (db: NodePgDatabase) =>
     .returning(columns)
     .prepare('employees.update');
 const deleteById = (db: NodePgDatabase) =>
-  db.delete(employees).where(and(eq(employees.tenantId, tenantId), eq(employees.id, id))).returning({ id: employees.id }).prepare('employees.delete');
+  db
+    .delete(employees)
+    .where(and(eq(employees.tenantId, tenantId), eq(employees.id, id)))
+    .returning({ id: employees.id })
+    .prepare('employees.delete');
 
 /**
  * Written once for every tier. Ids are UUIDv7, so id order is creation order and keyset pagination by
@@ -72,7 +86,9 @@ export class EmployeesRepository {
   }
 
   async insert(tx: TenantTx, input: NewEmployee): Promise<Employee> {
-    const [row] = await tx.prepared(insertOne).execute({ tenantId: tx.tenantId, id: uuidv7(), email: input.email, fullName: input.fullName });
+    const [row] = await tx
+      .prepared(insertOne)
+      .execute({ tenantId: tx.tenantId, id: uuidv7(), email: input.email, fullName: input.fullName });
     return row;
   }
 

@@ -26,7 +26,14 @@ const tenantMatches = sql`tenant_id = ${currentTenant}`;
 /** tenant_id column shared by every tenant table: defaults to the current tenant, never null. */
 const tenantId = () => uuid('tenant_id').notNull().default(currentTenant);
 
-export const WELLNESS_KINDS = ['steps', 'sleep_hours', 'water_ml', 'mood', 'exercise_minutes', 'meditation_minutes'] as const;
+export const WELLNESS_KINDS = [
+  'steps',
+  'sleep_hours',
+  'water_ml',
+  'mood',
+  'exercise_minutes',
+  'meditation_minutes',
+] as const;
 export type WellnessKind = (typeof WELLNESS_KINDS)[number];
 
 export const employees = pgTable(

@@ -23,7 +23,11 @@ const id = sql.placeholder('id');
 
 // Single-row statements rendered once per connection (TenantTx.prepared); filtered lists stay dynamic.
 const byId = (db: NodePgDatabase) =>
-  db.select(columns).from(wellnessEntries).where(and(eq(wellnessEntries.tenantId, tenantId), eq(wellnessEntries.id, id))).prepare('wellness_entries.by_id');
+  db
+    .select(columns)
+    .from(wellnessEntries)
+    .where(and(eq(wellnessEntries.tenantId, tenantId), eq(wellnessEntries.id, id)))
+    .prepare('wellness_entries.by_id');
 const insertOne = (db: NodePgDatabase) =>
   db
     .insert(wellnessEntries)
@@ -104,6 +108,11 @@ export class WellnessEntriesRepository {
       .where(and(...this.conditions(tx, filter)))
       .groupBy(wellnessEntries.kind)
       .orderBy(asc(wellnessEntries.kind));
-    return rows.map((r) => ({ kind: r.kind as WellnessKind, count: r.count, total: Number(r.total), average: Number(r.average) }));
+    return rows.map((r) => ({
+      kind: r.kind as WellnessKind,
+      count: r.count,
+      total: Number(r.total),
+      average: Number(r.average),
+    }));
   }
 }

@@ -17,7 +17,9 @@ export class WellnessService {
 
   list(filter: WellnessEntryFilter, limit: number, cursor?: string): Promise<Page<WellnessEntry>> {
     const afterId = decodeCursor(cursor);
-    return this.tenantDb.statement(async (tx) => toPage(await this.entries.list(tx, filter, limit + 1, afterId), limit));
+    return this.tenantDb.statement(async (tx) =>
+      toPage(await this.entries.list(tx, filter, limit + 1, afterId), limit),
+    );
   }
 
   async get(id: string): Promise<WellnessEntry> {
@@ -33,11 +35,13 @@ export class WellnessService {
   create(input: NewWellnessEntry): Promise<WellnessEntry> {
     return this.tenantDb
       .transaction(async (tx) => {
-        if (!(await this.employees.findById(tx, input.employeeId))) throw new DomainError('EMPLOYEE_NOT_FOUND', 'Employee not found');
+        if (!(await this.employees.findById(tx, input.employeeId)))
+          throw new DomainError('EMPLOYEE_NOT_FOUND', 'Employee not found');
         return this.entries.insert(tx, input);
       })
       .catch((error: unknown) => {
-        if (isPgError(error, PgErrorCode.foreignKeyViolation)) throw new DomainError('EMPLOYEE_NOT_FOUND', 'Employee not found');
+        if (isPgError(error, PgErrorCode.foreignKeyViolation))
+          throw new DomainError('EMPLOYEE_NOT_FOUND', 'Employee not found');
         throw error;
       });
   }
