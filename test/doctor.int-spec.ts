@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRecord } from '@switchyard/control-plane';
-import { DoctorService, type DoctorReport, type Finding } from '@switchyard/doctor';
+import { DoctorService, type DoctorReport } from '@switchyard/doctor';
 import { tenantStorageNames } from '@switchyard/postgres';
 import { TenantLifecycleService } from '@switchyard/provisioning';
 import { cliEnv, runCli } from './support/cli';
@@ -52,9 +52,6 @@ describe('doctor', () => {
       await restore();
     }
   }
-
-  const expectFinding = (report: DoctorReport, finding: Partial<Finding>) =>
-    expect(report.findings).toContainEqual(expect.objectContaining(finding));
 
   it('finds nothing wrong in a freshly provisioned fleet (one tenant per tier), and the CLI exits 0', async () => {
     const report = await doctor.run();

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MovesRepository, TenantsRepository, type TenantRecord } from '@switchyard/control-plane';
-import { MoveRunner } from '@switchyard/moves';
 import { tenantStorageNames } from '@switchyard/postgres';
 import { cliEnv, spawnCli } from './support/cli';
 import { startHarness, type Harness } from './support/harness';

@@ -1,5 +1,5 @@
 import type { SwitchyardConfig } from '@switchyard/config';
-import { PRIMARY_SERVER, ServerDirectory } from '@switchyard/control-plane';
+import { PRIMARY_SERVER, type ServerDirectory } from '@switchyard/control-plane';
 import { TENANT_CONTEXT_SQL } from '@switchyard/postgres';
 import { Client } from 'pg';
 import { compare, type MeasureOptions } from '../measure';

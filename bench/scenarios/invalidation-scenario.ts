@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { controlPlaneUrl, PlacementInvalidations, PRIMARY_SERVER, ServerDirectory } from '@switchyard/control-plane';
+import {
+  controlPlaneUrl,
+  PlacementInvalidations,
+  PRIMARY_SERVER,
+  type ServerDirectory,
+} from '@switchyard/control-plane';
 import { withOwnerClient } from '@switchyard/postgres';
 
 export interface InvalidationLatency {

@@ -6,7 +6,7 @@ import {
   needsEmbeddedPostgres,
   parseEnvironment,
   readEnvironment,
-  SwitchyardConfig,
+  type SwitchyardConfig,
   type EnvironmentSource,
 } from '@switchyard/config';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '@switchyard/embedded';

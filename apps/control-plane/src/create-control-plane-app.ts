@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { nestLogLevels, SwitchyardConfig } from '@switchyard/config';
+import { nestLogLevels, type SwitchyardConfig } from '@switchyard/config';
 import { configureHttpApp } from '@switchyard/http';
 import { InstallationService } from '@switchyard/provisioning';
 import { ControlPlaneAppModule } from './control-plane-app.module';

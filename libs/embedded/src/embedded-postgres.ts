@@ -95,6 +95,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new Error(
       `Embedded PostgreSQL did not start on port ${options.port} (data in ${clusterDir}). ` +
         `Is the port taken? Set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server. ${error instanceof Error ? error.message : ''}`,
+      { cause: error },
     );
   }
   return {

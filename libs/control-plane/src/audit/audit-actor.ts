@@ -17,6 +17,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export function auditText(value: string, max = MAX_AUDIT_TEXT): string {
   const escaped = value
     .replace(LONE_SURROGATE, '\ufffd')
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return Array.from(escaped).slice(0, max).join('');
 }
