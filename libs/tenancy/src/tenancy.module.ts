@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { TenantContext } from './context/tenant-context';
 import { TenantContextInterceptor } from './context/tenant-context.interceptor';
 import { PlacementCache } from './placement/placement-cache';
@@ -7,6 +7,7 @@ import { ConnectionResolver } from './routing/connection-resolver';
 import { DatabaseTierStrategy, SchemaTierStrategy, SharedTierStrategy } from './routing/tier-strategies';
 import { TIER_STRATEGIES } from './routing/tier-strategy';
 import { TenantDb } from './tenant-db';
+import { assertPgInternals } from './wire/pg-internals';
 
 /**
  * The connection resolver and `TenantDb`. Needs SwitchyardConfigModule and ControlPlaneModule (reader
@@ -31,4 +32,9 @@ import { TenantDb } from './tenant-db';
   ],
   exports: [TenantDb, TenantContext, TenantContextInterceptor, PlacementCache, PoolRegistry, ConnectionResolver],
 })
-export class TenancyModule {}
+export class TenancyModule implements OnModuleInit {
+  /** The router drives pg internals (see pg-internals.ts): refuse to start on a pg that moved them. */
+  onModuleInit(): void {
+    assertPgInternals();
+  }
+}

@@ -1,5 +1,6 @@
 import { pgErrorOf, TENANT_CONTEXT_SQL } from '@switchyard/postgres';
 import { Query, type QueryConfig, type QueryResult } from 'pg';
+import { prepareValue, queryInternals, type QueryInternals, type WireConnection } from './pg-internals';
 
 /** The transaction-local tenant context, bound as parameters (never pasted into SQL). */
 export interface TenantScope {
@@ -32,27 +33,7 @@ export interface ScopedQueryOptions {
 
 const CONTEXT_STATEMENT = 'switchyard.context';
 
-/** The parts of pg's Connection and Query this class drives; they are not in @types/pg. */
-interface WireConnection {
-  parsedStatements: Record<string, string>;
-  submittedNamedStatements: Record<string, string>;
-  parse(message: { text: string; name?: string; types?: unknown[] }): void;
-  bind(message: { portal?: string; statement?: string; values: unknown[]; valueMapper?: unknown }): void;
-  execute(message: { portal?: string; rows?: number }): void;
-  close(message: { type: 'S' | 'P'; name: string }): void;
-}
-
-interface QueryInternals {
-  name?: string;
-  prepare(connection: WireConnection): void;
-  hasBeenParsed(connection: WireConnection): boolean;
-  handleDataRow(message: unknown): void;
-  handleCommandComplete(message: unknown, connection: WireConnection): void;
-  handleError(error: Error, connection: WireConnection): void;
-}
-
-const { prepareValue } = require('pg/lib/utils') as { prepareValue: unknown };
-const base = Query.prototype as unknown as QueryInternals;
+const base = queryInternals;
 
 /**
  * PostgreSQL refuses to run a prepared statement whose result columns a migration changed; the
