@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { DomainError } from '@switchyard/errors';
 import { environmentSchema, type Environment } from './config.schema';
-import { SwitchyardConfig } from './switchyard-config';
+import { SwitchyardConfig, type SwitchyardConfigValues } from './switchyard-config';
 
 export type EnvironmentSource = Record<string, string | undefined>;
 
@@ -62,7 +62,8 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
     throw new DomainError('CONFIG_INVALID', 'Invalid configuration:\n  JWT_SECRET / JWT_PUBLIC_KEY: set one, not both');
   }
   const prefix = env.SWITCHYARD_DB_PREFIX;
-  return new SwitchyardConfig({
+  // Typed, not cast: a field left out here, or one the type does not know, is a compile error.
+  const values: SwitchyardConfigValues = {
     embedded: env.DATABASE_URL === undefined,
     embeddedDataDir: resolve(process.cwd(), env.EMBEDDED_DATA_DIR),
     embeddedPort: env.EMBEDDED_PG_PORT,
@@ -120,7 +121,8 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
     httpBodyLimit: env.HTTP_BODY_LIMIT,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     logLevel: env.LOG_LEVEL,
-  } as SwitchyardConfig);
+  };
+  return new SwitchyardConfig(values);
 }
 
 /** Where the embedded PostgreSQL keeps its data and which port it listens on. */

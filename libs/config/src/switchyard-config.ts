@@ -1,5 +1,6 @@
 export type JwtAlgorithm = 'HS256' | 'RS256';
 
+/** Token settings. Which keys are set depends on the algorithm, so they are optional here. */
 export interface JwtSettings {
   algorithm: JwtAlgorithm;
   /** HS256 shared secret (verifies and signs). */
@@ -12,75 +13,108 @@ export interface JwtSettings {
   audience?: string;
 }
 
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+/**
+ * Every value of a configuration. Every field is required: a value that may be absent is typed
+ * `T | undefined` rather than optional, so code that builds a configuration and forgets a field does not
+ * compile. `buildConfig` is the only code that builds one.
+ */
+export interface SwitchyardConfigValues {
+  /** True when DATABASE_URL was unset and an embedded PostgreSQL serves this process. */
+  readonly embedded: boolean;
+  /** EMBEDDED_DATA_DIR, absolute. */
+  readonly embeddedDataDir: string;
+  /** EMBEDDED_PG_PORT. */
+  readonly embeddedPort: number;
+  /** Owner connection to the primary server (database part is ignored; Switchyard picks its own). */
+  readonly databaseUrl: string;
+  /** REDIS_URL: a second channel for placement invalidations. */
+  readonly redisUrl: string | undefined;
+  /** Servers beyond the primary (EXTRA_SERVERS): owner URLs by name. */
+  readonly extraServers: { name: string; url: string }[];
+  readonly jwt: JwtSettings;
+  readonly ports: { readonly api: number; readonly controlPlane: number };
+  /** Names of the databases and the application role this installation owns on each server. */
+  readonly names: {
+    readonly controlDatabase: string;
+    readonly sharedDatabase: string;
+    readonly templateDatabase: string;
+    readonly appRole: string;
+  };
+  /** APP_DB_PASSWORD (or the embedded server's generated one); undefined: the role has no password. */
+  readonly appRolePassword: string | undefined;
+  /** Host/port the application role connects to (a pooler such as PgBouncer); undefined: the server itself. */
+  readonly appEndpoint: { readonly host: string; readonly port: number } | undefined;
+  readonly pools: {
+    readonly sharedMax: number;
+    readonly databaseMax: number;
+    readonly statementTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    /** How long to wait for a pooled or new connection (PG_CONNECT_TIMEOUT_MS). */
+    readonly connectTimeoutMs: number;
+    /** May keep named prepared statements on application connections (PG_PREPARED_STATEMENTS). */
+    readonly preparedStatements: boolean;
+    /** Named statements kept prepared per connection (PG_STATEMENT_CACHE_SIZE). */
+    readonly statementCacheSize: number;
+  };
+  readonly placementCache: { readonly ttlMs: number; readonly max: number; readonly freezeWaitMs: number };
+  readonly migrations: {
+    /** Absolute path of the migrations folder, or undefined for the project's own. */
+    readonly dir: string | undefined;
+    readonly lockTimeoutMs: number;
+    readonly lockRetries: number;
+    readonly statementTimeoutMs: number;
+    readonly concurrency: number;
+    readonly serverConcurrency: number;
+  };
+  readonly moves: {
+    readonly retentionMs: number;
+    readonly staleMs: number;
+    readonly worker: boolean;
+    readonly phaseDelayMs: number;
+    /** Trigger DDL at a move's source: lock_timeout per attempt and how many attempts after the first. */
+    readonly lockTimeoutMs: number;
+    readonly lockRetries: number;
+  };
+  readonly httpBodyLimit: string;
+  readonly shutdownGraceMs: number;
+  readonly logLevel: LogLevel;
+}
+
 /**
  * The validated configuration every Switchyard process runs with. Built once at start-up by
- * `loadConfig`; injected as this class (there is only one implementation).
+ * `buildConfig` (after `parseEnvironment`) and frozen; injected as this class (there is only one
+ * implementation). Its fields are those of `SwitchyardConfigValues`.
  */
-export class SwitchyardConfig {
-  /** True when DATABASE_URL was unset and an embedded PostgreSQL serves this process. */
+export class SwitchyardConfig implements SwitchyardConfigValues {
   readonly embedded!: boolean;
   readonly embeddedDataDir!: string;
   readonly embeddedPort!: number;
-  /** Owner connection to the primary server (database part is ignored; Switchyard picks its own). */
   readonly databaseUrl!: string;
-  readonly redisUrl?: string;
-  /** Servers beyond the primary (EXTRA_SERVERS): owner URLs by name. */
-  readonly extraServers!: { name: string; url: string }[];
-  readonly jwt!: JwtSettings;
-  readonly ports!: { api: number; controlPlane: number };
-  /** Names of the databases and the application role this installation owns on each server. */
-  readonly names!: {
-    controlDatabase: string;
-    sharedDatabase: string;
-    templateDatabase: string;
-    appRole: string;
-  };
-  readonly appRolePassword?: string;
-  /** Host/port the application role connects to (a pooler such as PgBouncer); default: the server itself. */
-  readonly appEndpoint?: { host: string; port: number };
-  readonly pools!: {
-    sharedMax: number;
-    databaseMax: number;
-    statementTimeoutMs: number;
-    idleTimeoutMs: number;
-    /** How long to wait for a pooled or new connection (PG_CONNECT_TIMEOUT_MS). */
-    connectTimeoutMs: number;
-    /** May keep named prepared statements on application connections (PG_PREPARED_STATEMENTS). */
-    preparedStatements: boolean;
-    /** Named statements kept prepared per connection (PG_STATEMENT_CACHE_SIZE). */
-    statementCacheSize: number;
-  };
-  readonly placementCache!: { ttlMs: number; max: number; freezeWaitMs: number };
-  readonly migrations!: {
-    /** Absolute path of the migrations folder, or undefined for the project's own. */
-    dir?: string;
-    lockTimeoutMs: number;
-    lockRetries: number;
-    statementTimeoutMs: number;
-    concurrency: number;
-    serverConcurrency: number;
-  };
-  readonly moves!: {
-    retentionMs: number;
-    staleMs: number;
-    worker: boolean;
-    phaseDelayMs: number;
-    /** Trigger DDL at a move's source: lock_timeout per attempt and how many attempts after the first. */
-    lockTimeoutMs: number;
-    lockRetries: number;
-  };
+  readonly redisUrl!: string | undefined;
+  readonly extraServers!: SwitchyardConfigValues['extraServers'];
+  readonly jwt!: SwitchyardConfigValues['jwt'];
+  readonly ports!: SwitchyardConfigValues['ports'];
+  readonly names!: SwitchyardConfigValues['names'];
+  readonly appRolePassword!: string | undefined;
+  readonly appEndpoint!: SwitchyardConfigValues['appEndpoint'];
+  readonly pools!: SwitchyardConfigValues['pools'];
+  readonly placementCache!: SwitchyardConfigValues['placementCache'];
+  readonly migrations!: SwitchyardConfigValues['migrations'];
+  readonly moves!: SwitchyardConfigValues['moves'];
   readonly httpBodyLimit!: string;
   readonly shutdownGraceMs!: number;
-  readonly logLevel!: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  readonly logLevel!: LogLevel;
 
-  constructor(values: SwitchyardConfig) {
+  constructor(values: SwitchyardConfigValues) {
     Object.assign(this, values);
     Object.freeze(this);
   }
 }
 
 /** Nest logger levels for the configured LOG_LEVEL (that level and everything more severe). */
-export function nestLogLevels(config: SwitchyardConfig): Array<SwitchyardConfig['logLevel']> {
-  const order: Array<SwitchyardConfig['logLevel']> = ['error', 'warn', 'log', 'debug', 'verbose'];
+export function nestLogLevels(config: SwitchyardConfig): LogLevel[] {
+  const order: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
   return order.slice(0, order.indexOf(config.logLevel) + 1);
 }
