@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OwnerPools } from '@switchyard/postgres';
+import { inTransaction, OwnerPools } from '@switchyard/postgres';
 import type { PoolClient } from 'pg';
 import type {
   AppRoleAttributes,
@@ -221,12 +221,15 @@ export class CatalogRepository {
   }
 
   private async readOnly<T>(url: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.pools.withClient(url, async (client) => {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query("SELECT set_config('search_path', 'pg_catalog', true)");
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    });
+    return this.pools.withClient(url, (client) =>
+      inTransaction(
+        client,
+        async () => {
+          await client.query("SELECT set_config('search_path', 'pg_catalog', true)");
+          return fn(client);
+        },
+        { isolation: 'repeatable read', readOnly: true },
+      ),
+    );
   }
 }

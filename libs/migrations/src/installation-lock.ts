@@ -1,7 +1,5 @@
-import { withOwnerClient } from '@switchyard/postgres';
+import { AdvisoryLock, withOwnerClient } from '@switchyard/postgres';
 import type { Client } from 'pg';
-
-const LOCK_NAMESPACE = 0x5359_494e; // "SYIN"
 
 /**
  * A server-wide advisory lock on a maintenance connection. Installation (which migrates the template
@@ -15,12 +13,13 @@ export async function withInstallationLock<T>(
 ): Promise<T> {
   return withOwnerClient(maintenanceUrl, async (client) => {
     const fnName = mode === 'exclusive' ? 'pg_advisory_lock' : 'pg_advisory_lock_shared';
-    await client.query(`SELECT ${fnName}($1, 1)`, [LOCK_NAMESPACE]);
+    await client.query(`SELECT ${fnName}($1, 1)`, [AdvisoryLock.installation]);
     try {
       return await fn(client);
     } finally {
       const unlock = mode === 'exclusive' ? 'pg_advisory_unlock' : 'pg_advisory_unlock_shared';
-      await client.query(`SELECT ${unlock}($1, 1)`, [LOCK_NAMESPACE]).catch(() => undefined);
+      // A failed unlock needs no more: the connection ends right after, and the lock with its session.
+      await client.query(`SELECT ${unlock}($1, 1)`, [AdvisoryLock.installation]).catch(() => undefined);
     }
   });
 }

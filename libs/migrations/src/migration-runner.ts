@@ -2,13 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { LedgerRepository, ServerDirectory } from '@switchyard/control-plane';
 import { DomainError, isDomainError } from '@switchyard/errors';
-import { ensureFenceSchema, isPgError, OwnerPools, PgErrorCode, quoteIdent } from '@switchyard/postgres';
+import {
+  advisoryXactLock,
+  ensureFenceSchema,
+  inTransaction,
+  isPgError,
+  OwnerPools,
+  PgErrorCode,
+  quoteIdent,
+} from '@switchyard/postgres';
 import type { ClientBase } from 'pg';
 import type { MigrationFile, MigrationSet } from './migration-files';
 import { withInstallationLock } from './installation-lock';
 import type { MigrationTarget } from './migration-target';
 import { newestApplied, pendingMigrations } from './pending-migrations';
-import { ADVISORY_LOCK_NAMESPACE, ensureLocalLedger, readLocalLedger } from './target-ledger.sql';
+import { ensureLocalLedger, readLocalLedger } from './target-ledger.sql';
 
 export interface TargetResult {
   target: MigrationTarget;
@@ -226,17 +234,13 @@ export class MigrationRunner {
   ): Promise<boolean> {
     const lockTimeoutMs = options.lockTimeoutMs ?? this.config.migrations.lockTimeoutMs;
     const statementTimeoutMs = options.statementTimeoutMs ?? this.config.migrations.statementTimeoutMs;
-    await client.query('BEGIN');
-    try {
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ADVISORY_LOCK_NAMESPACE, schema]);
+    return inTransaction(client, async () => {
+      await advisoryXactLock(client, 'migration', schema);
       const { rowCount } = await client.query(
         'SELECT 1 FROM switchyard_meta.migrations WHERE target_schema = $1 AND migration_set = $2 AND migration = $3',
         [schema, set.name, file.name],
       );
-      if (rowCount) {
-        await client.query('COMMIT');
-        return false;
-      }
+      if (rowCount) return false;
       await client.query(
         "SELECT set_config('search_path', $1, true), set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)",
         [quoteIdent(schema), `${lockTimeoutMs}ms`, `${statementTimeoutMs}ms`],
@@ -253,11 +257,7 @@ export class MigrationRunner {
           `GRANT USAGE ON SCHEMA ${s} TO ${r}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${s} TO ${r}`,
         );
       }
-      await client.query('COMMIT');
       return true;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { advisoryXactLock, inTransaction } from '@switchyard/postgres';
 import type { ClientBase } from 'pg';
 
 /**
@@ -21,24 +22,16 @@ CREATE TABLE IF NOT EXISTS switchyard_meta.migrations (
 REVOKE ALL ON SCHEMA switchyard_meta FROM PUBLIC;
 `;
 
-/** Namespace of the advisory locks the runner takes (two-key form: this, then a hash of the target). */
-export const ADVISORY_LOCK_NAMESPACE = 0x5359_4d47; // "SYMG"
-
 /** Creates the ledger if missing; serialised because concurrent CREATE … IF NOT EXISTS can still collide. */
 export async function ensureLocalLedger(client: ClientBase): Promise<void> {
   const { rows } = await client.query<{ present: boolean }>(
     "SELECT to_regclass('switchyard_meta.migrations') IS NOT NULL AS present",
   );
-  if (rows[0].present) return;
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1, 0)', [ADVISORY_LOCK_NAMESPACE]);
+  if (rows[0]?.present) return;
+  await inTransaction(client, async () => {
+    await advisoryXactLock(client, 'ledger', LOCAL_LEDGER_SCHEMA);
     await client.query(CREATE_LOCAL_LEDGER);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /** Applied migrations of one target (schema) and set: name → checksum. Empty when there is no ledger. */

@@ -1,5 +1,7 @@
 import type { ClientBase } from 'pg';
+import { advisoryXactLock } from './advisory-locks';
 import { quoteIdent } from './identifiers';
+import { inTransaction } from './transaction';
 
 /**
  * The read fence: a location (a schema of one database) a tenant has moved away from refuses the
@@ -44,9 +46,6 @@ BEGIN
 END $fn$;
 REVOKE ALL ON FUNCTION ${FENCE_SCHEMA}.refuse(text, text) FROM PUBLIC;`;
 
-/** Namespace of the advisory lock that serialises creating the fence schema in one database. */
-const FENCE_LOCK = 0x5359_4644; // "SYFD"
-
 /**
  * Creates the fence schema in the connected database (if missing) and lets `appRole` use it. Run on
  * every database the application role reads tenants from: shared cells and templates (tenant databases
@@ -61,20 +60,16 @@ export async function ensureFenceSchema(client: ClientBase, appRole: string): Pr
     [appRole],
   );
   if (rows[0]?.present && rows[0].granted) return;
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1, 0)', [FENCE_LOCK]);
+  // Serialised: concurrent CREATE … IF NOT EXISTS and CREATE OR REPLACE FUNCTION can still collide.
+  await inTransaction(client, async () => {
+    await advisoryXactLock(client, 'fenceSchema', FENCE_SCHEMA);
     await client.query(CREATE_FENCE_SCHEMA);
     await client.query(
       `GRANT USAGE ON SCHEMA ${FENCE_SCHEMA} TO ${role};
        GRANT SELECT ON ${FENCE_SCHEMA}.fences TO ${role};
        GRANT EXECUTE ON FUNCTION ${FENCE_SCHEMA}.refuse(text, text) TO ${role};`,
     );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /**

@@ -23,16 +23,3 @@ export async function withOwnerClient<T>(
     await client.end().catch(() => undefined);
   }
 }
-
-/** Runs `fn` inside BEGIN/COMMIT on the given client; rolls back on any error. */
-export async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
-  try {
-    const result = await fn();
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-}

@@ -62,7 +62,8 @@ export function devCommand(): Command {
         log: (line) => console.log(line),
       });
       const shutdown = async () => {
-        for (const app of running()) await app.close().catch(() => undefined);
+        for (const app of running())
+          await app.close().catch((error: unknown) => console.error(`closing: ${String(error)}`));
         await runtime.close();
       };
       try {

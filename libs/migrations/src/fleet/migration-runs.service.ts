@@ -6,6 +6,7 @@ import {
   type MigrationRunRecord,
 } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
+import { bestEffort } from '@switchyard/postgres';
 import type { FleetProgress, FleetReport } from './fleet-report';
 import { FleetMigrationService, type FleetRunOptions } from './fleet-migration.service';
 import { FleetTargets } from './fleet-targets';
@@ -77,7 +78,9 @@ export class MigrationRunsService {
         onProgress?.(progress);
         if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) {
           lastWrite = Date.now();
-          void this.runs.progress(id, progress.done, progress.total).catch(() => undefined);
+          void bestEffort(this.logger, `progress of migration run ${id}`, () =>
+            this.runs.progress(id, progress.done, progress.total),
+          );
         }
       });
       await this.runs.finish(id, {
