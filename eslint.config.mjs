@@ -23,9 +23,8 @@ const LAYERS = {
   'libs/control-plane': ['config', 'errors', 'postgres'],
   'libs/tenancy': ['config', 'control-plane', 'errors', 'postgres'],
   'libs/migrations': ['config', 'control-plane', 'errors', 'postgres'],
-  // Until the core finds tenant tables in the catalog, moves and provisioning still read the sample's list.
-  'libs/provisioning': ['config', 'control-plane', 'errors', 'migrations', 'postgres', 'tenant-data'],
-  'libs/moves': ['config', 'control-plane', 'errors', 'migrations', 'postgres', 'provisioning', 'tenant-data'],
+  'libs/provisioning': ['config', 'control-plane', 'errors', 'migrations', 'postgres'],
+  'libs/moves': ['config', 'control-plane', 'errors', 'migrations', 'postgres', 'provisioning'],
   'libs/doctor': ['config', 'control-plane', 'migrations', 'postgres'],
   'libs/tenant-data': ['errors', 'postgres', 'tenancy'],
   'libs/testing': ['config', 'embedded', 'postgres'],

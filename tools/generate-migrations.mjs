@@ -1,23 +1,27 @@
 #!/usr/bin/env node
-// Generates migrations with drizzle-kit, then makes tenant migrations schema-neutral: drizzle-kit
-// qualifies foreign-key targets with "public", but one tenant migration set must build the same objects
-// in the shared database, in every tenant schema and in every tenant database (I3). The runner sets a
-// transaction-local search_path, so unqualified names land in (and refer only to) the target schema.
+// Generates migrations with drizzle-kit, then completes the tenant migrations it just wrote (see
+// tenant-migration-sql.mjs): schema-neutral names and forced row-level security. Files that existed
+// before are left exactly as they are: an applied migration whose text changed is refused as drift.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { completeTenantMigration } from './tenant-migration-sql.mjs';
+
+const dir = 'migrations/tenant';
+const sqlFiles = () => new Set(readdirSync(dir).filter((f) => f.endsWith('.sql')));
+const before = sqlFiles();
 
 const extra = process.argv.slice(2);
 for (const config of ['drizzle-control-plane.config.ts', 'drizzle-tenant.config.ts']) {
   execFileSync('npx', ['drizzle-kit', 'generate', '--config', config, ...extra], { stdio: 'inherit' });
 }
-const dir = 'migrations/tenant';
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql'))) {
+
+for (const file of [...sqlFiles()].filter((f) => !before.has(f))) {
   const path = join(dir, file);
   const sql = readFileSync(path, 'utf8');
-  const neutral = sql.replaceAll('"public".', '');
-  if (neutral !== sql) {
-    writeFileSync(path, neutral);
-    console.log(`made ${path} schema-neutral`);
+  const complete = completeTenantMigration(sql);
+  if (complete !== sql) {
+    writeFileSync(path, complete);
+    console.log(`completed ${path}: schema-neutral names, forced row-level security`);
   }
 }

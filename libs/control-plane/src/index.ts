@@ -7,6 +7,7 @@ export { PlacementInvalidations } from './invalidations/placement-invalidations'
 export type { InvalidationChannels, InvalidationListener } from './invalidations/placement-invalidations';
 export { PLACEMENT_CHANNEL } from './invalidations/postgres-listener';
 export { TenantsRepository } from './tenants/tenants.repository';
+export type { MoveClaim } from './tenants/tenants.repository';
 export { TenantsService, SLUG_PATTERN, tenantEditAction } from './tenants/tenants.service';
 export type { NewTenant, PlacementLocation, TenantEdit, TenantListFilter, TenantRecord } from './tenants/tenant.types';
 export { ServersRepository } from './servers/servers.repository';

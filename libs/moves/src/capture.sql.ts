@@ -1,4 +1,4 @@
-import { lowerReadFence, quoteIdent, raiseReadFence } from '@switchyard/postgres';
+import { inTransaction, lowerReadFence, quoteIdent, raiseReadFence } from '@switchyard/postgres';
 import type { ClientBase } from 'pg';
 
 /**
@@ -75,7 +75,11 @@ export async function removeCapture(
     for (const op of ['i', 'u', 'd'])
       await client.query(`DROP TRIGGER IF EXISTS ${quoteIdent(`sy_capture_${op}_${suffix(moveId)}`)} ON ${t}`);
   }
-  await client.query(`DELETE FROM ${s}.${CHANGES} WHERE move_id = $1`, [moveId]).catch(() => undefined);
+  // The queue exists once capture was installed; a rollback may come before that.
+  const queue = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
+    `${s}.${CHANGES}`,
+  ]);
+  if (queue.rows[0]?.present) await client.query(`DELETE FROM ${s}.${CHANGES} WHERE move_id = $1`, [moveId]);
 }
 
 export interface CapturedChange {
@@ -112,9 +116,7 @@ export async function readChanges(
  * the change table is complete.
  */
 export async function drainWriters(client: ClientBase, schema: string): Promise<void> {
-  await client.query('BEGIN');
-  await client.query(`LOCK TABLE ${quoteIdent(schema)}.${CHANGES} IN SHARE MODE`);
-  await client.query('COMMIT');
+  await inTransaction(client, () => client.query(`LOCK TABLE ${quoteIdent(schema)}.${CHANGES} IN SHARE MODE`));
 }
 
 type Timing = 'BEFORE' | 'AFTER';

@@ -1,5 +1,6 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { singleRow } from '@switchyard/postgres';
 import type { ClientBase } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { qualified, tableColumns } from './table-columns';
@@ -79,7 +80,7 @@ export async function countTenantRows(
       `SELECT count(*) AS n FROM ${qualified(schema, table)} WHERE tenant_id = $1`,
       [tenantId],
     );
-    total += Number(rows[0].n);
+    total += Number(singleRow(rows, `count of ${table}`).n);
   }
   return total;
 }

@@ -1,4 +1,4 @@
-import type { Tier } from '@switchyard/control-plane';
+import type { MoveRecord, Tier } from '@switchyard/control-plane';
 
 /** One side of a move: where a tenant's rows are (or will be). */
 export interface MoveLocation {
@@ -11,3 +11,19 @@ export interface MoveLocation {
 export function sameLocation(a: MoveLocation, b: MoveLocation): boolean {
   return a.server === b.server && a.database === b.database && a.schema === b.schema;
 }
+
+/** Where a move takes the tenant from. */
+export const fromOf = (m: MoveRecord): MoveLocation => ({
+  tier: m.fromTier,
+  server: m.fromServer,
+  database: m.fromDatabase,
+  schema: m.fromSchema,
+});
+
+/** Where a move takes the tenant to. */
+export const toOf = (m: MoveRecord): MoveLocation => ({
+  tier: m.toTier,
+  server: m.toServer,
+  database: m.toDatabase,
+  schema: m.toSchema,
+});

@@ -2,16 +2,17 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LedgerRepository, ServerDirectory, type TenantRecord, type Tier } from '@switchyard/control-plane';
 import { tenantTargetKey } from '@switchyard/migrations';
 import {
+  bestEffort,
   inTransaction,
   isPgError,
   OwnerPools,
   quoteIdent,
   readersOlderThanFence,
   tenantStorageNames,
+  tenantTables,
   withOwnerClient,
 } from '@switchyard/postgres';
 import { TIER_PROVISIONERS, type TierProvisioner } from '@switchyard/provisioning';
-import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { MoveLocation } from './move-location';
 import { FENCE_CLEANUP, fenceState, installFence, removeWriteFence } from './capture.sql';
 import { qualified } from './table-columns';
@@ -55,15 +56,18 @@ export class MoveStorage {
     await this.pools.withClient(this.servers.ownerUrl(at.server, at.database), async (client) => {
       const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [at.schema]);
       if (!exists.rowCount) return;
+      const tables = await tenantTables(client, at.schema);
       await inTransaction(client, async () => {
         const legacyFence = (await fenceState(client, at.schema, tenantId)) === 'legacy';
-        if (legacyFence) await removeWriteFence(client, at.schema, TENANT_TABLES, tenantId);
+        if (legacyFence) await removeWriteFence(client, at.schema, tables, tenantId);
         await client.query('SELECT set_config($1, $2, true)', [FENCE_CLEANUP, tenantId]);
         // The tenant context also satisfies FORCE RLS when the owner is not a superuser.
         await client.query("SELECT set_config('switchyard.tenant_id', $1, true)", [tenantId]);
-        for (const table of [...TENANT_TABLES].reverse())
+        // Children first: composite foreign keys point from them to their parents.
+        for (const table of [...tables].reverse()) {
           await client.query(`DELETE FROM ${qualified(at.schema, table)} WHERE tenant_id = $1`, [tenantId]);
-        if (legacyFence) await installFence(client, at.schema, TENANT_TABLES, tenantId);
+        }
+        if (legacyFence) await installFence(client, at.schema, tables, tenantId);
       });
     });
   }
@@ -101,9 +105,9 @@ export class MoveStorage {
       if (at.schema !== names.schema) throw new Error(`refusing to drop foreign schema ${at.schema}`);
       await this.pools.withClient(this.servers.ownerUrl(at.server, at.database), async (client) => {
         await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(at.schema)} CASCADE`);
-        await client
-          .query('DELETE FROM switchyard_meta.migrations WHERE target_schema = $1', [at.schema])
-          .catch(() => undefined);
+        await bestEffort(this.logger, `forgetting the ledger of ${at.schema}`, () =>
+          client.query('DELETE FROM switchyard_meta.migrations WHERE target_schema = $1', [at.schema]),
+        );
       });
     } else {
       if (at.database !== names.database) throw new Error(`refusing to drop foreign database ${at.database}`);

@@ -1,7 +1,6 @@
 import type { MoveRecord } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
 import { inTransaction, quoteIdent } from '@switchyard/postgres';
-import { TENANT_TABLES } from '@switchyard/tenant-data';
 import type { Client } from 'pg';
 import { applyChanges } from './change-applier';
 import { readChanges, type CapturedChange } from './capture.sql';
@@ -11,8 +10,6 @@ import {
   digestTenant,
   rowDigests,
   rowDigestsInTransaction,
-  type RowDigests,
-  type TableDigest,
 } from './move-verifier';
 
 /*
@@ -22,18 +19,20 @@ import {
  * source and target connections, which the runner owns.
  */
 
-const BATCH = 2_000;
-
-/** Applies one batch at the target, then takes exactly those changes off the source queue. */
-async function applyBatch(move: MoveRecord, source: Client, target: Client, changes: CapturedChange[]): Promise<void> {
-  await target.query('BEGIN');
-  await applyChanges(target, move.toSchema, TENANT_TABLES, changes);
-  await target.query('COMMIT');
-  await dequeue(move, source, changes);
+/** A move's two ends, open, and the tenant tables it carries (parents first). */
+export interface MoveSides {
+  move: MoveRecord;
+  source: Client;
+  target: Client;
+  tables: readonly string[];
 }
 
+const BATCH = 2_000;
+/** Everything queued, in one read: the verifications need the whole queue at their snapshot. */
+const WHOLE_QUEUE = 1_000_000;
+
 /** Takes exactly these changes off the source queue. */
-export async function dequeue(move: MoveRecord, source: Client, changes: CapturedChange[]): Promise<void> {
+export async function dequeue({ move, source }: MoveSides, changes: CapturedChange[]): Promise<void> {
   if (!changes.length) return;
   // Not a high-water mark: a change with a lower seq that commits late stays queued for the next read.
   await source.query(
@@ -43,12 +42,14 @@ export async function dequeue(move: MoveRecord, source: Client, changes: Capture
 }
 
 /** Applies everything queued now; returns what was applied (its rows are what the cutover re-checks). */
-export async function applyPending(move: MoveRecord, source: Client, target: Client): Promise<CapturedChange[]> {
+export async function applyPending(sides: MoveSides): Promise<CapturedChange[]> {
+  const { move, source, target, tables } = sides;
   const applied: CapturedChange[] = [];
   for (;;) {
     const changes = await readChanges(source, move.fromSchema, move.id, '0', BATCH);
     if (!changes.length) return applied;
-    await applyBatch(move, source, target, changes);
+    await inTransaction(target, () => applyChanges(target, move.toSchema, tables, changes));
+    await dequeue(sides, changes);
     applied.push(...changes);
     if (changes.length < BATCH) return applied;
   }
@@ -59,24 +60,25 @@ export async function applyPending(move: MoveRecord, source: Client, target: Cli
  * queued changes and digest the source; apply exactly those changes (only the move writes the target),
  * then digest the target. A mismatch aborts the move, which is rolled back.
  */
-export async function verifyAtSnapshot(move: MoveRecord, source: Client, target: Client): Promise<void> {
-  await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-  let changes: CapturedChange[] = [];
-  let digests: [TableDigest[], TableDigest[]];
-  try {
-    changes = await readChanges(source, move.fromSchema, move.id, '0', 1_000_000);
-    // Both sides at once: the source digest in its snapshot, the target's once those changes are in.
-    digests = await Promise.all([
-      digestTenant(source, move.fromSchema, TENANT_TABLES, move.tenantId),
-      (async () => {
-        await inTransaction(target, () => applyChanges(target, move.toSchema, TENANT_TABLES, changes));
-        return inTransaction(target, () => digestTenant(target, move.toSchema, TENANT_TABLES, move.tenantId));
-      })(),
-    ]);
-  } finally {
-    await source.query('COMMIT').catch(() => undefined);
-  }
-  await dequeue(move, source, changes);
+export async function verifyAtSnapshot(sides: MoveSides): Promise<void> {
+  const { move, source, target, tables } = sides;
+  const { changes, digests } = await inTransaction(
+    source,
+    async () => {
+      const queued = await readChanges(source, move.fromSchema, move.id, '0', WHOLE_QUEUE);
+      // Both sides at once: the source digest in its snapshot, the target's once those changes are in.
+      const both = await Promise.all([
+        digestTenant(source, move.fromSchema, tables, move.tenantId),
+        (async () => {
+          await inTransaction(target, () => applyChanges(target, move.toSchema, tables, queued));
+          return inTransaction(target, () => digestTenant(target, move.toSchema, tables, move.tenantId));
+        })(),
+      ]);
+      return { changes: queued, digests: both };
+    },
+    { isolation: 'repeatable read' },
+  );
+  await dequeue(sides, changes);
   const mismatch = describeMismatch(digests[0], digests[1]);
   if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
 }
@@ -88,45 +90,35 @@ export async function verifyAtSnapshot(move: MoveRecord, source: Client, target:
  * committed between the two snapshots is in one of the sets, and rows no change touched were equal
  * before and are unchanged since, so equal digests here mean the two sides are equal at this snapshot.
  */
-export async function verifyRowsAtSnapshot(
-  move: MoveRecord,
-  source: Client,
-  target: Client,
-  touched: CapturedChange[],
-): Promise<void> {
-  await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-  let queued: CapturedChange[] = [];
-  let digests: [RowDigests, RowDigests];
-  try {
-    queued = await readChanges(source, move.fromSchema, move.id, '0', 1_000_000);
-    const rows = [...touched, ...queued];
-    // Both sides at once: the source in its snapshot, the target once the queued changes are in.
-    digests = await Promise.all([
-      rowDigestsInTransaction(source, move.fromSchema, TENANT_TABLES, move.tenantId, rows),
-      (async () => {
-        await inTransaction(target, () => applyChanges(target, move.toSchema, TENANT_TABLES, queued));
-        return rowDigests(target, move.toSchema, TENANT_TABLES, move.tenantId, rows);
-      })(),
-    ]);
-  } finally {
-    await source.query('COMMIT').catch(() => undefined);
-  }
-  await dequeue(move, source, queued);
-  const [sourceRows, targetRows] = digests;
-  const mismatch = describeRowMismatch(sourceRows, targetRows);
+export async function verifyRowsAtSnapshot(sides: MoveSides, touched: CapturedChange[]): Promise<void> {
+  const { move, source, target, tables } = sides;
+  const { queued, digests } = await inTransaction(
+    source,
+    async () => {
+      const pending = await readChanges(source, move.fromSchema, move.id, '0', WHOLE_QUEUE);
+      const rows = [...touched, ...pending];
+      // Both sides at once: the source in its snapshot, the target once the queued changes are in.
+      const both = await Promise.all([
+        rowDigestsInTransaction(source, move.fromSchema, tables, move.tenantId, rows),
+        (async () => {
+          await inTransaction(target, () => applyChanges(target, move.toSchema, tables, pending));
+          return rowDigests(target, move.toSchema, tables, move.tenantId, rows);
+        })(),
+      ]);
+      return { queued: pending, digests: both };
+    },
+    { isolation: 'repeatable read' },
+  );
+  await dequeue(sides, queued);
+  const mismatch = describeRowMismatch(digests[0], digests[1]);
   if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
 }
 
 /** Inside the freeze: the rows the last changes touched, compared one by one (see rowDigests). */
-export async function verifyDelta(
-  move: MoveRecord,
-  source: Client,
-  target: Client,
-  last: CapturedChange[],
-): Promise<void> {
+export async function verifyDelta({ move, source, target, tables }: MoveSides, last: CapturedChange[]): Promise<void> {
   const [sourceRows, targetRows] = await Promise.all([
-    rowDigests(source, move.fromSchema, TENANT_TABLES, move.tenantId, last),
-    rowDigests(target, move.toSchema, TENANT_TABLES, move.tenantId, last),
+    rowDigests(source, move.fromSchema, tables, move.tenantId, last),
+    rowDigests(target, move.toSchema, tables, move.tenantId, last),
   ]);
   const mismatch = describeRowMismatch(sourceRows, targetRows);
   if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);

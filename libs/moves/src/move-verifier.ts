@@ -1,3 +1,4 @@
+import { inTransaction, singleRow } from '@switchyard/postgres';
 import type { ClientBase } from 'pg';
 import type { CapturedChange } from './capture.sql';
 import { qualified } from './table-columns';
@@ -29,7 +30,8 @@ export async function digestTenant(
          FROM ${qualified(schema, table)} t WHERE tenant_id = $1`,
       [tenantId],
     );
-    digests.push({ table, rows: Number(rows[0].n), checksum: rows[0].h });
+    const digest = singleRow(rows, `digest of ${table}`);
+    digests.push({ table, rows: Number(digest.n), checksum: digest.h });
   }
   return digests;
 }
@@ -61,12 +63,9 @@ export async function rowDigests(
   tenantId: string,
   touched: CapturedChange[],
 ): Promise<RowDigests> {
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-  try {
-    return await rowDigestsInTransaction(client, schema, tables, tenantId, touched);
-  } finally {
-    await client.query('COMMIT');
-  }
+  return inTransaction(client, () => rowDigestsInTransaction(client, schema, tables, tenantId, touched), {
+    isolation: 'repeatable read',
+  });
 }
 
 /** rowDigests inside the caller's open transaction (and so in its snapshot). */

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ProvisioningModule } from '@switchyard/provisioning';
+import { MoveCleanup } from './move-cleanup';
+import { MoveEndpoints } from './move-endpoints';
 import { MoveRunner } from './move-runner';
 import { MoveStorage } from './move-storage';
 import { MoveWorker } from './move-worker';
@@ -9,7 +11,7 @@ import { SchemaVersions } from './schema-versions';
 /** Needs ControlPlaneModule.forRoot('owner') and SwitchyardConfigModule (global). */
 @Module({
   imports: [ProvisioningModule],
-  providers: [MovesService, MoveRunner, MoveStorage, MoveWorker, SchemaVersions],
+  providers: [MovesService, MoveRunner, MoveEndpoints, MoveCleanup, MoveStorage, MoveWorker, SchemaVersions],
   exports: [MovesService, MoveRunner, MoveWorker],
 })
 export class MovesModule {}

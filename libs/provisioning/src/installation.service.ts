@@ -94,7 +94,7 @@ export class InstallationService {
       'SELECT rolsuper OR rolbypassrls OR rolcreatedb OR rolcreaterole OR rolreplication AS risky FROM pg_roles WHERE rolname = $1',
       [this.config.names.appRole],
     );
-    if (rows.length && rows[0].risky) {
+    if (rows[0]?.risky) {
       // Someone widened the role: say so loudly (and run `switchyard doctor`), then narrow it again.
       this.logger.error(
         `application role ${this.config.names.appRole} had elevated attributes (superuser/BYPASSRLS/…); removing them`,

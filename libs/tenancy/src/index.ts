@@ -13,3 +13,4 @@ export { TIER_STRATEGIES } from './routing/tier-strategy';
 export { ScopedQuery } from './wire/scoped-query';
 export type { TenantScope } from './wire/scoped-query';
 export type { Route, TierStrategy } from './routing/tier-strategy';
+export { CURRENT_TENANT_SQL, tenantIdColumn, tenantIsolationPolicy } from './schema/tenant-table';

@@ -1,11 +1,5 @@
 export { TenantDataModule } from './tenant-data.module';
-export {
-  CURRENT_TENANT_SQL,
-  TENANT_TABLES,
-  WELLNESS_KINDS,
-  employees,
-  wellnessEntries,
-} from './schema/tenant-data.schema';
+export { TENANT_TABLES, WELLNESS_KINDS, employees, wellnessEntries } from './schema/tenant-data.schema';
 export type { WellnessKind } from './schema/tenant-data.schema';
 export { EmployeesService } from './employees/employees.service';
 export { EmployeesRepository } from './employees/employees.repository';

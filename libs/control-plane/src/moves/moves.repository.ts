@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { singleRow } from '@switchyard/postgres';
 import { auditText, SYSTEM_ACTOR, type AuditActor } from '../audit/audit-actor';
 import { appendAudit, type AuditWriter } from '../audit/audit-log.repository';
 import { ControlPlaneDatabase, type ControlPlaneDrizzle } from '../control-plane-database';
@@ -58,10 +59,13 @@ export class MovesRepository {
   async insert(move: NewMove, by: AuditActor, worker?: string): Promise<MoveRecord> {
     const claim = worker ? { worker, heartbeatAt: sql`now()` } : {};
     return this.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(moves)
-        .values({ ...move, ...claim, requestedBy: auditText(by.actor), state: 'pending' })
-        .returning();
+      const row = singleRow(
+        await tx
+          .insert(moves)
+          .values({ ...move, ...claim, requestedBy: auditText(by.actor), state: 'pending' })
+          .returning(),
+        'inserted move',
+      );
       const entry = { actor: by.actor, action: 'tenant.move', details: locations(row) };
       await appendMoveAudit(tx, row, { ...entry, outcome: 'succeeded' });
       return row;
@@ -89,6 +93,23 @@ export class MovesRepository {
 
   async update(id: string, changes: Partial<Omit<MoveRecord, 'id' | 'tenantId'>>): Promise<void> {
     await this.db.update(moves).set(changes).where(eq(moves.id, id));
+  }
+
+  /**
+   * Updates a move only while `worker` still holds it; false when another worker has taken it over (a
+   * runner that stalled past MOVE_STALE_MS must stop touching the move, not race its new owner).
+   */
+  async updateClaimed(
+    id: string,
+    worker: string,
+    changes: Partial<Omit<MoveRecord, 'id' | 'tenantId'>>,
+  ): Promise<boolean> {
+    const rows = await this.db
+      .update(moves)
+      .set(changes)
+      .where(and(eq(moves.id, id), eq(moves.worker, worker)))
+      .returning({ id: moves.id });
+    return rows.length === 1;
   }
 
   /**
@@ -158,12 +179,12 @@ export class MovesRepository {
    * Ends a move (done, failed, cancelled), recorded as `move.finish` in the same transaction, with its
    * requester as actor: a move never ends unaudited. A move that has ended already is left as it is.
    */
-  async finish(id: string, end: MoveEnd): Promise<void> {
+  async finish(id: string, end: MoveEnd, worker?: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const [row] = await tx
         .update(moves)
         .set(end)
-        .where(and(eq(moves.id, id), active))
+        .where(and(eq(moves.id, id), active, worker === undefined ? undefined : eq(moves.worker, worker)))
         .returning();
       if (!row) return;
       await appendMoveAudit(tx, row, {

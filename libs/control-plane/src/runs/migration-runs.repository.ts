@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { desc, eq, sql } from 'drizzle-orm';
+import { singleRow } from '@switchyard/postgres';
 import { auditText, type AuditActor } from '../audit/audit-actor';
 import { appendAudit } from '../audit/audit-log.repository';
 import { ControlPlaneDatabase } from '../control-plane-database';
@@ -31,7 +32,8 @@ export class MigrationRunsRepository {
   async insert(options: unknown, by: AuditActor): Promise<MigrationRunRecord> {
     return this.database.db.transaction(async (tx) => {
       const requestedBy = auditText(by.actor);
-      const [row] = await tx.insert(migrationRuns).values({ status: 'running', options, requestedBy }).returning();
+      const inserted = await tx.insert(migrationRuns).values({ status: 'running', options, requestedBy }).returning();
+      const row = singleRow(inserted, 'inserted migration run');
       const entry = { actor: by.actor, action: 'migration.run', target: row.id, details: { options } };
       await appendAudit(tx, { ...entry, outcome: 'succeeded' });
       return row;

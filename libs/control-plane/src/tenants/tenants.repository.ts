@@ -3,7 +3,14 @@ import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { AuditActor } from '../audit/audit-actor';
 import { appendAudit } from '../audit/audit-log.repository';
 import { ControlPlaneDatabase } from '../control-plane-database';
-import { placements, tenants, type PlacementState, type TenantStatus, type Tier } from '../schema/control-plane.schema';
+import {
+  moves,
+  placements,
+  tenants,
+  type PlacementState,
+  type TenantStatus,
+  type Tier,
+} from '../schema/control-plane.schema';
 import type { NewTenant, PlacementLocation, TenantEdit, TenantListFilter, TenantRecord } from './tenant.types';
 
 const selection = {
@@ -47,6 +54,18 @@ function toRecord(row: Row): TenantRecord {
     updatedAt: row.updatedAt,
   };
 }
+
+/**
+ * A move's runner changes a placement only while it still holds the move: a runner that stalled past
+ * MOVE_STALE_MS and lost the move to another worker must not flip or freeze the tenant behind its back.
+ */
+export interface MoveClaim {
+  moveId: string;
+  worker: string;
+}
+
+const holds = (claim: MoveClaim) =>
+  sql`EXISTS (SELECT 1 FROM ${moves} WHERE ${moves.id} = ${claim.moveId} AND ${moves.worker} = ${claim.worker})`;
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -165,11 +184,17 @@ export class TenantsRepository {
     });
   }
 
-  async setPlacementState(id: string, state: PlacementState): Promise<void> {
-    await this.db
+  /**
+   * With `claim`, only while that worker still holds that move (see MoveClaim); returns whether the
+   * placement was changed.
+   */
+  async setPlacementState(id: string, state: PlacementState, claim?: MoveClaim): Promise<boolean> {
+    const rows = await this.db
       .update(placements)
       .set({ state, updatedAt: sql`now()` })
-      .where(eq(placements.tenantId, id));
+      .where(and(eq(placements.tenantId, id), claim ? holds(claim) : undefined))
+      .returning({ id: placements.tenantId });
+    return rows.length === 1;
   }
 
   /**
@@ -180,11 +205,12 @@ export class TenantsRepository {
     id: string,
     fromVersion: number,
     to: { tier: Tier; server: string; database: string; schema: string },
+    claim?: MoveClaim,
   ): Promise<boolean> {
     const rows = await this.db
       .update(placements)
       .set({ ...to, version: sql`${placements.version} + 1`, state: 'ready', updatedAt: sql`now()` })
-      .where(and(eq(placements.tenantId, id), eq(placements.version, fromVersion)))
+      .where(and(eq(placements.tenantId, id), eq(placements.version, fromVersion), claim ? holds(claim) : undefined))
       .returning({ version: placements.version });
     return rows.length === 1;
   }

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
+import { tenantIdColumn, tenantIsolationPolicy } from '@switchyard/tenancy';
 import {
   check,
   date,
   foreignKey,
   index,
   numeric,
-  pgPolicy,
   pgTable,
   primaryKey,
   text,
@@ -13,18 +13,6 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-
-/**
- * The transaction-local tenant setting (I4). `nullif` turns "never set in this session" (NULL) and
- * "set by an earlier, finished transaction" ('') into NULL, so a query without context matches no row
- * and a write without context fails its WITH CHECK (fail closed, I1).
- */
-export const CURRENT_TENANT_SQL = "nullif(current_setting('switchyard.tenant_id', true), '')::uuid";
-const currentTenant = sql.raw(CURRENT_TENANT_SQL);
-const tenantMatches = sql`tenant_id = ${currentTenant}`;
-
-/** tenant_id column shared by every tenant table: defaults to the current tenant, never null. */
-const tenantId = () => uuid('tenant_id').notNull().default(currentTenant);
 
 export const WELLNESS_KINDS = [
   'steps',
@@ -39,7 +27,7 @@ export type WellnessKind = (typeof WELLNESS_KINDS)[number];
 export const employees = pgTable(
   'employees',
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     id: uuid('id').notNull().defaultRandom(),
     email: text('email').notNull(),
     fullName: text('full_name').notNull(),
@@ -49,14 +37,14 @@ export const employees = pgTable(
   (t) => [
     primaryKey({ name: 'employees_pkey', columns: [t.tenantId, t.id] }),
     uniqueIndex('employees_tenant_email_key').on(t.tenantId, t.email),
-    pgPolicy('employees_tenant_isolation', { for: 'all', using: tenantMatches, withCheck: tenantMatches }),
+    tenantIsolationPolicy('employees_tenant_isolation'),
   ],
 ).enableRLS();
 
 export const wellnessEntries = pgTable(
   'wellness_entries',
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     id: uuid('id').notNull().defaultRandom(),
     employeeId: uuid('employee_id').notNull(),
     kind: text('kind').$type<WellnessKind>().notNull(),
@@ -78,9 +66,9 @@ export const wellnessEntries = pgTable(
       'wellness_entries_kind_check',
       sql`${t.kind} in ('steps', 'sleep_hours', 'water_ml', 'mood', 'exercise_minutes', 'meditation_minutes')`,
     ),
-    pgPolicy('wellness_entries_tenant_isolation', { for: 'all', using: tenantMatches, withCheck: tenantMatches }),
+    tenantIsolationPolicy('wellness_entries_tenant_isolation'),
   ],
 ).enableRLS();
 
-/** Every tenant table, for grants, the isolation checks and (later) moves. */
+/** The sample's tenant tables (its own tests use the list; the core finds tenant tables in the catalog). */
 export const TENANT_TABLES = ['employees', 'wellness_entries'] as const;
