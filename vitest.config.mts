@@ -8,7 +8,11 @@ const { compilerOptions } = JSON.parse(readFileSync(resolve('tsconfig.base.json'
   compilerOptions: { paths: Record<string, string[]> };
 };
 const alias = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(target)]),
+  Object.entries(compilerOptions.paths).map(([name, targets]) => {
+    const [target] = targets;
+    if (!target) throw new Error(`tsconfig.base.json: path alias ${name} has no target`);
+    return [name, resolve(target)];
+  }),
 );
 
 export default defineConfig({

@@ -7,13 +7,13 @@ import { TokenIssuer } from '@switchyard/auth';
 import { buildConfig, parseEnvironment, readEnvironment, type SwitchyardConfig } from '@switchyard/config';
 import { ServerDirectory, type Tier } from '@switchyard/control-plane';
 import { startEmbeddedPostgres } from '@switchyard/embedded';
-import { withDatabase, withOwnerClient } from '@switchyard/postgres';
+import { singleRow, withDatabase, withOwnerClient } from '@switchyard/postgres';
 import { ConnectionResolver, PlacementCache, TenantDb } from '@switchyard/tenancy';
 import { EmployeesRepository } from '@switchyard/tenant-data';
 import { dropTestInstallation, freePort } from '@switchyard/testing';
 import { Pool } from 'pg';
-import { buildFixture, FULL_SIZE, QUICK_SIZE, type BenchTenant } from './fixture';
-import { compare, type MeasureOptions } from './measure';
+import { buildFixture, FULL_SIZE, QUICK_SIZE, tenantsOf, type BenchTenant } from './fixture';
+import { compare, quantile, type MeasureOptions } from './measure';
 import { machine, renderTable, writeReport, type BenchEntry } from './report';
 import { DATABASE_SCENARIOS, databaseVariants, type TierSetup } from './scenarios/database-scenarios';
 import { measurePlacement } from './scenarios/placement-scenario';
@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   await dropTestInstallation(config);
   const postgres = await withOwnerClient(
     databaseUrl,
-    async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v,
+    async (c) =>
+      singleRow((await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows, 'row').v,
   );
   log(`Switchyard benchmark (${quick ? 'quick' : 'full'}) on PostgreSQL ${postgres}`);
 
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
       for (const tier of TIERS) {
         const setup: TierSetup = {
           tier,
-          tenants: fixture.get(tier)!,
+          tenants: tenantsOf(fixture, tier),
           tenantDb: api.get(TenantDb),
           employees: api.get(EmployeesRepository),
           barePool: (database) => bare(database, tier),
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
     const placement = await measurePlacement(
       api.get(ConnectionResolver),
       api.get(PlacementCache),
-      fixture.get('shared')!,
+      tenantsOf(fixture, 'shared'),
     );
     log(
       `  warm ${placement.warmMedianUs.toFixed(2)} µs, cold ${placement.coldMedianUs.toFixed(0)} µs (p99 ${placement.coldP99Us.toFixed(0)} µs)`,
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
       fence = await measureFenceCost(
         config,
         api.get(ServerDirectory),
-        fixture.get('shared')![0].tenant.id,
+        tenantsOf(fixture, 'shared')[0].tenant.id,
         measurement,
       );
       log(
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
     const invalidation = await measureInvalidation(
       config,
       api.get(ServerDirectory),
-      fixture.get('shared')![0].tenant.id,
+      tenantsOf(fixture, 'shared')[0].tenant.id,
     );
     log(`  median ${invalidation.medianMs.toFixed(2)} ms, p99 ${invalidation.p99Ms.toFixed(2)} ms`);
 
@@ -257,17 +258,20 @@ async function httpEntries(
   const issuer = api.get(TokenIssuer);
   const entries: BenchEntry[] = [];
   const seconds = quick ? 2 : 4;
-  const [statement] = await captureSql('00000000-0000-4000-8000-000000000001', (tx) =>
-    api.get(EmployeesRepository).findById(tx, '00000000-0000-4000-8000-000000000002'),
+  const statement = singleRow(
+    await captureSql('00000000-0000-4000-8000-000000000001', (tx) =>
+      api.get(EmployeesRepository).findById(tx, '00000000-0000-4000-8000-000000000002'),
+    ),
+    'statement of findById',
   );
   for (const tier of TIERS) {
-    const tenants = fixture.get(tier)!;
+    const tenants = tenantsOf(fixture, tier);
     const tokens = new Map(
       tenants.map((t) => [t.tenant.id, issuer.issue({ sub: 'bench', tid: t.tenant.id, expiresInSeconds: 3600 })]),
     );
     // The bare app serves one database; for the database tier, give it that tier's first tenant only.
-    const scope = tier === 'database' ? tenants.slice(0, 1) : tenants;
-    const bareApp = await startBareApp(bare(scope[0].tenant.placement.database, tier), statement.text, scope);
+    const scope = tier === 'database' ? [tenants[0]] : tenants;
+    const bareApp = await startBareApp(bare(tenants[0].tenant.placement.database, tier), statement.text, scope);
     try {
       const routed = { url: apiUrl.replace('[::1]', '127.0.0.1'), requests: routedRequests(scope, tokens) };
       const baseline = { url: (await bareApp.getUrl()).replace('[::1]', '127.0.0.1'), requests: bareRequests(scope) };
@@ -283,7 +287,7 @@ async function httpEntries(
         routedRuns.push(a.rps);
         bareRuns.push(b.rps);
       }
-      const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+      const med = (xs: number[]) => quantile(xs, 0.5);
       const entry: BenchEntry = {
         scenario: 'http-get-employee',
         tier,

@@ -4,7 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 export function cpuSeconds(match = 'postgres'): { self: number; others: number } {
   const ticks = 100;
   const read = (pid: string) => {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // The command name (in parentheses) may itself contain ") ": the fields start after the last one.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / ticks;
   };
   let others = 0;

@@ -35,9 +35,8 @@ export async function buildFixture(
       const { tenant } = await lifecycle.create({ slug: `bench-${tier}-${i}`, name: `Bench ${tier} ${i}`, tier });
       tenants.push({ tenant, employeeIds: await loadEmployees(config, tenant, size.employeesPerTenant) });
     }
-    const tables = new Set(tenants.map(({ tenant: t }) => `${t.placement.database}|${t.placement.schema}`));
-    for (const table of tables) {
-      const [database, schema] = table.split('|');
+    const tables = new Map(tenants.map(({ tenant: { placement: p } }) => [`${p.database}|${p.schema}`, p] as const));
+    for (const { database, schema } of tables.values()) {
       // VACUUM as well as ANALYZE: otherwise autovacuum processes the freshly loaded rows (and readers
       // set their hint bits) in the middle of the first measurements.
       await withOwnerClient(withDatabase(config.databaseUrl, database), (client) =>
@@ -53,6 +52,13 @@ export async function buildFixture(
     );
   }
   return fixture;
+}
+
+/** The fixture's tenants of `tier`; throws when it has none (the scenario needs at least one). */
+export function tenantsOf(fixture: Map<Tier, BenchTenant[]>, tier: Tier): [BenchTenant, ...BenchTenant[]] {
+  const [first, ...rest] = fixture.get(tier) ?? [];
+  if (!first) throw new Error(`the bench fixture has no ${tier} tenant`);
+  return [first, ...rest];
 }
 
 async function loadEmployees(config: SwitchyardConfig, tenant: TenantRecord, count: number): Promise<string[]> {

@@ -27,10 +27,24 @@ async function throughput(op: Variant['op'], concurrency: number, ms: number): P
   return done / ((performance.now() - started) / 1000);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+const ascending = (values: readonly number[]) => [...values].sort((a, b) => a - b);
+
+function nth(sorted: readonly number[], index: number): number {
+  const value = sorted[index];
+  if (value === undefined) throw new RangeError(`no sample at ${index} of ${sorted.length}`);
+  return value;
+}
+
+/** The median (the mean of the two middle values of an even count). Throws on no values. */
+export function median(values: readonly number[]): number {
+  const sorted = ascending(values);
+  return (nth(sorted, (sorted.length - 1) >> 1) + nth(sorted, sorted.length >> 1)) / 2;
+}
+
+/** The sample at fraction `q` of the sorted values (nearest rank: 0.5 is the upper middle). Throws on no values. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = ascending(values);
+  return nth(sorted, Math.min(sorted.length - 1, Math.floor(sorted.length * q)));
 }
 
 /**
@@ -39,12 +53,12 @@ function median(values: number[]): number {
  */
 export async function compare(variants: Variant[], options: MeasureOptions): Promise<Map<Variant['name'], number>> {
   for (const v of variants) await throughput(v.op, options.concurrency, options.warmupMs);
-  const results = new Map<Variant['name'], number[]>(variants.map((v) => [v.name, []]));
+  const runs = variants.map((variant) => ({ variant, rates: [] as number[] }));
   for (let round = 0; round < options.rounds; round++) {
-    const order = round % 2 === 0 ? variants : [...variants].reverse();
-    for (const v of order) results.get(v.name)!.push(await throughput(v.op, options.concurrency, options.roundMs));
+    const order = round % 2 === 0 ? runs : [...runs].reverse();
+    for (const run of order) run.rates.push(await throughput(run.variant.op, options.concurrency, options.roundMs));
   }
-  return new Map([...results].map(([name, rounds]) => [name, median(rounds)]));
+  return new Map(runs.map((run) => [run.variant.name, median(run.rates)]));
 }
 
 /** Median and 99th percentile of per-call latency in microseconds, measured one call at a time. */
@@ -55,10 +69,12 @@ export async function latency(op: () => unknown, calls: number): Promise<{ media
     await op();
     samples.push(Number(process.hrtime.bigint() - start) / 1000);
   }
-  samples.sort((a, b) => a - b);
-  return { medianUs: median(samples), p99Us: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] };
+  return { medianUs: median(samples), p99Us: quantile(samples, 0.99) };
 }
 
+/** A random element of `items`, which must not be empty. */
 export function pick<T>(items: readonly T[]): T {
-  return items[Math.floor(Math.random() * items.length)];
+  const item = items[Math.floor(Math.random() * items.length)];
+  if (item === undefined) throw new RangeError('pick: no items to pick from');
+  return item;
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { TokenIssuer } from '@switchyard/auth';
 import { cpuSeconds } from './cpu-split';
 import { startProfileInstallation } from './profile-installation';
-import { buildFixture } from './fixture';
+import { buildFixture, tenantsOf } from './fixture';
 import { load, routedRequests } from './scenarios/http-scenario';
 
 /**
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     { shared: 0, schema: 0, database: 0, [tier]: tier === 'database' ? 4 : 20, employeesPerTenant: 100 },
     () => undefined,
   );
-  const tenants = fixture.get(tier)!;
+  const tenants = tenantsOf(fixture, tier);
   const issuer = api.get(TokenIssuer);
   const tokens = new Map(
     tenants.map((t) => [t.tenant.id, issuer.issue({ sub: 'bench', tid: t.tenant.id, expiresInSeconds: 3600 })]),

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { withDatabase } from '@switchyard/postgres';
+import { singleRow, withDatabase } from '@switchyard/postgres';
 import { ConnectionResolver, ScopedQuery, TenantDb } from '@switchyard/tenancy';
 import { EmployeesRepository } from '@switchyard/tenant-data';
 import { Pool } from 'pg';
-import { buildFixture } from './fixture';
+import { buildFixture, tenantsOf } from './fixture';
 import { pick } from './measure';
 import { captureSql, qualify } from './sql-capture';
 import { cpuSeconds } from './cpu-split';
@@ -23,13 +23,16 @@ async function main(): Promise<void> {
     { shared: 0, schema: 0, database: 0, [tier]: tier === 'database' ? 10 : 20, employeesPerTenant: 100 },
     console.log,
   );
-  const tenants = fixture.get(tier)!;
+  const tenants = tenantsOf(fixture, tier);
   const tenantDb = api.get(TenantDb);
   const repo = api.get(EmployeesRepository);
   const bareDb = tenants[0].tenant.placement.database;
   const bare = new Pool({ connectionString: withDatabase(config.databaseUrl, bareDb), max: 1 });
-  const [stmt] = await captureSql('00000000-0000-4000-8000-000000000001', (tx) =>
-    repo.findById(tx, '00000000-0000-4000-8000-000000000002'),
+  const stmt = singleRow(
+    await captureSql('00000000-0000-4000-8000-000000000001', (tx) =>
+      repo.findById(tx, '00000000-0000-4000-8000-000000000002'),
+    ),
+    'statement of findById',
   );
   const n = Number(process.argv[2] ?? 5000);
   const concurrency = Number(process.argv[3] ?? 1);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRecord } from '@switchyard/control-plane';
 import { WELLNESS_KINDS } from '@switchyard/tenant-data';
+import { at, first } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
 
 /**
@@ -177,7 +178,7 @@ describe('random API sequences across tiers keep every tenant to its own rows', 
         entries: new Map(),
       });
     }
-    const auth = models[0].auth;
+    const auth = first(models, 'tenant model').auth;
     const never = '00000000-0000-4000-8000-000000000000';
     for (const [key, res] of Object.entries({
       employees: await api().get(`/v1/employees/${never}`).set(auth),
@@ -211,7 +212,7 @@ describe('random API sequences across tiers keep every tenant to its own rows', 
     else if (tg.kind === 'random') id = tg.id;
     else {
       const others = models.filter((m) => m !== self);
-      const victim = others[tg.other % others.length];
+      const victim = at(others, tg.other % others.length, 'other tenant model');
       // Prefer the victim; fall back to any other tenant that has a row of this kind.
       id =
         pick(idsOf(victim, r), tg.n) ??
@@ -285,7 +286,7 @@ describe('random API sequences across tiers keep every tenant to its own rows', 
 
   /** Applies one step to the API and to the model; every response is checked against the model. */
   async function apply(s: Step, where: string): Promise<void> {
-    const m = models[s.tenant];
+    const m = at(models, s.tenant, 'tenant model');
     switch (s.op) {
       case 'createEmployee': {
         const email = EMAILS[s.email];

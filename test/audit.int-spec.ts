@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TokenIssuer } from '@switchyard/auth';
-import { MovesRepository, TenantsRepository, type MoveRecord } from '@switchyard/control-plane';
+import { TenantsRepository } from '@switchyard/control-plane';
 import { cliEnv, runCli } from './support/cli';
+import { at, first } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
+import { waitForMove } from './support/moves';
 
 interface AuditItem {
   id: number;
@@ -16,7 +18,6 @@ interface AuditItem {
   details?: Record<string, unknown> & { code?: string };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FAILING_ACTOR = 'ops:audit-fails';
 
 describe('the audit trail', () => {
@@ -35,18 +36,6 @@ describe('the audit trail', () => {
       .get(`/v1/audit?limit=100&target=${encodeURIComponent(target)}`)
       .set(ops());
     return (res.body.items as AuditItem[]).reverse();
-  }
-
-  /** Polls a move until it has ended (done, failed, cancelled) or `state` is reached. */
-  async function moveReaches(id: string, state?: MoveRecord['state']): Promise<MoveRecord | undefined> {
-    const ended = (m?: MoveRecord) => ['done', 'failed', 'cancelled'].includes(m?.state ?? '');
-    const reached = (m?: MoveRecord) => (state ? m?.state === state : ended(m));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const move = await h.controlPlane.get(MovesRepository).findById(id);
-      if (reached(move) || Date.now() > deadline) return move;
-      await sleep(50);
-    }
   }
 
   beforeAll(async () => {
@@ -74,9 +63,8 @@ describe('the audit trail', () => {
     const run = await h.cpRequest().post('/v1/migrations/runs').set(ops()).send({ dryRun: true });
     await h.cpRequest().delete(`/v1/tenants/${id}`).set(ops());
 
-    const res = await h.cpRequest().get('/v1/audit?limit=20').set(ops());
-    expect(res.status).toBe(200);
-    const trail = (res.body.items as AuditItem[]).reverse();
+    // This test's records: about its tenant, and about its run (other tests write records too).
+    const trail = [...(await trailOf(id)), ...(await trailOf(run.body.id))].sort((x, y) => x.id - y.id);
     expect(trail.map((e) => [e.action, e.outcome])).toEqual([
       ['tenant.create', 'succeeded'],
       ['tenant.suspend', 'succeeded'],
@@ -88,12 +76,12 @@ describe('the audit trail', () => {
     expect(trail.every((e) => e.actor === 'ops:test' && !Number.isNaN(Date.parse(e.at)))).toBe(true);
     // A tenant action names the tenant by id and slug, whether it was asked for by id or by slug.
     for (const i of [0, 1, 2, 3, 5]) expect(trail[i]).toMatchObject({ target: id, targetSlug: 'audited' });
-    expect(trail[3].details?.code).toBe('TENANT_EXISTS');
+    expect(at(trail, 3, 'audit record').details?.code).toBe('TENANT_EXISTS');
     expect(trail[4]).toMatchObject({ target: run.body.id, targetSlug: null });
     expect((await trailOf('audited')).map((e) => e.id)).toEqual((await trailOf(id)).map((e) => e.id));
     expect(await trailOf('audited')).toHaveLength(5);
 
-    const filtered = await h.cpRequest().get('/v1/audit?action=tenant.suspend').set(ops());
+    const filtered = await h.cpRequest().get(`/v1/audit?action=tenant.suspend&target=${id}`).set(ops());
     expect(filtered.body.items).toHaveLength(1);
     const page = await h.cpRequest().get('/v1/audit?limit=2').set(ops());
     const next = await h.cpRequest().get(`/v1/audit?limit=2&cursor=${page.body.nextCursor}`).set(ops());
@@ -106,12 +94,9 @@ describe('the audit trail', () => {
       cliEnv(h.config),
     );
     expect(result.code).toBe(0);
-    const rows = await h.ownerQuery(
-      h.config.names.controlDatabase,
-      "SELECT actor, outcome FROM audit_log WHERE action = 'tenant.create' ORDER BY id DESC LIMIT 1",
-    );
-    expect(rows[0]).toMatchObject({ outcome: 'succeeded' });
-    const actor = String(rows[0].actor);
+    const creation = first(await trailOf('audited-cli'), 'audit record of the creation');
+    expect(creation).toMatchObject({ action: 'tenant.create', outcome: 'succeeded' });
+    const actor = creation.actor;
     expect(actor).toMatch(/^cli:/);
 
     expect((await runCli(['tenants', 'suspend', 'audited-cli'], cliEnv(h.config))).code).toBe(0);
@@ -190,7 +175,7 @@ describe('the audit trail', () => {
     const sub = `ops:\u0000"odd"\n\u001b[31m${'x'.repeat(240)}`;
     const res = await h.cpRequest().patch(`/v1/tenants/${tenant.id}`).set(opsAs(sub)).send({ name: 'Odd Actor' });
     expect(res.status).toBe(200);
-    const [, edit] = await trailOf(tenant.id);
+    const edit = at(await trailOf(tenant.id), 1, 'audit record of the edit');
     expect(edit).toMatchObject({ action: 'tenant.update', outcome: 'succeeded', target: tenant.id });
     expect(edit.details).toEqual({ changes: { name: 'Odd Actor' } });
     expect(edit.actor.startsWith('ops:\\u0000"odd"\\u000a\\u001b[31mxxx')).toBe(true);
@@ -201,7 +186,7 @@ describe('the audit trail', () => {
     const tenant = await h.createTenant('audit-mover', 'shared');
     const start = await h.cpRequest().post(`/v1/tenants/${tenant.slug}/moves`).set(ops()).send({ tier: 'schema' });
     expect(start.status).toBe(202);
-    expect(await moveReaches(start.body.id)).toMatchObject({ state: 'done' });
+    expect(await waitForMove(h, start.body.id, 'ended')).toMatchObject({ state: 'done' });
 
     const trail = await trailOf(tenant.slug);
     expect(trail.map((e) => [e.action, e.outcome])).toEqual([
@@ -211,7 +196,8 @@ describe('the audit trail', () => {
     ]);
     expect(trail.every((e) => e.target === tenant.id && e.targetSlug === tenant.slug)).toBe(true);
     expect((await trailOf(tenant.id)).map((e) => e.id)).toEqual(trail.map((e) => e.id));
-    const [, accepted, finished] = trail;
+    const accepted = at(trail, 1, 'audit record of the request');
+    const finished = at(trail, 2, 'audit record of the end');
     expect(accepted).toMatchObject({ actor: 'ops:test', details: { moveId: start.body.id, to: { tier: 'schema' } } });
     expect(finished).toMatchObject({
       actor: 'ops:test',
@@ -240,10 +226,10 @@ describe('the audit trail', () => {
     const tenant = await h.createTenant('audit-cancel', 'shared');
     const start = await h.cpRequest().post(`/v1/tenants/${tenant.id}/moves`).set(ops()).send({ tier: 'database' });
     expect(start.status).toBe(202);
-    await moveReaches(start.body.id, 'copying');
+    await waitForMove(h, start.body.id, 'copying');
     const cancel = await h.cpRequest().post(`/v1/moves/${start.body.id}/cancel`).set(opsAs('ops:canceller'));
     expect(cancel.status).toBe(202);
-    expect(await moveReaches(start.body.id)).toMatchObject({ state: 'cancelled' });
+    expect(await waitForMove(h, start.body.id, 'ended')).toMatchObject({ state: 'cancelled' });
 
     const trail = await trailOf(tenant.slug);
     expect(trail.map((e) => [e.action, e.outcome, e.actor])).toEqual([
@@ -254,8 +240,12 @@ describe('the audit trail', () => {
       ['move.finish', 'failed', 'ops:test'],
     ]);
     expect(trail.every((e) => e.target === tenant.id && e.targetSlug === tenant.slug)).toBe(true);
-    expect(trail[2].details).toMatchObject({ moveId: start.body.id });
-    expect(trail[3].details).toMatchObject({ moveId: start.body.id, state: 'cancelled', to: { tier: 'database' } });
+    expect(at(trail, 2, 'audit record of the cancel').details).toMatchObject({ moveId: start.body.id });
+    expect(at(trail, 3, 'audit record of the end').details).toMatchObject({
+      moveId: start.body.id,
+      state: 'cancelled',
+      to: { tier: 'database' },
+    });
   });
 
   it('records a refusal of an unknown tenant by the reference as given', async () => {
@@ -273,11 +263,13 @@ describe('the audit trail', () => {
   });
 
   it('is append-only, for the owner too', async () => {
+    await h.createTenant('audit-append-only', 'shared'); // a record of its own to try to change
     const db = h.config.names.controlDatabase;
     await expect(h.ownerQuery(db, "UPDATE audit_log SET outcome = 'failed'")).rejects.toThrow(/append-only/);
     await expect(h.ownerQuery(db, 'DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     await expect(h.ownerQuery(db, 'TRUNCATE audit_log')).rejects.toThrow(/append-only/);
-    expect((await h.ownerQuery(db, 'SELECT count(*)::int AS n FROM audit_log'))[0].n).toBeGreaterThan(0);
+    const kept = await h.ownerQuery(db, "SELECT outcome FROM audit_log WHERE target_slug = 'audit-append-only'");
+    expect(kept).toEqual([{ outcome: 'succeeded' }]);
   });
 
   it('refuses bad queries and non-ops tokens', async () => {

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { verify, type JwtPayload } from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { SwitchyardConfig } from '@switchyard/config';
+import { withDatabase, withOwnerClient } from '@switchyard/postgres';
 import { dropTestInstallation, testConfig } from '@switchyard/testing';
 import { cliEnv } from './support/cli';
 
@@ -40,7 +41,8 @@ describe('switchyard CLI', () => {
   let config: SwitchyardConfig;
   let env: NodeJS.ProcessEnv;
   let cwd: string;
-  let created: TenantJson;
+  /** Tenants every test may read: `cli-schema` (schema tier) and `cli-shared`, created through the CLI. */
+  let schemaTenant: TenantJson;
 
   beforeAll(async () => {
     // `npm test` builds first; compile here only when run on its own without a build.
@@ -50,6 +52,8 @@ describe('switchyard CLI', () => {
     env = cliEnv(config);
     // An empty working directory, so no .env file of the project leaks into the command's configuration.
     cwd = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+    schemaTenant = await createTenant('cli-schema', 'CLI Schema Co', 'schema');
+    await createTenant('cli-shared', 'CLI Shared Co', 'shared');
   });
 
   afterAll(async () => {
@@ -71,6 +75,25 @@ describe('switchyard CLI', () => {
     }
   }
 
+  async function createTenant(slug: string, name: string, tier: string): Promise<TenantJson> {
+    const res = await cli('tenants', 'create', slug, '--name', name, '--tier', tier, '--json');
+    if (res.code !== 0) throw new Error(`tenants create ${slug} failed (${res.code}): ${res.stderr}`);
+    return JSON.parse(res.stdout) as TenantJson;
+  }
+
+  /** Every tenant as the control plane holds it, by slug: what a listing must show. */
+  async function controlPlaneTenants(tier?: string): Promise<{ slug: string; name: string; tier: string }[]> {
+    const url = withDatabase(config.databaseUrl, config.names.controlDatabase);
+    const { rows } = await withOwnerClient(url, (client) =>
+      client.query<{ slug: string; name: string; tier: string }>(
+        `SELECT t.slug, t.name, p.tier FROM tenants t JOIN placements p ON p.tenant_id = t.id
+         WHERE $1::text IS NULL OR p.tier = $1 ORDER BY t.slug`,
+        [tier ?? null],
+      ),
+    );
+    return rows;
+  }
+
   function decodeToken(stdout: string): JwtPayload {
     const token = stdout.trim();
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
@@ -79,12 +102,12 @@ describe('switchyard CLI', () => {
   }
 
   it('tenants create --json prints the tenant with its tier and placement', async () => {
-    const res = await cli('tenants', 'create', 'cli-schema', '--name', 'CLI Schema Co', '--tier', 'schema', '--json');
+    const res = await cli('tenants', 'create', 'cli-json', '--name', 'CLI Json Co', '--tier', 'schema', '--json');
     expect(res).toMatchObject({ code: 0 });
-    created = JSON.parse(res.stdout) as TenantJson;
+    const created = JSON.parse(res.stdout) as TenantJson;
     expect(created).toMatchObject({
-      slug: 'cli-schema',
-      name: 'CLI Schema Co',
+      slug: 'cli-json',
+      name: 'CLI Json Co',
       status: 'active',
       tier: 'schema',
       placement: {
@@ -96,13 +119,13 @@ describe('switchyard CLI', () => {
     expect(created.id).toMatch(UUID);
     // The tenant really exists where the control plane says.
     const { stdout } = await cli('tenants', 'show', created.id, '--json');
-    expect(JSON.parse(stdout)).toMatchObject({ id: created.id, slug: 'cli-schema' });
+    expect(JSON.parse(stdout)).toMatchObject({ id: created.id, slug: 'cli-json' });
   });
 
   it('tenants create without --json prints a readable confirmation', async () => {
-    const res = await cli('tenants', 'create', 'cli-shared', '--name', 'CLI Shared Co', '--tier', 'shared');
+    const res = await cli('tenants', 'create', 'cli-table', '--name', 'CLI Table Co', '--tier', 'shared');
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('created cli-shared (shared)');
+    expect(res.stdout).toContain('created cli-table (shared)');
     expect(res.stdout).toMatch(/^SLUG\s+NAME\s+TIER/m);
   });
 
@@ -110,7 +133,8 @@ describe('switchyard CLI', () => {
     const res = await cli('tenants', 'list', '--json');
     expect(res.code).toBe(0);
     const tenants = JSON.parse(res.stdout) as TenantJson[];
-    expect(tenants.map((t) => [t.slug, t.tier, t.status])).toEqual([
+    expect(tenants.map((t) => ({ slug: t.slug, name: t.name, tier: t.tier }))).toEqual(await controlPlaneTenants());
+    expect(tenants.filter((t) => t.slug.startsWith('cli-s')).map((t) => [t.slug, t.tier, t.status])).toEqual([
       ['cli-schema', 'schema', 'active'],
       ['cli-shared', 'shared', 'active'],
     ]);
@@ -119,14 +143,18 @@ describe('switchyard CLI', () => {
   it('tenants list --tier schema shows only that tier', async () => {
     const table = await cli('tenants', 'list', '--tier', 'schema');
     expect(table.code).toBe(0);
-    const lines = table.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^SLUG\s+NAME\s+TIER\s+STATUS/);
-    expect(lines.slice(1)).toHaveLength(1);
-    expect(lines[1]).toMatch(/^cli-schema\s+CLI Schema Co\s+schema\s+active/);
+    const [header, ...rows] = table.stdout.trim().split('\n');
+    expect(header).toMatch(/^SLUG\s+NAME\s+TIER\s+STATUS/);
+    expect(rows.map((line) => line.split(/\s{2,}/)[0])).toEqual(
+      (await controlPlaneTenants('schema')).map((t) => t.slug),
+    );
+    expect(rows).toContainEqual(expect.stringMatching(/^cli-schema\s+CLI Schema Co\s+schema\s+active/));
     expect(table.stdout).not.toContain('cli-shared');
 
     const json = await cli('tenants', 'list', '--tier', 'shared', '--json');
-    expect((JSON.parse(json.stdout) as TenantJson[]).map((t) => t.slug)).toEqual(['cli-shared']);
+    const shared = (await controlPlaneTenants('shared')).map((t) => t.slug);
+    expect(shared).toContain('cli-shared');
+    expect((JSON.parse(json.stdout) as TenantJson[]).map((t) => t.slug)).toEqual(shared);
   });
 
   it('tenants show <slug> prints the tenant', async () => {
@@ -135,14 +163,14 @@ describe('switchyard CLI', () => {
     expect(res.stdout).toMatch(/^slug\s+cli-schema$/m);
     expect(res.stdout).toMatch(/^tier\s+schema$/m);
     expect(res.stdout).toMatch(/^status\s+active$/m);
-    expect(res.stdout).toMatch(new RegExp(`^id\\s+${created.id}$`, 'm'));
+    expect(res.stdout).toMatch(new RegExp(`^id\\s+${schemaTenant.id}$`, 'm'));
   });
 
   it('token <slug> mints a JWT for the tenant with an expiry', async () => {
     const res = await cli('token', 'cli-schema');
     expect(res.code).toBe(0);
     const payload = decodeToken(res.stdout);
-    expect(payload.tid).toBe(created.id);
+    expect(payload.tid).toBe(schemaTenant.id);
     expect(payload.sub).toEqual(expect.any(String));
     expect(payload.roles).toBeUndefined();
     expect(payload.exp).toEqual(expect.any(Number));
@@ -158,7 +186,15 @@ describe('switchyard CLI', () => {
     expect(payload.exp).toEqual(expect.any(Number));
   });
 
-  describe('bad input exits non-zero with a clear message', () => {
+  describe('bad input exits non-zero with a clear message, and changes no tenant', () => {
+    let before: Awaited<ReturnType<typeof controlPlaneTenants>>;
+    beforeEach(async () => {
+      before = await controlPlaneTenants();
+    });
+    afterEach(async () => {
+      expect(await controlPlaneTenants()).toEqual(before);
+    });
+
     it('refuses an invalid slug', async () => {
       const res = await cli('tenants', 'create', 'BAD', '--name', 'x', '--tier', 'shared');
       expect(res.code).not.toBe(0);
@@ -215,15 +251,6 @@ describe('switchyard CLI', () => {
       );
       expect(res.code).not.toBe(0);
       expect(res.stderr).toMatch(/JWT_SECRET: must be at least 32 characters/);
-    });
-
-    it('left only the tenants created above, unchanged', async () => {
-      const res = await cli('tenants', 'list', '--json');
-      const tenants = JSON.parse(res.stdout) as TenantJson[];
-      expect(tenants.map((t) => [t.slug, t.name, t.tier])).toEqual([
-        ['cli-schema', 'CLI Schema Co', 'schema'],
-        ['cli-shared', 'CLI Shared Co', 'shared'],
-      ]);
     });
   });
 });

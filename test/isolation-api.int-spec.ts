@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRecord } from '@switchyard/control-plane';
 import { TenantDb } from '@switchyard/tenancy';
+import { first } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
 
 interface Seeded {
@@ -170,10 +171,11 @@ describe('tenant isolation through the API', () => {
     expect(employeesPage.body.items.map((e: { id: string }) => e.id).sort()).toEqual(a.employees);
     const entriesPage = await api().get('/v1/wellness-entries?limit=100').set(a.auth);
     expect(entriesPage.body.items.map((e: { id: string }) => e.id).sort()).toEqual(a.entries);
-    const filtered = await api().get(`/v1/wellness-entries?employeeId=${b.employees[0]}`).set(a.auth);
+    const bEmployee = first(b.employees, `employee of ${victimSlug}`);
+    const filtered = await api().get(`/v1/wellness-entries?employeeId=${bEmployee}`).set(a.auth);
     expect(filtered.status).toBe(200);
     expect(filtered.body).toEqual({ items: [], nextCursor: null });
-    const cursor = Buffer.from(b.employees[0], 'utf8').toString('base64url');
+    const cursor = Buffer.from(bEmployee, 'utf8').toString('base64url');
     const afterForeignCursor = await api().get(`/v1/employees?limit=100&cursor=${cursor}`).set(a.auth);
     expect(afterForeignCursor.status).toBe(200);
     for (const item of afterForeignCursor.body.items as { id: string }[]) expect(a.employees).toContain(item.id);

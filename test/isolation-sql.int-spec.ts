@@ -5,6 +5,7 @@ import type { TenantRecord } from '@switchyard/control-plane';
 import { pgErrorOf, withCredentials, withDatabase } from '@switchyard/postgres';
 import { PoolRegistry, TenantContext, TenantDb } from '@switchyard/tenancy';
 import { EmployeesService, TENANT_TABLES, employees, wellnessEntries } from '@switchyard/tenant-data';
+import { at, singleRow } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
 
 /**
@@ -29,7 +30,8 @@ describe('tenant isolation in the database', () => {
       [t.id],
     );
   const ownerCount = async (database: string, qualifiedTable: string) =>
-    (await h.ownerQuery<{ n: number }>(database, `SELECT count(*)::int AS n FROM ${qualifiedTable}`))[0].n;
+    singleRow(await h.ownerQuery<{ n: number }>(database, `SELECT count(*)::int AS n FROM ${qualifiedTable}`), 'count')
+      .n;
 
   const appUrl = (database: string) =>
     withCredentials(withDatabase(h.config.databaseUrl, database), h.config.names.appRole, h.config.appRolePassword);
@@ -92,8 +94,10 @@ describe('tenant isolation in the database', () => {
   afterAll(() => h?.close());
 
   it('a query without a tenant filter still sees only its own tenant (RLS does the filtering)', async () => {
-    // Both shared tenants really are in the same physical table.
-    expect(await ownerCount(h.config.names.sharedDatabase, 'public.employees')).toBe(5);
+    // Both shared tenants really are in the same physical table (other tests may have added rows to it).
+    const [inA, inB] = [(await ownerRows(sA, 'employees')).length, (await ownerRows(sB, 'employees')).length];
+    expect(inA > 0 && inB > 0).toBe(true);
+    expect(await ownerCount(h.config.names.sharedDatabase, 'public.employees')).toBe(inA + inB);
     for (const t of all) {
       const ownEmployees = (await ownerRows(t, 'employees')).map((r) => r.id);
       const ownEntries = (await ownerRows(t, 'wellness_entries')).map((r) => r.id);
@@ -101,15 +105,20 @@ describe('tenant isolation in the database', () => {
       const seen = await tenantDb.transactionFor(t.id, async ({ db }) => ({
         employees: await db.select().from(employees),
         entries: await db.select().from(wellnessEntries),
-        counts: (
-          await db.execute<{ e: number; w: number }>(
-            sql`select (select count(*) from employees)::int as e, (select count(*) from wellness_entries)::int as w`,
-          )
-        ).rows[0],
+        counts: singleRow(
+          (
+            await db.execute<{ e: number; w: number }>(
+              sql`select (select count(*) from employees)::int as e, (select count(*) from wellness_entries)::int as w`,
+            )
+          ).rows,
+          'counts',
+        ),
         // Even naming another tenant explicitly finds nothing.
-        foreign: (
-          await db.execute<{ n: number }>(sql`select count(*)::int as n from employees where tenant_id in ${others}`)
-        ).rows[0].n,
+        foreign: singleRow(
+          (await db.execute<{ n: number }>(sql`select count(*)::int as n from employees where tenant_id in ${others}`))
+            .rows,
+          'count',
+        ).n,
       }));
       expect(seen.employees.map((r) => r.id).sort(), t.slug).toEqual(ownEmployees);
       expect(seen.employees.every((r) => r.tenantId === t.id)).toBe(true);
@@ -126,10 +135,13 @@ describe('tenant isolation in the database', () => {
     const before = {
       shared: await ownerCount(shared, 'public.employees'),
       schema: await ownerCount(shared, schemaTable),
+      entries: await ownerCount(shared, 'public.wellness_entries'),
+      ofA: (await ownerRows(sA, 'employees')).length,
+      ofB: (await ownerRows(sB, 'employees')).length,
     };
     expect(before.shared).toBeGreaterThan(0);
     expect(before.schema).toBeGreaterThan(0);
-    const [aEmployee] = await ownerRows(sA, 'employees');
+    const aEmployee = at(await ownerRows(sA, 'employees'), 0, `employee of ${sA.slug}`);
 
     await asApp(shared, async (client) => {
       // Rows exist, but without context nothing is visible: autocommit, explicit transaction, tenant schema.
@@ -173,7 +185,7 @@ describe('tenant isolation in the database', () => {
       // A committed transaction with context leaves nothing behind on this session.
       await client.query('BEGIN');
       await client.query("SELECT set_config('switchyard.tenant_id', $1, true)", [sA.id]);
-      expect(await count(client, 'employees')).toBe(2);
+      expect(await count(client, 'employees')).toBe(before.ofA);
       await client.query('COMMIT');
       expect(
         (await client.query("SELECT coalesce(current_setting('switchyard.tenant_id', true), '') AS tid")).rows[0].tid,
@@ -191,7 +203,7 @@ describe('tenant isolation in the database', () => {
       // Same after a rolled-back one.
       await client.query('BEGIN');
       await client.query("SELECT set_config('switchyard.tenant_id', $1, true)", [sB.id]);
-      expect(await count(client, 'employees')).toBe(3);
+      expect(await count(client, 'employees')).toBe(before.ofB);
       await client.query('ROLLBACK');
       expect(await count(client, 'employees')).toBe(0);
     });
@@ -216,7 +228,7 @@ describe('tenant isolation in the database', () => {
     expect(await ownerCount(shared, 'public.employees')).toBe(before.shared);
     expect(await ownerCount(shared, schemaTable)).toBe(before.schema);
     expect(await ownerCount(shared, "public.employees WHERE full_name = 'Hacked' OR email LIKE 'ghost%'")).toBe(0);
-    expect(await ownerCount(shared, 'public.wellness_entries')).toBe(5);
+    expect(await ownerCount(shared, 'public.wellness_entries')).toBe(before.entries);
   });
 
   it('never leaks context across a reused connection, errors, rollbacks and cancelled queries', async () => {
@@ -241,16 +253,19 @@ describe('tenant isolation in the database', () => {
       x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
       return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
     };
-    const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
+    const pick = <T>(items: T[]): T => at(items, Math.floor(random() * items.length), 'item to pick');
     const pids = new Set<number>();
 
     async function verify(t: TenantRecord, step: string): Promise<void> {
       const seen = await tenantDb.transactionFor(t.id, async ({ db }) => ({
-        ctx: (
-          await db.execute<{ tid: string; sp: string; cs: string; pid: number }>(
-            sql`select current_setting('switchyard.tenant_id', true) as tid, current_setting('search_path') as sp, current_schema() as cs, pg_backend_pid() as pid`,
-          )
-        ).rows[0],
+        ctx: singleRow(
+          (
+            await db.execute<{ tid: string; sp: string; cs: string; pid: number }>(
+              sql`select current_setting('switchyard.tenant_id', true) as tid, current_setting('search_path') as sp, current_schema() as cs, pg_backend_pid() as pid`,
+            )
+          ).rows,
+          'context row',
+        ),
         rows: await db
           .select({ tenantId: employees.tenantId, email: employees.email, fullName: employees.fullName })
           .from(employees),
@@ -322,6 +337,7 @@ describe('tenant isolation in the database', () => {
             await db.execute(
               sql`insert into employees (email, full_name) values ('ghost-timeout@example.com', 'Ghost')`,
             );
+            // Longer than STATEMENT_TIMEOUT_MS: the pause is what trips the timeout under test.
             await db.execute(sql`select pg_sleep(2)`);
           }),
         );
@@ -365,16 +381,24 @@ describe('tenant isolation in the database', () => {
     }
 
     const kinds = Object.keys(operations);
+    const operationOf = (kind: string) => {
+      const operation = operations[kind];
+      if (!operation) throw new Error(`no operation ${kind}`);
+      return operation;
+    };
     const seenKinds = new Set<string>();
     let done = 0;
     for (let step = 0; done < 60; step++) {
       // A batch of 1-3 operations of distinct tenants, queued concurrently on the one-connection pools.
       const batch = [...tenants].sort(() => random() - 0.5).slice(0, 1 + Math.floor(random() * 3));
-      const kindsOf = batch.map(() => (step % 7 === 3 ? (step % 2 ? 'timeout' : 'throwMidway') : pick(kinds)));
-      await Promise.all(batch.map((t, i) => operations[kindsOf[i]](t, expected.get(t.id)!)));
-      kindsOf.forEach((k) => seenKinds.add(k));
+      const work = batch.map((t) => ({
+        t,
+        kind: step % 7 === 3 ? (step % 2 ? 'timeout' : 'throwMidway') : pick(kinds),
+      }));
+      await Promise.all(work.map(({ t, kind }) => operationOf(kind)(t, expected.get(t.id)!)));
+      work.forEach(({ kind }) => seenKinds.add(kind));
       done += batch.length;
-      for (const t of tenants) await verify(t, `step ${step} (${kindsOf.join(', ')})`);
+      for (const t of tenants) await verify(t, `step ${step} (${work.map((w) => w.kind).join(', ')})`);
       await verifyBare(`step ${step}`);
     }
     expect([...seenKinds].sort()).toEqual([...kinds].sort());

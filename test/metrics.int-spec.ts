@@ -3,7 +3,7 @@ import type { TenantRecord } from '@switchyard/control-plane';
 import { tenantStorageNames } from '@switchyard/postgres';
 import { startHarness, type Harness } from './support/harness';
 
-/** `GET /metrics` (§4.1): Prometheus text, request timings by route template, pool gauges, no tenant identity. */
+/** `GET /metrics`: Prometheus text, request timings by route template, pool gauges, no tenant identity. */
 describe('GET /metrics', () => {
   let h: Harness;
   let tenants: TenantRecord[];

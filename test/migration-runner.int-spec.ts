@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerRepository } from '@switchyard/control-plane';
 import { MigrationRunner, type MigrationFile, type MigrationSet, type MigrationTarget } from '@switchyard/migrations';
 import { withDatabase } from '@switchyard/postgres';
+import { at } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
 
 function file(index: number, name: string, ...statements: string[]): MigrationFile {
@@ -70,6 +71,7 @@ describe('the migration runner', () => {
 
   it('applies each migration exactly once when two runners race on one target', async () => {
     const t = await target();
+    // The pause keeps the first runner inside its transaction while the second one arrives.
     const racing = set(
       file(0, '0000_slow', 'SELECT pg_sleep(0.3)', 'CREATE TABLE slow (id int)'),
       file(1, '0001_next', 'CREATE TABLE next (id int)'),
@@ -83,7 +85,7 @@ describe('the migration runner', () => {
       'SELECT count(*)::int AS n FROM switchyard_meta.migrations WHERE target_schema = $1',
       [t.schema],
     );
-    expect(local[0].n).toBe(2);
+    expect(local).toEqual([{ n: 2 }]);
   });
 
   it('leaves a failing target untouched, records the failure, and finishes on a re-run once fixed', async () => {
@@ -120,7 +122,7 @@ describe('the migration runner', () => {
   it('refuses drift, naming the file', async () => {
     const t = await target();
     await runner.migrateTarget(t, base);
-    const edited = set(file(0, '0000_a', 'CREATE TABLE a (id bigint)'), base.files[1]);
+    const edited = set(file(0, '0000_a', 'CREATE TABLE a (id bigint)'), at(base.files, 1, 'second base migration'));
     const result = await runner.migrateTarget(t, edited);
     expect(result.error).toMatchObject({ code: 'MIGRATION_DRIFT' });
     expect(result.error?.message).toContain('0000_a.sql');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRecord } from '@switchyard/control-plane';
 import { FleetMigrationService } from '@switchyard/migrations';
+import { at } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
 import { MigrationsDir } from './support/migrations-dir';
 
@@ -56,7 +57,7 @@ describe.each([
       let running = true;
       const loop = async (worker: number) => {
         for (let i = worker; running; i++) {
-          const { auth, employeeId } = tenants[i % tenants.length];
+          const { auth, employeeId } = at(tenants, i % tenants.length, 'tenant');
           const [one, page] = await Promise.all([
             h.apiRequest().get(`/v1/employees/${employeeId}`).set(auth),
             h.apiRequest().get('/v1/employees?limit=10').set(auth),
@@ -79,11 +80,11 @@ describe.each([
 
       expect(failures).toEqual([]);
       // The column really changed type under the prepared statements, in every tier.
-      const [shared] = await h.ownerQuery(
+      const shared = await h.ownerQuery(
         h.config.names.sharedDatabase,
         "SELECT data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'employees' AND column_name = 'full_name'",
       );
-      expect(shared.data_type).toBe('character varying');
+      expect(shared).toEqual([{ data_type: 'character varying' }]);
     });
   },
 );

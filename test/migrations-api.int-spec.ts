@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness';
 import { MigrationsDir } from './support/migrations-dir';
+import { waitFor } from './support/wait';
 
 describe('migrations through the control-plane API', () => {
   let h: Harness;
@@ -18,14 +19,16 @@ describe('migrations through the control-plane API', () => {
     dir?.dispose();
   });
 
-  async function waitForRun(id: string) {
-    for (let i = 0; i < 100; i++) {
-      const res = await h.cpRequest().get(`/v1/migrations/runs/${id}`).set(ops());
-      if (res.body.status !== 'running') return res;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('run did not finish');
-  }
+  /** The run's record once it has finished (succeeded or failed). */
+  const waitForRun = (id: string) =>
+    waitFor(
+      async () => {
+        const res = await h.cpRequest().get(`/v1/migrations/runs/${id}`).set(ops());
+        return { status: res.status, body: res.body };
+      },
+      (res) => res.status !== 200 || res.body.status !== 'running',
+      { what: `migration run ${id} to finish`, interval: 100 },
+    );
 
   it('reports every target, starts a run (202), and shows it finish with a summary', async () => {
     dir.add('0002_api_col', 'ALTER TABLE "employees" ADD COLUMN "api_col" text;');

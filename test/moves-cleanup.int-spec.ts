@@ -3,6 +3,7 @@ import { PRIMARY_SERVER, ServerDirectory } from '@switchyard/control-plane';
 import { MoveRunner, MovesService } from '@switchyard/moves';
 import { withDatabase } from '@switchyard/postgres';
 import { Client } from 'pg';
+import { singleRow } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
 
 /**
@@ -34,13 +35,14 @@ describe('cleanup of a moved tenant in a shared cell', () => {
     );
     expect(move.state).toBe('done');
     const leftBehind = async () =>
-      (
+      singleRow(
         await h.ownerQuery<{ n: number }>(
           shared,
           'SELECT count(*)::int AS n FROM public.employees WHERE tenant_id = $1',
           [leaver.id],
-        )
-      )[0].n;
+        ),
+        'count',
+      ).n;
     expect(await leftBehind()).toBe(200);
 
     // A neighbour's write transaction stays open across the whole cleanup.

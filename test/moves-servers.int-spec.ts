@@ -3,6 +3,7 @@ import { TenantsRepository } from '@switchyard/control-plane';
 import { MoveRunner, MovesService } from '@switchyard/moves';
 import { startHarness, type Harness } from './support/harness';
 import { listAll, startLoad } from './support/tenant-load';
+import { waitFor } from './support/wait';
 
 describe('moves between servers', () => {
   let h: Harness;
@@ -45,7 +46,12 @@ describe('moves between servers', () => {
         .set(auth)
         .send({ email: `s${i}@x.io`, fullName: `s${i}` });
     const load = startLoad(h, tenant.id, { writers: 2, readers: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The load is under way (or failing, which the check of its errors below reports) before the move.
+    await waitFor(
+      () => ({ acknowledged: load.model.acknowledged, errors: load.model.errors.length }),
+      (m) => m.acknowledged >= 3 || m.errors > 0,
+      { what: 'the load to have writes acknowledged', timeout: 20_000 },
+    );
     const move = await h.controlPlane.get(MovesService).request(tenant.slug, { tier: 'database', server: 'east' });
     const done = await h.controlPlane.get(MoveRunner).execute(move.id);
     const model = await load.stop();

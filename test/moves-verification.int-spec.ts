@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MovesRepository, TenantsRepository } from '@switchyard/control-plane';
+import { TenantsRepository } from '@switchyard/control-plane';
 import { MoveRunner, MovesService } from '@switchyard/moves';
+import { singleRow } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { waitForMove } from './support/moves';
 
 /**
  * The verification is what stands between a damaged copy and a cutover onto it: a copy that differs
@@ -27,21 +27,19 @@ describe('move verification', () => {
       [tenant.id],
     );
     const digest = async () =>
-      (
+      singleRow(
         await h.ownerQuery(
           tenant.placement.database,
           `SELECT count(*)::int AS n, md5(string_agg(full_name, ',' ORDER BY id)) AS h FROM public.employees WHERE tenant_id = $1`,
           [tenant.id],
-        )
-      )[0];
+        ),
+        'digest row',
+      );
     const before = await digest();
 
     const move = await h.controlPlane.get(MovesService).request(tenant.id, { tier: 'schema' });
     const running = h.controlPlane.get(MoveRunner).execute(move.id);
-    const moves = h.controlPlane.get(MovesRepository);
-    const deadline = Date.now() + 20_000;
-    while ((await moves.findById(move.id))?.state !== 'catching_up' && Date.now() < deadline) await sleep(25);
-    expect((await moves.findById(move.id))?.state).toBe('catching_up');
+    await waitForMove(h, move.id, 'catching_up', 20_000);
     // The copy is complete now; damage one row of it, as a faulty disk or a stray hand would.
     const damaged = await h.ownerQuery(
       tenant.placement.database,

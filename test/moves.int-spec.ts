@@ -2,27 +2,42 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createApiApp } from '@apps/api';
-import { MovesRepository, TenantsRepository, type TenantRecord, type Tier } from '@switchyard/control-plane';
+import { TenantsRepository, type TenantRecord, type Tier } from '@switchyard/control-plane';
 import { DoctorService } from '@switchyard/doctor';
 import { MoveRunner, MovesService } from '@switchyard/moves';
 import { PlacementCache } from '@switchyard/tenancy';
+import { singleRow } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
-import { listAll, startLoad } from './support/tenant-load';
+import { listAll, startLoad, type LoadModel } from './support/tenant-load';
+import { waitFor } from './support/wait';
 
 /** Rows of the tenant at a location, as the owner sees them (0 when the storage is gone). */
 async function rowsAt(h: Harness, tenantId: string, at: { database: string; schema: string }): Promise<number> {
   const db = await h.ownerQuery('postgres', 'SELECT 1 FROM pg_database WHERE datname = $1', [at.database]);
   if (!db.length) return 0;
-  const [row] = await h.ownerQuery(at.database, 'SELECT to_regclass($1) IS NOT NULL AS present', [
+  const table = await h.ownerQuery<{ present: boolean }>(at.database, 'SELECT to_regclass($1) IS NOT NULL AS present', [
     `"${at.schema}".employees`,
   ]);
-  if (!row.present) return 0;
-  const [count] = await h.ownerQuery(
+  if (!singleRow(table, 'to_regclass row').present) return 0;
+  const count = await h.ownerQuery<{ n: number }>(
     at.database,
     `SELECT count(*)::int AS n FROM "${at.schema}".employees WHERE tenant_id = $1`,
     [tenantId],
   );
-  return count.n as number;
+  return singleRow(count, 'count row').n;
+}
+
+/**
+ * Waits until each load has had `more` further writes acknowledged: its clients are really at work. Stops
+ * early once a load saw an error, which the test's own check of the errors then reports.
+ */
+async function moreWrites(loads: { model: LoadModel }[], more: number, when: string): Promise<void> {
+  const tracked = loads.map(({ model }) => ({ model, from: model.acknowledged }));
+  await waitFor(
+    () => tracked.map(({ model, from }) => ({ from, now: model.acknowledged, errors: model.errors.length })),
+    (all) => all.some((l) => l.errors > 0) || all.every((l) => l.now >= l.from + more),
+    { what: `${more} more acknowledged writes per load ${when}`, timeout: 20_000 },
+  );
 }
 
 describe('online tier moves', () => {
@@ -93,17 +108,21 @@ describe('online tier moves', () => {
         request: staleRequest,
         label: `stale-${from}-${to}`,
       });
-      const neighbourLoads = neighbours.map((n) => startLoad(h, n.id, { writers: 1, readers: 0 }));
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      const neighbourLoads = neighbours.map((n) => ({ n, load: startLoad(h, n.id, { writers: 1, readers: 0 }) }));
+      await moreWrites([load, staleLoad, ...neighbourLoads.map((l) => l.load)], 3, 'before the move');
 
       const move = await h.controlPlane.get(MovesService).request(tenant.id, { tier: to });
       const done = await runner.execute(move.id);
-      await new Promise((resolve) => setTimeout(resolve, 150)); // writes keep going at the new placement
+      // Writes keep going at the new placement, through the up-to-date router and the stale one.
+      await moreWrites([load, staleLoad], 3, 'after the move');
       const model = await load.stop();
       const staleModel = await staleLoad.stop();
-      const neighbourModels = await Promise.all(neighbourLoads.map((l) => l.stop()));
+      const neighbourModels = await Promise.all(
+        neighbourLoads.map(async (l) => ({ n: l.n, model: await l.load.stop() })),
+      );
 
-      expect(done).toMatchObject({ state: 'done', error: null });
+      expect(done).toMatchObject({ state: 'done', error: null, rowsTotal: done.rowsCopied });
+      expect(done.rowsCopied).toBeGreaterThanOrEqual(40);
       expect(done.freezeMs).toBeGreaterThanOrEqual(0);
       expect([...model.errors, ...staleModel.errors]).toEqual([]);
       expect(model.acknowledged).toBeGreaterThan(10);
@@ -121,27 +140,34 @@ describe('online tier moves', () => {
       // The stale router was fenced off the old location and carried on at the new one.
       expect(staleModel.acknowledged).toBeGreaterThan(0);
 
-      for (const [i, n] of neighbours.entries()) {
-        expect(neighbourModels[i].errors).toEqual([]);
+      for (const { n, model: neighbourModel } of neighbourModels) {
+        expect(neighbourModel.errors, n.slug).toEqual([]);
         const rows = await listAll(h, n.id);
-        for (const [id, name] of neighbourModels[i].alive) expect(rows.get(id)).toBe(name);
+        for (const [id, name] of neighbourModel.alive) expect(rows.get(id)).toBe(name);
       }
     },
   );
 
+  /** Moves `tenant` to `to` (no load), and returns the move's final record. */
+  const moveTo = async (tenant: TenantRecord, to: Tier) =>
+    runner.execute((await h.controlPlane.get(MovesService).request(tenant.id, { tier: to })).id);
+
   it('leaves a fleet the doctor finds clean (capture gone, fences and old storage handled)', async () => {
+    // A tour through every tier, back to where it started: each location it left is fenced or removed.
+    const tenant = await h.createTenant('doctor-tour', 'shared');
+    await seed(tenant.id, 5);
+    for (const to of ['schema', 'database', 'shared'] as const)
+      expect(await moveTo(tenant, to), `to ${to}`).toMatchObject({ state: 'done', error: null });
     const report = await h.controlPlane.get(DoctorService).run();
     expect(report.findings).toEqual([]);
   });
 
   it('reports progress and the freeze on the move record', async () => {
-    const moves = await h.controlPlane.get(MovesRepository).list({ limit: 10 });
-    expect(moves.length).toBeGreaterThanOrEqual(directions.length);
-    for (const m of moves) {
-      expect(m).toMatchObject({ state: 'done' });
-      expect(m.rowsCopied).toBeGreaterThanOrEqual(40);
-      expect(m.rowsTotal).toBe(m.rowsCopied);
-      expect(m.finishedAt).not.toBeNull();
-    }
+    const tenant = await h.createTenant('progress-report', 'shared');
+    await seed(tenant.id, 40);
+    const move = await moveTo(tenant, 'database');
+    expect(move).toMatchObject({ state: 'done', rowsCopied: 40, rowsTotal: 40 });
+    expect(move.freezeMs).toBeGreaterThanOrEqual(0);
+    expect(move.finishedAt).not.toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TenantRecord, Tier } from '@switchyard/control-plane';
 import { freePort, PGBOUNCER_BINARY, startPgBouncer, type RunningPgBouncer } from '@switchyard/testing';
+import { at } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
 
 const available = Boolean(PGBOUNCER_BINARY);
@@ -63,12 +64,14 @@ describe.skipIf(!available)('through PgBouncer in transaction mode', () => {
         }),
       ),
     );
-    const lists = await Promise.all(tenants.map((t) => h.apiRequest().get('/v1/employees?limit=100').set(auth(t))));
-    lists.forEach((res, i) => {
+    const lists = await Promise.all(
+      tenants.map(async (t) => ({ t, res: await h.apiRequest().get('/v1/employees?limit=100').set(auth(t)) })),
+    );
+    for (const { t, res } of lists) {
       expect(res.status).toBe(200);
       expect(res.body.items).toHaveLength(8);
-      expect(res.body.items.every((e: { fullName: string }) => e.fullName.startsWith(tenants[i].slug))).toBe(true);
-    });
+      expect(res.body.items.every((e: { fullName: string }) => e.fullName.startsWith(t.slug))).toBe(true);
+    }
     const summaries = await Promise.all(tenants.map((t) => h.apiRequest().get('/v1/wellness-summary').set(auth(t))));
     for (const res of summaries) expect(res.body).toEqual([{ kind: 'steps', count: 8, total: 28, average: 3.5 }]);
   });
@@ -76,7 +79,7 @@ describe.skipIf(!available)('through PgBouncer in transaction mode', () => {
   it('serves reads and writes when the pool is saturated by other tenants', async () => {
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) => {
-        const t = tenants[i % tenants.length];
+        const t = at(tenants, i % tenants.length, 'tenant');
         return h
           .apiRequest()
           .get('/v1/employees?limit=100')

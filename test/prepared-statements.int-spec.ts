@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRecord } from '@switchyard/control-plane';
-import { TenantDb } from '@switchyard/tenancy';
+import { ConnectionResolver, TenantDb } from '@switchyard/tenancy';
 import { EmployeesRepository } from '@switchyard/tenant-data';
 import { sql } from 'drizzle-orm';
+import { first } from './support/elements';
 import { startHarness, type Harness } from './support/harness';
+import { waitFor } from './support/wait';
 
 /**
  * Hot statements stay prepared on each application connection (one copy per statement and schema,
@@ -54,7 +56,7 @@ describe('prepared statements on application connections', () => {
         }
       }
     }
-    const names = await preparedNames(schemaTenants[0].tenant.id);
+    const names = await preparedNames(first(schemaTenants, 'schema tenant').tenant.id);
     expect(names).toContain('switchyard.context');
     const byId = names.filter((n) => n.startsWith('employees.by_id#'));
     expect(byId.length).toBeGreaterThan(0);
@@ -77,6 +79,7 @@ describe('prepared statements on application connections', () => {
 
   it('a statement that failed to prepare does not break the connection for the next tenant', async () => {
     const [broken, healthy] = schemaTenants;
+    if (!broken || !healthy) throw new Error('the test needs two schema tenants');
     await h.ownerQuery(
       broken.tenant.placement.database,
       `ALTER TABLE "${broken.tenant.placement.schema}".employees RENAME TO employees_away`,
@@ -87,7 +90,12 @@ describe('prepared statements on application connections', () => {
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND datname = current_database()',
       [h.config.names.appRole],
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { pool } = await h.api.get(ConnectionResolver).resolve(broken.tenant.id);
+    await waitFor(
+      () => pool.totalCount,
+      (connections) => connections === 0,
+      { what: 'the pool to drop its terminated connection' },
+    );
     try {
       // The Parse itself fails (relation does not exist), and is retried on the same connection.
       await expect(tenantDb.statementFor(broken.tenant.id, (tx) => employees.list(tx, 5))).rejects.toMatchObject({

@@ -77,10 +77,12 @@ describe('provisioning', () => {
   );
 
   it('refuses a slug that exists, or a resume in another tier', async () => {
-    await expect(lifecycle.create({ slug: 'prov-shared', name: 'again', tier: 'shared' })).rejects.toMatchObject({
+    await lifecycle.create({ slug: 'taken-shared', name: 'first', tier: 'shared' });
+    await lifecycle.create({ slug: 'taken-schema', name: 'first', tier: 'schema' });
+    await expect(lifecycle.create({ slug: 'taken-shared', name: 'again', tier: 'shared' })).rejects.toMatchObject({
       code: 'TENANT_EXISTS',
     });
-    await expect(lifecycle.create({ slug: 'prov-schema', name: 'again', tier: 'database' })).rejects.toMatchObject({
+    await expect(lifecycle.create({ slug: 'taken-schema', name: 'again', tier: 'database' })).rejects.toMatchObject({
       code: 'TENANT_EXISTS',
     });
   });
@@ -117,7 +119,7 @@ describe('provisioning', () => {
         'SELECT count(*)::int AS n FROM pg_database WHERE datname = $1',
         [names.database],
       );
-      expect([leftovers[0].n, schemas[0].n, databases[0].n]).toEqual([0, 0, 0]);
+      expect([...leftovers, ...schemas, ...databases]).toEqual([{ n: 0 }, { n: 0 }, { n: 0 }]);
       const kept = await h.apiRequest().get('/v1/employees').set(auth(keep.tenant.id));
       expect(kept.body.items).toHaveLength(1);
     },

@@ -65,6 +65,8 @@ const freshEmail = (worker: number) => `w${worker}-${process.pid}-${++sequence}@
 export async function databaseVariants(setup: TierSetup, scenario: DatabaseScenario): Promise<Variant[]> {
   const { tenantDb, employees, tenants } = setup;
   const statements = await capture(employees, scenario);
+  // A scenario of one statement runs it on the pool; several run in one transaction.
+  const only = statements.length === 1 ? statements[0] : undefined;
   const target = (worker: number) => {
     const t = pick(tenants);
     return {
@@ -97,8 +99,7 @@ export async function databaseVariants(setup: TierSetup, scenario: DatabaseScena
   const bare: Variant['op'] = async (worker) => {
     const { tid, id, email, db, schema } = target(worker);
     const pool = setup.barePool(db);
-    if (statements.length === 1)
-      return pool.query(qualify(statements[0].text, schema), statements[0].values(tid, id, email));
+    if (only) return pool.query(qualify(only.text, schema), only.values(tid, id, email));
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -116,16 +117,16 @@ export async function databaseVariants(setup: TierSetup, scenario: DatabaseScena
   const barePrepared: Variant['op'] = async (worker) => {
     const { tid, id, email, db, schema } = target(worker);
     const pool = setup.barePool(db);
-    const query = (i: number) => ({
+    const query = (statement: Statement, i: number) => ({
       name: `bp.${scenario}.${i}.${schema}`,
-      text: qualify(statements[i].text, schema),
-      values: statements[i].values(tid, id, email),
+      text: qualify(statement.text, schema),
+      values: statement.values(tid, id, email),
     });
-    if (statements.length === 1) return pool.query(query(0));
+    if (only) return pool.query(query(only, 0));
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      for (let i = 0; i < statements.length; i++) await client.query(query(i));
+      for (const [i, statement] of statements.entries()) await client.query(query(statement, i));
       await client.query('COMMIT');
     } finally {
       client.release();

@@ -7,6 +7,7 @@ import {
   type ServerDirectory,
 } from '@switchyard/control-plane';
 import { withOwnerClient } from '@switchyard/postgres';
+import { quantile } from '../measure';
 
 export interface InvalidationLatency {
   medianMs: number;
@@ -46,6 +47,5 @@ export async function measureInvalidation(
   } finally {
     await listener.onApplicationShutdown();
   }
-  samples.sort((a, b) => a - b);
-  return { medianMs: samples[samples.length >> 1], p99Ms: samples[Math.floor(samples.length * 0.99)], changes };
+  return { medianMs: quantile(samples, 0.5), p99Ms: quantile(samples, 0.99), changes };
 }

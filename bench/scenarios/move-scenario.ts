@@ -55,7 +55,7 @@ async function bareCopy(
 }
 
 /**
- * PRODUCT.md §6 move row: a large tenant moved in each direction while a writer keeps inserting through
+ * The move rows of BENCHMARKS.md: a large tenant moved in each direction while a writer keeps inserting through
  * the router; total time against a bare COPY of the same rows, the recorded freeze, and the writer's
  * latency p99 (what a client felt).
  */
@@ -83,8 +83,10 @@ export async function moveBench(
   await api.init();
   const results: MoveBenchResult[] = [];
   try {
+    const [firstDirection] = directions;
+    if (!firstDirection) throw new Error('moveBench needs at least one direction');
     let tenant = (
-      await cp.get(TenantLifecycleService).create({ slug: 'bench-mover', name: 'Mover', tier: directions[0][0] })
+      await cp.get(TenantLifecycleService).create({ slug: 'bench-mover', name: 'Mover', tier: firstDirection[0] })
     ).tenant;
     const started = Date.now();
     await withOwnerClient(withDatabase(config.databaseUrl, tenant.placement.database), (c) =>

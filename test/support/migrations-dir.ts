@@ -15,8 +15,8 @@ export class MigrationsDir {
     return join(this.path, 'tenant', 'meta', '_journal.json');
   }
 
-  /** Adds a tenant migration at `idx` (default: after the last one). */
-  add(tag: string, sql: string, idx?: number): void {
+  /** Adds a tenant migration at `idx` (default: after the last one); returns its idx. */
+  add(tag: string, sql: string, idx?: number): number {
     const journal = JSON.parse(readFileSync(this.journalPath(), 'utf8')) as {
       entries: { idx: number; tag: string; when: number; version: string; breakpoints: boolean }[];
     };
@@ -24,6 +24,7 @@ export class MigrationsDir {
     journal.entries.push({ idx: next, version: '7', when: Date.now(), tag, breakpoints: true });
     writeFileSync(this.journalPath(), JSON.stringify(journal, null, 2));
     writeFileSync(join(this.path, 'tenant', `${tag}.sql`), sql);
+    return next;
   }
 
   /** Rewrites an existing tenant migration (to provoke drift); returns a function that restores it. */

@@ -1,3 +1,4 @@
+import { at } from './elements';
 import type { Harness } from './harness';
 
 export interface LoadModel {
@@ -43,7 +44,7 @@ export function startLoad(
           model.acknowledged++;
         }
       } else if (roll === 3) {
-        const id = mine[i % mine.length];
+        const id = at(mine, i % mine.length, 'own employee');
         const fullName = `renamed-${w}-${i}`;
         const res = await api().patch(`/v1/employees/${id}`).set(auth).send({ fullName });
         if (check('rename', res, [200])) {

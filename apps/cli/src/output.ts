@@ -4,21 +4,30 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** A plain aligned table for terminals and logs. */
-export function printTable(rows: Record<string, string | number | null | undefined>[]): void {
-  if (rows.length === 0) {
-    process.stdout.write('(none)\n');
-    return;
-  }
-  const headers = Object.keys(rows[0]);
-  const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]))
+type TableRow = Record<string, string | number | null | undefined>;
+
+/**
+ * A plain aligned table for terminals and logs: the first row's keys are the columns (upper-cased as
+ * headers), each as wide as its widest cell; missing and null cells are blank; no trailing spaces.
+ */
+export function formatTable(rows: TableRow[]): string {
+  const [first] = rows;
+  if (!first) return '(none)\n';
+  const columns = Object.keys(first).map((key) => ({
+    key,
+    width: Math.max(key.length, ...rows.map((r) => String(r[key] ?? '').length)),
+  }));
+  const line = (cell: (key: string) => string) =>
+    columns
+      .map((c) => cell(c.key).padEnd(c.width))
       .join('  ')
       .trimEnd();
-  process.stdout.write(`${line(headers.map((h) => h.toUpperCase()))}\n`);
-  for (const row of rows) process.stdout.write(`${line(headers.map((h) => String(row[h] ?? '')))}\n`);
+  const lines = [line((key) => key.toUpperCase()), ...rows.map((row) => line((key) => String(row[key] ?? '')))];
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+export function printTable(rows: TableRow[]): void {
+  process.stdout.write(formatTable(rows));
 }
 
 export function tenantRow(t: TenantRecord): Record<string, string | number | null> {

@@ -47,9 +47,10 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
-  let next = 0;
+  // One iterator shared by every worker: each takes the next item no other worker has taken.
+  const queue = items.entries();
   const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]);
+    for (const [i, item] of queue) results[i] = await fn(item);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
@@ -58,7 +59,8 @@ async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 /**
  * `switchyard doctor`: reads the catalog of every target (each shared database with its tenant
  * schemas, each template and tenant database, the control-plane database) and each server, and reports
- * every broken invariant it can see (PRODUCT.md §2: I1, I2, I3, I6). It only reads; it repairs nothing.
+ * every broken invariant it can see (I1, I2, I3, I6 and the read fence of I5; docs/invariants.md). It only
+ * reads; it repairs nothing.
  */
 @Injectable()
 export class DoctorService {

@@ -1,6 +1,6 @@
 export type Severity = 'error' | 'warning';
 
-/** What the doctor can find; each code names one broken promise of PRODUCT.md §2. */
+/** What the doctor can find; each code names one broken invariant (docs/invariants.md). */
 export const FINDING_CODES = [
   // I2: every tenant table has RLS enabled and forced, with policies on the tenant setting.
   'RLS_DISABLED',

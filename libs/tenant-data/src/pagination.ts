@@ -21,5 +21,6 @@ export interface Page<T> {
 /** Turns `limit + 1` fetched rows into a page and the cursor of the next one. */
 export function toPage<T extends { id: string }>(rows: T[], limit: number): Page<T> {
   const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }

@@ -11,6 +11,9 @@ export interface RunningPgBouncer {
   stop(): Promise<void>;
 }
 
+const START_TIMEOUT_MS = 5_000;
+const STOP_TIMEOUT_MS = 5_000;
+
 async function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
@@ -61,15 +64,43 @@ export async function startPgBouncer(options: {
   // PgBouncer refuses to run as root; -u drops to the postgres user.
   const args = process.getuid?.() === 0 ? ['-u', 'postgres', join(dir, 'pgbouncer.ini')] : [join(dir, 'pgbouncer.ini')];
   const child: ChildProcess = spawn(PGBOUNCER_BINARY, args, { stdio: 'ignore' });
-  for (let i = 0; i < 50 && !(await listening(options.port)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await listening(options.port)))
-    throw new Error(`pgbouncer did not start on port ${options.port} (see ${dir}/pgbouncer.log)`);
-  return {
-    port: options.port,
-    stop: async () => {
-      child.kill('SIGINT');
-      await new Promise((r) => setTimeout(r, 200));
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const ended = processEnd(child);
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    // A clean shutdown, or a hard one if it hangs: either way it is gone before its folder is.
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await ended.finally(() => clearTimeout(timer));
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    await untilListening(options.port, ended, `pgbouncer (see ${dir}/pgbouncer.log)`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port: options.port, stop };
+}
+
+/** Resolves with how `child` ended (or why it never started); never rejects. */
+function processEnd(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ? `was killed by ${signal}` : `exited with ${code}`));
+    child.once('error', (error) => resolve(`could not be started: ${error.message}`));
+  });
+}
+
+/**
+ * Until something accepts connections on `port`. A TCP port announces nothing, so it is tried every
+ * 50 ms; the process ending first, or START_TIMEOUT_MS passing, fails at once with what happened.
+ */
+async function untilListening(port: number, ended: Promise<string>, what: string): Promise<void> {
+  let outcome: string | undefined;
+  void ended.then((how) => (outcome = how));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await listening(port))) {
+    if (outcome) throw new Error(`${what} ${outcome} before listening on port ${port}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} was not listening on port ${port} after ${START_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -15,6 +15,18 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Until process `pid` has ended (it is not our child: there is no exit event to wait for). After
+ * `timeoutMs` it warns and returns: an unreaped process would look alive for ever.
+ */
+async function gone(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) return console.warn(`process ${pid} still there ${timeoutMs} ms after SIGQUIT`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export function runDirectory(root: string, pid: number, suffix = ''): string {
   return join(root, `run-${pid}${suffix}`);
 }
@@ -46,8 +58,10 @@ export async function removeStaleClusters(root: string, options: { includeLive?:
     const pidFile = join(dir, 'pg', 'postmaster.pid');
     if (!options.includeLive && existsSync(pidFile)) {
       const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-      if (postmaster > 0 && alive(postmaster)) process.kill(postmaster, 'SIGQUIT');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (postmaster > 0 && alive(postmaster)) {
+        process.kill(postmaster, 'SIGQUIT');
+        await gone(postmaster, 10_000);
+      }
     }
     if (RUN_DIR.test(basename(dir))) rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { MetricsRegistry } from '@switchyard/metrics';
 import type { Response } from 'express';
 
-/** Prometheus scrape endpoint (§4.1). Unauthenticated: its labels carry no tenant identity. */
+/** Prometheus scrape endpoint. Unauthenticated: its labels carry no tenant identity. */
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}

@@ -43,8 +43,9 @@ export function tenantsCommand(): Command {
         for (let afterSlug: string | undefined; ;) {
           const page = await service.list({ tier: options.tier, status: options.status, limit: 500, afterSlug });
           all.push(...page);
-          if (page.length < 500) break;
-          afterSlug = page[page.length - 1].slug;
+          const last = page.at(-1);
+          if (page.length < 500 || !last) break;
+          afterSlug = last.slug;
         }
         if (options.json) printJson(all.map(tenantJson));
         else printTable(all.map(tenantRow));

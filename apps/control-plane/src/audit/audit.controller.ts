@@ -38,6 +38,7 @@ export class AuditController {
       beforeId,
     });
     const items = rows.slice(0, query.limit);
-    return { items, nextCursor: rows.length > query.limit ? String(items[items.length - 1].id) : null };
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > query.limit && last ? String(last.id) : null };
   }
 }

@@ -1,6 +1,6 @@
 import type { MoveRecord } from '@switchyard/control-plane';
 
-/** The control-plane API's shape of a move (PRODUCT.md §4.2). */
+/** The control-plane API's shape of a move (GET /v1/moves). */
 export function moveView(m: MoveRecord) {
   return {
     id: m.id,

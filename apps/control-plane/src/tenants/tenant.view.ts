@@ -1,6 +1,6 @@
 import type { TenantRecord } from '@switchyard/control-plane';
 
-/** The control-plane API's shape of a tenant (PRODUCT.md §4.2). */
+/** The control-plane API's shape of a tenant (GET /v1/tenants). */
 export function tenantView(t: TenantRecord) {
   return {
     id: t.id,

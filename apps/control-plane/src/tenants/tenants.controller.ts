@@ -61,8 +61,8 @@ export class TenantsController {
       afterSlug: decodeSlugCursor(query.cursor),
     });
     const items = rows.slice(0, query.limit);
-    const nextCursor =
-      rows.length > query.limit ? Buffer.from(items[items.length - 1].slug).toString('base64url') : null;
+    const last = items.at(-1);
+    const nextCursor = rows.length > query.limit && last ? Buffer.from(last.slug).toString('base64url') : null;
     return { items: items.map(tenantView), nextCursor };
   }
 

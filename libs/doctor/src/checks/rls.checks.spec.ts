@@ -91,7 +91,12 @@ describe('rls findings', () => {
 
   it('reports RLS off, unforced, excess grants and uncovered commands', () => {
     const c = catalog([policy({ command: 'r', check: null })]);
-    c.tenantTables[0] = { ...c.tenantTables[0], rlsEnabled: false, rlsForced: false, extraPrivileges: ['TRUNCATE'] };
+    c.tenantTables = c.tenantTables.map((t) => ({
+      ...t,
+      rlsEnabled: false,
+      rlsForced: false,
+      extraPrivileges: ['TRUNCATE'],
+    }));
     expect(rlsFindings(c, () => 't').map((f) => f.code)).toEqual([
       'RLS_DISABLED',
       'RLS_NOT_FORCED',

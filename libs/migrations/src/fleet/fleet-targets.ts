@@ -50,10 +50,14 @@ export class FleetTargets {
     });
 
     if (!wanted) {
-      const sharedCells = new Set([`primary/${sharedDatabase}`]);
-      for (const t of all) if (t.tier === 'shared') sharedCells.add(`${t.placement.server}/${t.placement.database}`);
-      for (const cell of [...sharedCells].sort()) {
-        const [server, database] = cell.split('/');
+      // Each shared cell once, ordered by server then database.
+      const sharedCells = new Map<string, { server: string; database: string }>();
+      const addCell = (server: string, database: string) =>
+        sharedCells.set(`${server}/${database}`, { server, database });
+      addCell('primary', sharedDatabase);
+      for (const t of all) if (t.tier === 'shared') addCell(t.placement.server, t.placement.database);
+      const cells = [...sharedCells].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [, { server, database }] of cells) {
         targets.push({
           ...base(server, database),
           key: sharedTargetKey(server, database),

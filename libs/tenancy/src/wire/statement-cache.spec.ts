@@ -37,17 +37,18 @@ describe('StatementCache', () => {
   it('prepares every statement afresh, on every connection, once the shared generation moves on', () => {
     const generation = new StatementGeneration();
     const connections = [new StatementCache(10, generation), new StatementCache(10, generation)];
-    const before = connections.map((c) => [c.serverName('q', '"a"'), c.serverName('q', '"b"')]);
+    const names = (cache: StatementCache) => ({ a: cache.serverName('q', '"a"'), b: cache.serverName('q', '"b"') });
+    const before = connections.map((cache) => ({ cache, names: names(cache) }));
     // One connection met "cached plan must not change result type": every connection's copies are outdated.
     generation.bump();
-    connections.forEach((cache, i) => {
-      const after = [cache.serverName('q', '"a"'), cache.serverName('q', '"b"')];
-      expect(after[0]).not.toBe(before[i][0]);
-      expect(after[1]).not.toBe(before[i][1]);
+    for (const { cache, names: old } of before) {
+      const after = names(cache);
+      expect(after.a).not.toBe(old.a);
+      expect(after.b).not.toBe(old.b);
       // The outdated copies are closed on the server, once each.
-      expect([...cache.takeEvicted()].sort()).toEqual([...before[i]].sort());
+      expect([...cache.takeEvicted()].sort()).toEqual([old.a, old.b].sort());
       expect(cache.size).toBe(2);
-      expect(cache.serverName('q', '"a"')).toBe(after[0]);
-    });
+      expect(cache.serverName('q', '"a"')).toBe(after.a);
+    }
   });
 });

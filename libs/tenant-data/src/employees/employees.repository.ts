@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { singleRow } from '@switchyard/postgres';
 import type { TenantTx } from '@switchyard/tenancy';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -86,10 +87,10 @@ export class EmployeesRepository {
   }
 
   async insert(tx: TenantTx, input: NewEmployee): Promise<Employee> {
-    const [row] = await tx
+    const rows = await tx
       .prepared(insertOne)
       .execute({ tenantId: tx.tenantId, id: uuidv7(), email: input.email, fullName: input.fullName });
-    return row;
+    return singleRow(rows, 'inserted employee');
   }
 
   async update(tx: TenantTx, employeeId: string, changes: EmployeeChanges): Promise<Employee | undefined> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { singleRow } from '@switchyard/postgres';
 import type { TenantTx } from '@switchyard/tenancy';
 import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -79,7 +80,7 @@ export class WellnessEntriesRepository {
   }
 
   async insert(tx: TenantTx, input: NewWellnessEntry): Promise<WellnessEntry> {
-    const [row] = await tx.prepared(insertOne).execute({
+    const rows = await tx.prepared(insertOne).execute({
       tenantId: tx.tenantId,
       id: uuidv7(),
       employeeId: input.employeeId,
@@ -88,7 +89,7 @@ export class WellnessEntriesRepository {
       loggedOn: input.loggedOn,
       notes: input.notes ?? null,
     });
-    return toEntry(row);
+    return toEntry(singleRow(rows, 'inserted wellness entry'));
   }
 
   async delete(tx: TenantTx, entryId: string): Promise<boolean> {
