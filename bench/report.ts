@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import type { MoveBenchResult } from './scenarios/move-scenario';
 
 export interface BenchEntry {
   scenario: string;
@@ -31,19 +32,7 @@ export interface BenchReport {
   /** From a commit on the control plane to another process's listener. */
   invalidation?: { medianMs: number; p99Ms: number; changes: number };
   fleet: { name: string; targets: number; seconds: number; perSecond: number; budgetSeconds?: number }[];
-  moves: {
-    from: string;
-    to: string;
-    rows: number;
-    moveSeconds: number;
-    bareCopySeconds: number;
-    ratio: number;
-    freezeMs: number;
-    writerP99Ms: number;
-    writerMaxMs: number;
-    writes: number;
-    writeErrors: number;
-  }[];
+  moves: MoveBenchResult[];
   notes: string[];
 }
 

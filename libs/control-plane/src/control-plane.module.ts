@@ -15,6 +15,19 @@ import { TenantsService } from './tenants/tenants.service';
 
 export type ControlPlaneAccess = 'owner' | 'reader';
 
+/** The repositories and services over the control-plane database, provided and exported alike. */
+const SERVICES = [
+  ServerDirectory,
+  TenantsRepository,
+  ServersRepository,
+  LedgerRepository,
+  MigrationRunsRepository,
+  AuditLogRepository,
+  RefusalRecorder,
+  MovesRepository,
+  TenantsService,
+];
+
 /** Owner URL of the control-plane database (installation, migrations). */
 export function controlPlaneUrl(config: SwitchyardConfig): string {
   return withDatabase(config.databaseUrl, config.names.controlDatabase);
@@ -55,29 +68,9 @@ export class ControlPlaneModule {
                   : servers.directAppUrl(PRIMARY_SERVER, config.names.controlDatabase),
             }),
         },
-        TenantsRepository,
-        ServersRepository,
-        LedgerRepository,
-        MigrationRunsRepository,
-        AuditLogRepository,
-        RefusalRecorder,
-        MovesRepository,
-        TenantsService,
-        ServerDirectory,
+        ...SERVICES,
       ],
-      exports: [
-        ServerDirectory,
-        ControlPlaneDatabase,
-        PlacementInvalidations,
-        TenantsRepository,
-        ServersRepository,
-        LedgerRepository,
-        MigrationRunsRepository,
-        AuditLogRepository,
-        RefusalRecorder,
-        MovesRepository,
-        TenantsService,
-      ],
+      exports: [ControlPlaneDatabase, PlacementInvalidations, ...SERVICES],
     };
   }
 }
