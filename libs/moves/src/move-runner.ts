@@ -173,13 +173,14 @@ export class MoveRunner {
               const copied = await inTransaction(target, async () => {
                 try {
                   const [from, to] = [{ schema: move.fromSchema }, { schema: move.toSchema }];
-                  return await copyTenantRows(source, target, from, to, tables, move.tenantId, progress);
+                  return await copyTenantRows(source, target, from, to, tables, move.tenantId, progress.onRows);
                 } catch (error) {
                   // Before any ROLLBACK: a COPY left half-way would hold both connections forever.
                   await this.endpoints.abortCopy(move, source, target);
                   throw error;
                 }
               });
+              await progress.saved();
               await this.moves.update(move.id, { rowsCopied: copied });
             } finally {
               signal.removeEventListener('abort', stop);
@@ -327,15 +328,23 @@ export class MoveRunner {
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   }
 
-  /** Progress of the copy: to the caller at once, to the move record at most twice a second. */
+  /**
+   * Progress of the copy: to the caller at once, to the move record at most twice a second. The saves
+   * run one after another, and `saved()` waits for the last, so a late one never overwrites the final
+   * count written after it.
+   */
   private progressReporter(move: MoveRecord, rowsTotal: number, report: (p: MoveProgress) => void) {
     let lastSaved = 0;
-    return (rowsCopied: number) => {
+    let saving: Promise<unknown> = Promise.resolve();
+    const onRows = (rowsCopied: number) => {
       report({ state: 'copying', rowsCopied, rowsTotal });
       if (Date.now() - lastSaved < 500) return;
       lastSaved = Date.now();
-      void bestEffort(this.logger, `progress of move ${move.id}`, () => this.moves.update(move.id, { rowsCopied }));
+      saving = saving.then(() =>
+        bestEffort(this.logger, `progress of move ${move.id}`, () => this.moves.update(move.id, { rowsCopied })),
+      );
     };
+    return { onRows, saved: () => saving };
   }
 
   private claimOf(move: MoveRecord) {
