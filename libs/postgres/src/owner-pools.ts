@@ -3,15 +3,22 @@ import { createResilientPool, endPool } from './resilient-pool';
 
 /**
  * Small owner pools, one per database URL, for administrative work done at scale (migrating or
- * provisioning thousands of targets): connecting once per target would cost more than the work.
+ * provisioning thousands of targets): connecting once per target would cost more than the work. Only
+ * the `maxOpenPools` most recently used pools stay open; an older one is closed as soon as it is idle,
+ * so a wave over thousands of databases does not leave a connection behind in each of them.
  */
 export class OwnerPools {
+  // Map order is use order: a pool is moved to the end each time it is used.
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly maxPerDatabase = 4) {}
+  constructor(
+    private readonly maxPerDatabase = 4,
+    private readonly maxOpenPools = 8,
+  ) {}
 
   async withClient<T>(url: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
     let pool = this.pools.get(url);
+    this.pools.delete(url);
     if (!pool) {
       // An owner connection dropped by the server is simply replaced on the next checkout.
       pool = createResilientPool(
@@ -23,8 +30,8 @@ export class OwnerPools {
         },
         'owner pool',
       );
-      this.pools.set(url, pool);
     }
+    this.pools.set(url, pool);
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
@@ -38,6 +45,18 @@ export class OwnerPools {
       throw error;
     } finally {
       client.release(broken);
+      this.closeLeastRecentlyUsed();
+    }
+  }
+
+  private closeLeastRecentlyUsed(): void {
+    let excess = this.pools.size - this.maxOpenPools;
+    for (const [url, pool] of this.pools) {
+      if (excess <= 0) return;
+      if (pool.waitingCount > 0 || pool.idleCount < pool.totalCount) continue;
+      this.pools.delete(url);
+      void endPool(pool);
+      excess--;
     }
   }
 
