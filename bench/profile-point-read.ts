@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { singleRow, withDatabase } from '@switchyard/postgres';
-import { ConnectionResolver, ScopedQuery, TenantDb } from '@switchyard/tenancy';
+import { ConnectionResolver, PoolRegistry, ScopedQuery, TenantDb } from '@switchyard/tenancy';
 import { EmployeesRepository } from '@switchyard/tenant-data';
 import { Pool } from 'pg';
 import { buildFixture, tenantsOf } from './fixture';
@@ -62,10 +62,12 @@ async function main(): Promise<void> {
     });
     if (process.argv.includes('--routed-only')) continue;
     const resolver = api.get(ConnectionResolver);
+    const pools = api.get(PoolRegistry);
     await run('scoped', async () => {
       const x = pick(tenants);
-      const { pool, scope } = await resolver.resolve(x.tenant.id);
-      const client = await pool.connect();
+      const { route } = await resolver.resolve(x.tenant.id);
+      const { scope } = route;
+      const client = await pools.connect(route.server, route.database, route.poolKind);
       try {
         await new Promise((resolve, reject) =>
           client.query(

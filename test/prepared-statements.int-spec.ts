@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRecord } from '@switchyard/control-plane';
-import { ConnectionResolver, TenantDb } from '@switchyard/tenancy';
+import { ConnectionResolver, PoolRegistry, TenantDb } from '@switchyard/tenancy';
 import { EmployeesRepository } from '@switchyard/tenant-data';
 import { sql } from 'drizzle-orm';
 import { first } from './support/elements';
@@ -90,7 +90,8 @@ describe('prepared statements on application connections', () => {
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND datname = current_database()',
       [h.config.names.appRole],
     );
-    const { pool } = await h.api.get(ConnectionResolver).resolve(broken.tenant.id);
+    const { route } = await h.api.get(ConnectionResolver).resolve(broken.tenant.id);
+    const pool = h.api.get(PoolRegistry).get(route.server, route.database, route.poolKind);
     await waitFor(
       () => pool.totalCount,
       (connections) => connections === 0,

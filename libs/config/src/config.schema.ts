@@ -52,6 +52,24 @@ export const environmentSchema = z.object({
   SHARED_POOL_MAX: positiveInt.default(20),
   DATABASE_POOL_MAX: positiveInt.default(5),
   STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
+  /** Per-tier statement timeouts for tenant work (default: STATEMENT_TIMEOUT_MS). */
+  STATEMENT_TIMEOUT_SHARED_MS: positiveInt.optional(),
+  STATEMENT_TIMEOUT_SCHEMA_MS: positiveInt.optional(),
+  STATEMENT_TIMEOUT_DATABASE_MS: positiveInt.optional(),
+  /** Most connections one tenant may hold of a shared cell's pool, as a share of SHARED_POOL_MAX. */
+  TENANT_POOL_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  /** Connections this process may open to one server; default: derived from its max_connections. */
+  CONNECTION_BUDGET: positiveInt.optional(),
+  /** Connections of each server left to others (owners, migrations, psql) when deriving the budget. */
+  CONNECTION_RESERVE: z.coerce.number().int().min(0).default(10),
+  /** How many application processes share each server when deriving the budget. */
+  APP_INSTANCES: positiveInt.default(1),
+  /** Connections are closed and replaced after this many seconds (0: never). */
+  POOL_MAX_LIFETIME_S: z.coerce.number().int().min(0).default(1_800),
+  /** Consecutive failures to reach a database that open its circuit (its requests fail fast). */
+  CIRCUIT_BREAKER_FAILURES: positiveInt.default(3),
+  /** How long an open circuit refuses before one request probes the database again. */
+  CIRCUIT_BREAKER_OPEN_MS: positiveInt.default(5_000),
   /** Named prepared statements on app connections; set false behind a pooler without support for them. */
   PG_PREPARED_STATEMENTS: z
     .enum(['true', 'false'])

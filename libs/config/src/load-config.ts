@@ -96,7 +96,20 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       connectTimeoutMs: env.PG_CONNECT_TIMEOUT_MS,
       preparedStatements: env.PG_PREPARED_STATEMENTS,
       statementCacheSize: env.PG_STATEMENT_CACHE_SIZE,
+      tierStatementTimeoutMs: {
+        shared: env.STATEMENT_TIMEOUT_SHARED_MS ?? env.STATEMENT_TIMEOUT_MS,
+        schema: env.STATEMENT_TIMEOUT_SCHEMA_MS ?? env.STATEMENT_TIMEOUT_MS,
+        database: env.STATEMENT_TIMEOUT_DATABASE_MS ?? env.STATEMENT_TIMEOUT_MS,
+      },
+      tenantShare: env.TENANT_POOL_SHARE,
+      maxLifetimeSeconds: env.POOL_MAX_LIFETIME_S,
     },
+    connectionBudget: {
+      perServer: env.CONNECTION_BUDGET,
+      reserve: env.CONNECTION_RESERVE,
+      instances: env.APP_INSTANCES,
+    },
+    circuitBreaker: { failures: env.CIRCUIT_BREAKER_FAILURES, openMs: env.CIRCUIT_BREAKER_OPEN_MS },
     placementCache: {
       ttlMs: env.PLACEMENT_CACHE_TTL_MS,
       max: env.PLACEMENT_CACHE_MAX,

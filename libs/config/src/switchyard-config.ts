@@ -57,7 +57,21 @@ export interface SwitchyardConfigValues {
     readonly preparedStatements: boolean;
     /** Named statements kept prepared per connection (PG_STATEMENT_CACHE_SIZE). */
     readonly statementCacheSize: number;
+    /** Statement timeout of tenant work, per tier (STATEMENT_TIMEOUT_<TIER>_MS). */
+    readonly tierStatementTimeoutMs: { readonly shared: number; readonly schema: number; readonly database: number };
+    /** Most connections one tenant may hold of a shared pool, as a share of its max (TENANT_POOL_SHARE). */
+    readonly tenantShare: number;
+    /** Seconds after which a connection is replaced; 0: never (POOL_MAX_LIFETIME_S). */
+    readonly maxLifetimeSeconds: number;
   };
+  /** Connections this process may open per server (CONNECTION_BUDGET, or derived). */
+  readonly connectionBudget: {
+    /** An explicit budget per server; undefined: (max_connections − reserved − reserve) / instances. */
+    readonly perServer: number | undefined;
+    readonly reserve: number;
+    readonly instances: number;
+  };
+  readonly circuitBreaker: { readonly failures: number; readonly openMs: number };
   readonly placementCache: { readonly ttlMs: number; readonly max: number; readonly freezeWaitMs: number };
   readonly migrations: {
     /** Absolute path of the migrations folder, or undefined for the project's own. */
@@ -100,6 +114,8 @@ export class SwitchyardConfig implements SwitchyardConfigValues {
   readonly appRolePassword!: string | undefined;
   readonly appEndpoint!: SwitchyardConfigValues['appEndpoint'];
   readonly pools!: SwitchyardConfigValues['pools'];
+  readonly connectionBudget!: SwitchyardConfigValues['connectionBudget'];
+  readonly circuitBreaker!: SwitchyardConfigValues['circuitBreaker'];
   readonly placementCache!: SwitchyardConfigValues['placementCache'];
   readonly migrations!: SwitchyardConfigValues['migrations'];
   readonly moves!: SwitchyardConfigValues['moves'];

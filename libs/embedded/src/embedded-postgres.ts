@@ -10,6 +10,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Receives the server's log lines (default: dropped). */
   onLog?: (line: string) => void;
+  /** Server settings over the defaults, e.g. `{ max_connections: '53' }` (a test server short of connections). */
+  settings?: Record<string, string>;
 }
 
 export interface RunningEmbeddedPostgres {
@@ -86,7 +88,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: POSTGRES_FLAGS,
+    postgresFlags: [
+      ...POSTGRES_FLAGS,
+      ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ],
     onLog: options.onLog ?? (() => undefined),
     onError: (error: unknown) => options.onLog?.(String(error)),
   });

@@ -19,13 +19,24 @@ describe('platformFailureOf', () => {
 
   it.each([
     new Error('Connection terminated unexpectedly'),
-    new Error('timeout exceeded when trying to connect'),
     new Error('Client has encountered a connection error and is not queryable'),
     Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
     new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })], ''),
     new Error('Failed query', { cause: pgError('57P01') }),
   ])('sees a lost or refused connection in %s', (error) => {
     expect(platformFailureOf(error)?.code).toBe('DATABASE_UNAVAILABLE');
+  });
+
+  it('tells a pool with no free connection (busy) from a database that cannot be reached', () => {
+    expect(platformFailureOf(new Error('timeout exceeded when trying to connect'))?.code).toBe('DATABASE_BUSY');
+    expect(platformFailureOf(new Error('timeout expired'))?.code).toBe('DATABASE_UNAVAILABLE');
+  });
+
+  it('keeps a DomainError that a driver wrapped, rather than classifying the wrapper', () => {
+    const budget = new DomainError('DATABASE_BUSY', 'budget in use', { retryAfterSeconds: 1 });
+    const wrapped = new Error('Connection terminated due to connection timeout', { cause: budget });
+    expect(platformFailureOf(wrapped)).toBeUndefined();
+    expect(asPlatformError(wrapped)).toBe(budget);
   });
 
   it.each([

@@ -26,7 +26,9 @@ const NETWORK_CODES = new Set([
   'ECONNABORTED',
 ]);
 const CLIENT_MESSAGES =
-  /Connection terminated|not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end|Client was closed|Connection timed out/;
+  /Connection terminated|not queryable|Cannot use a pool after calling end|Client was closed|Connection timed out|timeout expired/;
+/** pg-pool's message for a request that found no free connection in time: the pool is busy, not down. */
+const POOL_EXHAUSTED = /timeout exceeded when trying to connect/;
 
 /** The errors behind `error`: its cause chain and the members of an AggregateError. */
 function* causes(error: unknown, depth = 0): Generator<Error> {
@@ -36,14 +38,19 @@ function* causes(error: unknown, depth = 0): Generator<Error> {
   yield* causes(error.cause, depth + 1);
 }
 
+function domainErrorIn(error: unknown): DomainError | undefined {
+  for (const e of causes(error)) if (e instanceof DomainError) return e;
+  return undefined;
+}
+
 /**
  * Classifies a failure of the platform — connection refused or lost, server starting or shutting down,
  * too many connections, a statement or lock timeout — as opposed to a bad request or a bug. Such a
  * failure is answered 503 with Retry-After, never 500. Returns undefined for anything else.
  */
 export function platformFailureOf(error: unknown): { code: PlatformFailureCode; message: string } | undefined {
+  if (domainErrorIn(error)) return undefined;
   for (const e of causes(error)) {
-    if (e instanceof DomainError) return undefined;
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
       const match = BY_SQLSTATE.find(([pattern]) => pattern.test(code));
@@ -52,6 +59,8 @@ export function platformFailureOf(error: unknown): { code: PlatformFailureCode; 
     }
     if (typeof code === 'string' && NETWORK_CODES.has(code))
       return { code: 'DATABASE_UNAVAILABLE', message: 'The database is unreachable' };
+    if (POOL_EXHAUSTED.test(e.message))
+      return { code: 'DATABASE_BUSY', message: 'No connection to the database was free in time' };
     if (CLIENT_MESSAGES.test(e.message))
       return { code: 'DATABASE_UNAVAILABLE', message: 'The connection to the database was lost' };
   }
@@ -60,6 +69,9 @@ export function platformFailureOf(error: unknown): { code: PlatformFailureCode; 
 
 /** `error` as a DomainError with Retry-After when it is a platform failure; otherwise `error` itself. */
 export function asPlatformError(error: unknown, retryAfterSeconds = 1): unknown {
+  // A DomainError wrapped by a driver (pg-pool wraps what a client's connect failed with) is the answer.
+  const domain = domainErrorIn(error);
+  if (domain) return domain;
   const failure = platformFailureOf(error);
   if (!failure) return error;
   return new DomainError(failure.code, failure.message, { retryAfterSeconds }, { cause: error });

@@ -7,6 +7,8 @@ export type { TenantScopedRequest } from './context/tenant-context.interceptor';
 export { PlacementCache } from './placement/placement-cache';
 export type { Placement } from './placement/placement';
 export { PoolRegistry } from './pools/pool-registry';
+export type { PoolStats } from './pools/pool-registry';
+export { ConnectionBudgets } from './pools/connection-budgets';
 export { ConnectionResolver } from './routing/connection-resolver';
 export type { ResolvedConnection } from './routing/connection-resolver';
 export { TIER_STRATEGIES } from './routing/tier-strategy';

@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { TenantContext } from './context/tenant-context';
 import { TenantContextInterceptor } from './context/tenant-context.interceptor';
 import { PlacementCache } from './placement/placement-cache';
+import { ConnectionBudgets } from './pools/connection-budgets';
 import { PoolRegistry } from './pools/pool-registry';
 import { ConnectionResolver } from './routing/connection-resolver';
 import { DatabaseTierStrategy, SchemaTierStrategy, SharedTierStrategy } from './routing/tier-strategies';
@@ -24,13 +25,22 @@ import { assertPgInternals } from './wire/pg-internals';
       useFactory: (...strategies) => strategies,
     },
     PlacementCache,
+    ConnectionBudgets,
     PoolRegistry,
     ConnectionResolver,
     TenantContext,
     TenantContextInterceptor,
     TenantDb,
   ],
-  exports: [TenantDb, TenantContext, TenantContextInterceptor, PlacementCache, PoolRegistry, ConnectionResolver],
+  exports: [
+    TenantDb,
+    TenantContext,
+    TenantContextInterceptor,
+    PlacementCache,
+    PoolRegistry,
+    ConnectionBudgets,
+    ConnectionResolver,
+  ],
 })
 export class TenancyModule implements OnModuleInit {
   /** The router drives pg internals (see pg-internals.ts): refuse to start on a pg that moved them. */

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
-import { DomainError } from '@switchyard/errors';
+import { DomainError, isDomainError } from '@switchyard/errors';
 import { asPlatformError, pgErrorOf, READ_FENCE_SQLSTATE } from '@switchyard/postgres';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PoolClient } from 'pg';
 import { TenantContext } from './context/tenant-context';
+import { CircuitBreakers } from './pools/circuit-breakers';
+import { PoolRegistry } from './pools/pool-registry';
+import { TenantShares } from './pools/tenant-shares';
 import { ConnectionResolver, type ResolvedConnection } from './routing/connection-resolver';
+import type { Route } from './routing/tier-strategy';
 import { ScopedClient, type ScopeMode } from './wire/scoped-client';
-import { isStalePreparedStatement } from './wire/scoped-query';
+import { isStalePreparedStatement, type TenantScope } from './wire/scoped-query';
 import { StatementGeneration } from './wire/statement-cache';
 
 /**
@@ -46,12 +50,17 @@ export class TenantDb {
   // pg reuses PoolClient objects, so one ScopedClient (and drizzle instance) per connection suffices.
   private readonly scoped = new WeakMap<PoolClient, ScopedClient>();
   private readonly statementGeneration = new StatementGeneration();
+  private readonly shares = new TenantShares();
+  private readonly breakers: CircuitBreakers;
 
   constructor(
     private readonly context: TenantContext,
     private readonly resolver: ConnectionResolver,
+    private readonly pools: PoolRegistry,
     private readonly config: SwitchyardConfig,
-  ) {}
+  ) {
+    this.breakers = new CircuitBreakers(config.circuitBreaker);
+  }
 
   /** One statement for the tenant of the current request. */
   statement<T>(fn: (tx: TenantTx) => Promise<T>): Promise<T> {
@@ -100,12 +109,59 @@ export class TenantDb {
   }
 
   private async runAt<T>(
-    { pool, scope }: ResolvedConnection,
+    { route }: ResolvedConnection,
     tenantId: string,
     mode: ScopeMode,
     fn: (tx: TenantTx) => Promise<T>,
   ): Promise<T> {
-    const client = await pool.connect();
+    const { client, releaseShare } = await this.checkout(route, tenantId);
+    try {
+      return await this.runOn(client, route.scope, tenantId, mode, fn);
+    } finally {
+      releaseShare();
+    }
+  }
+
+  /**
+   * A connection of the route's pool, within the limits that keep one tenant or one database from
+   * hurting the others: the database's circuit must be closed (a database that cannot be reached fails
+   * its own tenants at once), and in a shared pool the tenant must be within its share of connections
+   * (its excess requests wait in its own queue).
+   */
+  private async checkout(route: Route, tenantId: string): Promise<{ client: PoolClient; releaseShare: () => void }> {
+    const { server, database, poolKind } = route;
+    const circuit = `${server}/${database}`;
+    const { pools } = this.config;
+    const releaseShare =
+      poolKind === 'shared'
+        ? await this.shares.acquire(
+            circuit,
+            tenantId,
+            Math.max(1, Math.floor(pools.sharedMax * pools.tenantShare)),
+            pools.connectTimeoutMs,
+          )
+        : () => undefined;
+    try {
+      this.breakers.check(circuit);
+      const client = await this.pools.connect(server, database, poolKind);
+      this.breakers.succeeded(circuit);
+      return { client, releaseShare };
+    } catch (error) {
+      releaseShare();
+      const failure = asPlatformError(error);
+      // Only the database's own failures count: not the circuit's refusal, not a busy pool or budget.
+      if (failure !== error && isDomainError(failure, 'DATABASE_UNAVAILABLE')) this.breakers.failed(circuit);
+      throw failure;
+    }
+  }
+
+  private async runOn<T>(
+    client: PoolClient,
+    scope: TenantScope,
+    tenantId: string,
+    mode: ScopeMode,
+    fn: (tx: TenantTx) => Promise<T>,
+  ): Promise<T> {
     let scoped = this.scoped.get(client);
     if (!scoped) {
       scoped = new ScopedClient(client, this.config.pools.statementCacheSize, this.statementGeneration);

@@ -14,11 +14,17 @@ export interface PrivateCluster {
   dispose(): Promise<void>;
 }
 
-/** Starts an embedded cluster of this test process alone (`name` tells its folder apart). */
-export async function startPrivateCluster(name: string): Promise<PrivateCluster> {
+/**
+ * Starts an embedded cluster of this test process alone (`name` tells its folder apart), with `settings`
+ * over the defaults.
+ */
+export async function startPrivateCluster(
+  name: string,
+  settings: Record<string, string> = {},
+): Promise<PrivateCluster> {
   const dataDir = runDirectory(testEnvironment().embedded.dataDir, process.pid, `-${name}`);
   const port = await freePort();
-  let running: RunningEmbeddedPostgres | undefined = await startEmbeddedPostgres({ dataDir, port });
+  let running: RunningEmbeddedPostgres | undefined = await startEmbeddedPostgres({ dataDir, port, settings });
   const url = running.url;
   return {
     url,
@@ -28,7 +34,7 @@ export async function startPrivateCluster(name: string): Promise<PrivateCluster>
       running = undefined;
     },
     start: async () => {
-      running = await startEmbeddedPostgres({ dataDir, port });
+      running = await startEmbeddedPostgres({ dataDir, port, settings });
     },
     dispose: async () => {
       await running?.stop();

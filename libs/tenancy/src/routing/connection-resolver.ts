@@ -2,23 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import type { Tier } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import type { Pool } from 'pg';
 import { PlacementCache } from '../placement/placement-cache';
 import type { Placement } from '../placement/placement';
-import { PoolRegistry } from '../pools/pool-registry';
-import type { TenantScope } from '../wire/scoped-query';
 import { TIER_STRATEGIES, type Route, type TierStrategy } from './tier-strategy';
 
 export interface ResolvedConnection {
   placement: Placement;
-  pool: Pool;
-  scope: TenantScope;
+  /** Where the tenant's rows are and the context every statement there runs with. */
+  route: Route;
 }
 
 const FROZEN_POLL_MS = 50;
 
 /**
- * Tenant id → (placement, pool, scope). Routes are computed once per cached placement object, so a
+ * Tenant id → (placement, route). Routes are computed once per cached placement object, so a
  * warm resolution is a few map lookups. A tenant frozen by a move's cutover is waited for (up to
  * TENANT_FREEZE_WAIT_MS), then refused with TENANT_FROZEN (503 with Retry-After).
  */
@@ -30,7 +27,6 @@ export class ConnectionResolver {
   constructor(
     @Inject(TIER_STRATEGIES) strategies: TierStrategy[],
     private readonly placements: PlacementCache,
-    private readonly pools: PoolRegistry,
     private readonly config: SwitchyardConfig,
   ) {
     this.strategies = new Map(strategies.map((s) => [s.tier, s]));
@@ -46,8 +42,7 @@ export class ConnectionResolver {
         `Tenant is ${placement.status}`,
       );
     }
-    const route = this.route(placement);
-    return { placement, pool: this.pools.get(route.server, route.database, route.poolKind), scope: route.scope };
+    return { placement, route: this.route(placement) };
   }
 
   /** Drops the cached placement so the next resolution reads the control plane (after a fence). */

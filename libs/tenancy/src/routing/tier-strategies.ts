@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
+import type { Tier } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
 import { isUuid, quoteIdent, tenantStorageNames } from '@switchyard/postgres';
 import type { Placement } from '../placement/placement';
@@ -11,8 +12,14 @@ function tenantIdOf(placement: Placement): string {
 }
 
 /** The tenant's context at `schema`: what the context statement sets, and where the fence is looked up. */
-function scopeAt(tenantId: string, schema: string, config: SwitchyardConfig): Route['scope'] {
-  return { tenantId, schema, searchPath: quoteIdent(schema), preparedStatements: config.pools.preparedStatements };
+function scopeAt(tenantId: string, schema: string, tier: Tier, config: SwitchyardConfig): Route['scope'] {
+  return {
+    tenantId,
+    schema,
+    searchPath: quoteIdent(schema),
+    statementTimeout: String(config.pools.tierStatementTimeoutMs[tier]),
+    preparedStatements: config.pools.preparedStatements,
+  };
 }
 
 function misplaced(placement: Placement, what: string): never {
@@ -34,7 +41,7 @@ export class SharedTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      scope: scopeAt(tenantIdOf(placement), 'public', this.config),
+      scope: scopeAt(tenantIdOf(placement), 'public', this.tier, this.config),
     };
   }
 }
@@ -53,7 +60,7 @@ export class SchemaTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'shared',
-      scope: scopeAt(tenantId, placement.schema, this.config),
+      scope: scopeAt(tenantId, placement.schema, this.tier, this.config),
     };
   }
 }
@@ -73,7 +80,7 @@ export class DatabaseTierStrategy implements TierStrategy {
       server: placement.server,
       database: placement.database,
       poolKind: 'tenant-database',
-      scope: scopeAt(tenantId, 'public', this.config),
+      scope: scopeAt(tenantId, 'public', this.tier, this.config),
     };
   }
 }

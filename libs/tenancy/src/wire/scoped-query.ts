@@ -9,6 +9,8 @@ export interface TenantScope {
   schema: string;
   /** The same schema as a quoted identifier, e.g. `"t_0b5f…"` or `"public"`: the search_path. */
   searchPath: string;
+  /** The tier's statement timeout in ms, as text: set transaction-locally with the context. */
+  statementTimeout: string;
   /**
    * Keep the context statement and the repositories' named hot statements prepared on each server
    * connection, so the server parses and plans them once per connection instead of once per request.
@@ -49,7 +51,8 @@ export function isStalePreparedStatement(error: unknown): boolean {
  * Parse/Bind/Describe/Execute it writes, with no Sync in between:
  *
  *   [BEGIN]                      — only when opening an explicit transaction
- *   SELECT set_config(…, true)×2 — tenant id and search_path, transaction-local (I4), unless this
+ *   SELECT set_config(…, true)×3 — tenant id, search_path and the tier's statement timeout,
+ *                                  transaction-local (I4), unless this
  *                                  location is fenced for the tenant (read fence: SQLSTATE SYF02)
  *   <the statement>              — then a single Sync
  *
@@ -113,7 +116,11 @@ export class ScopedQuery extends Query {
       connection.parse({ text: TENANT_CONTEXT_SQL, name: statement });
       if (statement) connection.parsedStatements[statement] = TENANT_CONTEXT_SQL;
     }
-    connection.bind({ statement, values: [scope.tenantId, scope.searchPath, scope.schema], valueMapper: prepareValue });
+    connection.bind({
+      statement,
+      values: [scope.tenantId, scope.searchPath, scope.schema, scope.statementTimeout],
+      valueMapper: prepareValue,
+    });
     connection.execute({ rows: 0 });
   }
 
