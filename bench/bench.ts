@@ -14,7 +14,7 @@ import { dropTestInstallation, freePort } from '@switchyard/testing';
 import { Pool } from 'pg';
 import { buildFixture, FULL_SIZE, QUICK_SIZE, tenantsOf, type BenchTenant } from './fixture';
 import { compare, quantile, type MeasureOptions } from './measure';
-import { machine, renderTable, writeReport, type BenchEntry } from './report';
+import { machine, renderTable, writeReport, type BenchEntry, type BenchReport } from './report';
 import { DATABASE_SCENARIOS, databaseVariants, type TierSetup } from './scenarios/database-scenarios';
 import { measurePlacement } from './scenarios/placement-scenario';
 import { bareRequests, load, routedRequests, startBareApp } from './scenarios/http-scenario';
@@ -23,6 +23,7 @@ import { fleetBench, type FleetBenchResult } from './scenarios/fleet-scenario';
 import { moveBench, type MoveBenchResult } from './scenarios/move-scenario';
 import { measureFenceCost, type FenceCost } from './scenarios/fence-scenario';
 import { measureInvalidation } from './scenarios/invalidation-scenario';
+import { budgetBench, noisyNeighbourBench } from './scenarios/capacity-scenario';
 
 const TIERS: Tier[] = ['shared', 'schema', 'database'];
 const BUDGETS: Record<Tier, number> = { shared: 0.8, schema: 0.8, database: 0.9 };
@@ -176,6 +177,21 @@ async function main(): Promise<void> {
       moves = await moveBench(databaseUrl, quick ? 100_000 : 1_000_000, quick ? cycle.slice(0, 3) : cycle, log);
     }
 
+    let capacity: BenchReport['capacity'];
+    if (wanted('capacity')) {
+      log('capacity: many tenant databases on one budget, and a noisy neighbour');
+      const rounds = { roundMs: quick ? 1_500 : 3_000, rounds: quick ? 1 : 3 };
+      const budget = await budgetBench(databaseUrl, { tenants: quick ? 50 : 200, ...rounds }, log);
+      log(
+        `  ${budget.tenants} databases, budget ${budget.budget}: p99 ${budget.roundRobinP99Ms.toFixed(1)} ms against warm ${budget.warmP99Ms.toFixed(1)} ms (${budget.ratio.toFixed(2)}×), peak ${budget.peakConnections} connections, ${budget.failures} failures`,
+      );
+      const noisy = await noisyNeighbourBench(databaseUrl, { heavyRows: quick ? 200_000 : 1_000_000, ...rounds }, log);
+      log(
+        `  noisy neighbour: neighbour p99 ${noisy.floodP99Ms.toFixed(1)} ms under the flood against ${noisy.quietP99Ms.toFixed(1)} ms (${noisy.ratio.toFixed(2)}×); heavy served ${noisy.heavyServed}, refused ${noisy.heavyRefused}`,
+      );
+      capacity = { budget, noisy };
+    }
+
     const command = [
       'npm run bench',
       ...(quick || only ? ['--'] : []),
@@ -200,6 +216,7 @@ async function main(): Promise<void> {
         invalidation,
         fleet,
         moves,
+        capacity,
         notes: [
           'Budgets apply to the routed point read: shared ≥ 0.80×, schema ≥ 0.80×, database ≥ 0.90× of bare.',
           'Routed = the real repository (drizzle builds the SQL) through TenantDb; bare and naive run the identical SQL text, captured from that repository.',

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import type { BudgetBenchResult, NoisyBenchResult } from './scenarios/capacity-scenario';
 import type { MoveBenchResult } from './scenarios/move-scenario';
 
 export interface BenchEntry {
@@ -33,6 +34,8 @@ export interface BenchReport {
   invalidation?: { medianMs: number; p99Ms: number; changes: number };
   fleet: { name: string; targets: number; seconds: number; perSecond: number; budgetSeconds?: number }[];
   moves: MoveBenchResult[];
+  /** Many tenant databases on one connection budget, and a noisy neighbour in a shared cell. */
+  capacity?: { budget: BudgetBenchResult; noisy: NoisyBenchResult };
   notes: string[];
 }
 
@@ -147,10 +150,31 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
           '',
         ]
       : []),
+    ...(report.capacity ? capacitySection(report.capacity) : []),
     ...(report.notes.length ? ['## Notes', '', ...report.notes.map((n) => `- ${n}`), ''] : []),
     'Machine-readable figures: `BENCHMARKS.json` (one entry per scenario × tier × concurrency with `opsPerSec`,',
     '`baselineOpsPerSec` and `ratio`).',
     '',
   ].join('\n');
   writeFileSync(markdownPath, md);
+}
+
+function capacitySection({ budget: b, noisy: n }: NonNullable<BenchReport['capacity']>): string[] {
+  return [
+    '## Capacity and fairness',
+    '',
+    `**Many tenant databases on one budget.** Point reads round-robin over ${fmt(b.tenants)} tenant databases through a ` +
+      `process whose connection budget is ${b.budget}, against the same reads of one warm tenant database, ` +
+      `c=${b.concurrency}, alternating rounds: p99 **${fmt(b.roundRobinP99Ms, 1)} ms** against ${fmt(b.warmP99Ms, 1)} ms, ` +
+      `**${fmt(b.ratio, 2)}×** (budget ≤ 3× ${b.ratio <= 3 ? '✓' : '✗'}); peak ${b.peakConnections} application ` +
+      `connections on the server, ${b.failures} failed reads.`,
+    '',
+    `**A noisy neighbour.** One shared-cell tenant floods summaries over ${fmt(n.heavyRows)} wellness entries with ` +
+      `${n.heavyConcurrency} concurrent requests; its neighbours (a shared and a schema tenant of the same cell, ` +
+      `${n.neighbourConcurrency} readers) read employees, with and without the flood in alternating rounds: neighbour ` +
+      `p99 **${fmt(n.floodP99Ms, 1)} ms** under the flood against ${fmt(n.quietP99Ms, 1)} ms without, ` +
+      `**${fmt(n.ratio, 2)}×** (budget ≤ 3× ${n.ratio <= 3 ? '✓' : '✗'}); ${n.neighbourFailures} failed neighbour ` +
+      `reads. The heavy tenant was served ${fmt(n.heavyServed)} summaries and refused ${fmt(n.heavyRefused)} (503).`,
+    '',
+  ];
 }
