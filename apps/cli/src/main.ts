@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { isDomainError } from '@switchyard/errors';
 import { devCommand } from './dev/dev.command';
+import { cellsCommand } from './commands/cells.command';
 import { tenantsCommand } from './commands/tenants.command';
 import { tokenCommand } from './commands/token.command';
 import { migrateCommand } from './commands/migrate.command';
@@ -17,6 +18,7 @@ async function main(argv: string[]): Promise<void> {
     .exitOverride();
   program
     .addCommand(tenantsCommand())
+    .addCommand(cellsCommand())
     .addCommand(migrateCommand())
     .addCommand(doctorCommand())
     .addCommand(tokenCommand())

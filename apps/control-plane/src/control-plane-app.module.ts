@@ -16,6 +16,7 @@ import { HealthController } from './health/health.controller';
 import { MigrationsController } from './migrations/migrations.controller';
 import { MigrationsReadiness } from './migrations/migrations-readiness';
 import { MovesController } from './moves/moves.controller';
+import { CellsController } from './servers/cells.controller';
 import { ServersController } from './servers/servers.controller';
 import { TenantsController } from './tenants/tenants.controller';
 
@@ -36,6 +37,7 @@ export class ControlPlaneAppModule {
       controllers: [
         TenantsController,
         ServersController,
+        CellsController,
         MigrationsController,
         MovesController,
         AuditController,

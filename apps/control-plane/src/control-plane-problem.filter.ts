@@ -5,6 +5,7 @@ import { ProblemDetailsFilter, type StatusMap } from '@switchyard/http';
 export const CONTROL_PLANE_STATUSES: StatusMap = {
   VALIDATION_FAILED: 400,
   SERVER_NOT_FOUND: 400,
+  CELL_NOT_FOUND: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   TENANT_NOT_FOUND: 404,

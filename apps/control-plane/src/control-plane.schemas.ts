@@ -6,9 +6,16 @@ const name = z
   .string()
   .refine((s) => !s.includes('\0') && !/\p{Cs}/u.test(s), 'must be valid text without NUL characters')
   .pipe(z.string().trim().min(1).max(200));
-const serverName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a registered server name');
+export const serverName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a registered server name');
+export const cellName = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'must match ^[a-z][a-z0-9-]{0,15}$');
 
-export const createTenantBody = z.strictObject({ slug, name, tier: z.enum(TIERS), server: serverName.optional() });
+export const createTenantBody = z.strictObject({
+  slug,
+  name,
+  tier: z.enum(TIERS),
+  server: serverName.optional(),
+  cell: cellName.optional(),
+});
 
 export const updateTenantBody = z
   .strictObject({ name: name.optional(), status: z.enum(['active', 'suspended']).optional() })

@@ -81,6 +81,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
         },
     ports: { api: env.API_PORT, controlPlane: env.CONTROL_PLANE_PORT },
     names: {
+      prefix,
       controlDatabase: `${prefix}_control`,
       sharedDatabase: `${prefix}_shared`,
       templateDatabase: `${prefix}_template`,

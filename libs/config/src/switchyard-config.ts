@@ -37,6 +37,8 @@ export interface SwitchyardConfigValues {
   readonly ports: { readonly api: number; readonly controlPlane: number };
   /** Names of the databases and the application role this installation owns on each server. */
   readonly names: {
+    /** SWITCHYARD_DB_PREFIX: every database of the installation is named after it. */
+    readonly prefix: string;
     readonly controlDatabase: string;
     readonly sharedDatabase: string;
     readonly templateDatabase: string;

@@ -9,6 +9,7 @@ import { MovesRepository } from './moves/moves.repository';
 import { MigrationRunsRepository } from './runs/migration-runs.repository';
 import { PlacementInvalidations } from './invalidations/placement-invalidations';
 import { PRIMARY_SERVER, ServerDirectory } from './servers/server-directory';
+import { CellsRepository } from './cells/cells.repository';
 import { ServersRepository } from './servers/servers.repository';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
@@ -20,6 +21,7 @@ const SERVICES = [
   ServerDirectory,
   TenantsRepository,
   ServersRepository,
+  CellsRepository,
   LedgerRepository,
   MigrationRunsRepository,
   AuditLogRepository,

@@ -10,6 +10,8 @@ export { TenantsRepository } from './tenants/tenants.repository';
 export type { MoveClaim } from './tenants/tenants.repository';
 export { TenantsService, SLUG_PATTERN, tenantEditAction } from './tenants/tenants.service';
 export type { NewTenant, PlacementLocation, TenantEdit, TenantListFilter, TenantRecord } from './tenants/tenant.types';
+export { CellsRepository, MAIN_CELL } from './cells/cells.repository';
+export type { CellLoad, CellRecord } from './cells/cells.repository';
 export { ServersRepository } from './servers/servers.repository';
 export type { ServerRecord, ServerUsage } from './servers/servers.repository';
 export { LedgerRepository } from './ledger/ledger.repository';

@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   MovesRepository,
-  PRIMARY_SERVER,
-  ServerDirectory,
   SYSTEM_ACTOR,
   TenantsService,
   TERMINAL_MOVE_STATES,
@@ -13,7 +11,7 @@ import {
 } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
 import { isPgError, PgErrorCode } from '@switchyard/postgres';
-import { TIER_PROVISIONERS, type TierProvisioner } from '@switchyard/provisioning';
+import { PlacementPolicy } from '@switchyard/provisioning';
 import { sameLocation } from './move-location';
 import { SchemaVersions } from './schema-versions';
 
@@ -21,6 +19,8 @@ export interface MoveRequest {
   tier: Tier;
   /** Registered server to move to (default: where the tenant is now). */
   server?: string;
+  /** Shared cell to move to, for the shared and schema tiers (default: the placement policy's). */
+  cell?: string;
   /** Claim the move for this worker at once (a caller that runs it itself, e.g. `--wait`). */
   worker?: string;
 }
@@ -32,17 +32,12 @@ export interface MoveRequest {
  */
 @Injectable()
 export class MovesService {
-  private readonly provisioners: Map<Tier, TierProvisioner>;
-
   constructor(
     private readonly tenants: TenantsService,
     private readonly moves: MovesRepository,
-    private readonly servers: ServerDirectory,
+    private readonly placement: PlacementPolicy,
     private readonly versions: SchemaVersions,
-    @Inject(TIER_PROVISIONERS) provisioners: TierProvisioner[],
-  ) {
-    this.provisioners = new Map(provisioners.map((p) => [p.tier, p]));
-  }
+  ) {}
 
   async request(idOrSlug: string, request: MoveRequest, by: AuditActor = SYSTEM_ACTOR): Promise<MoveRecord> {
     const tenant = await this.tenants.get(idOrSlug);
@@ -51,19 +46,8 @@ export class MovesService {
     }
     if (tenant.state === 'moving' || tenant.state === 'frozen')
       throw new DomainError('TENANT_MOVING', `Tenant ${tenant.slug} is already being moved`);
-    const server = request.server ?? tenant.placement.server;
-    if (!this.servers.names().includes(server))
-      throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
-    if (request.tier !== 'database' && server !== PRIMARY_SERVER) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        'shared and schema tenants live in the shared cell of the primary server; only database tenants go elsewhere',
-      );
-    }
-    const provisioner = this.provisioners.get(request.tier);
-    if (!provisioner) throw new DomainError('VALIDATION_FAILED', 'tier must be one of shared, schema, database');
-    const to = { tier: request.tier, ...provisioner.location(tenant.id, server) };
     const from = { tier: tenant.tier, ...tenant.placement };
+    const to = { tier: request.tier, ...(await this.placement.place(tenant.id, request, from)) };
     if (sameLocation(from, to))
       throw new DomainError('MOVE_NOT_NEEDED', `Tenant ${tenant.slug} is already placed there`);
     const [sourceVersion, targetVersion] = await Promise.all([

@@ -1,7 +1,10 @@
 export { ProvisioningModule } from './provisioning.module';
+export { CellsService, CELL_NAME } from './cells.service';
 export { InstallationService } from './installation.service';
 export type { TenantTargetsMode } from './installation.service';
+export { PlacementPolicy } from './placement-policy';
+export type { CurrentPlacement, PlacementRequest } from './placement-policy';
 export { TenantLifecycleService } from './tenant-lifecycle.service';
 export type { CreateTenantInput } from './tenant-lifecycle.service';
 export { TIER_PROVISIONERS } from './tiers/tier-provisioner';
-export type { TierProvisioner } from './tiers/tier-provisioner';
+export type { Site, TierProvisioner } from './tiers/tier-provisioner';

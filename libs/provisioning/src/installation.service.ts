@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
-import { controlPlaneUrl, PRIMARY_SERVER, ServerDirectory, ServersRepository } from '@switchyard/control-plane';
+import {
+  CellsRepository,
+  controlPlaneUrl,
+  MAIN_CELL,
+  PRIMARY_SERVER,
+  ServerDirectory,
+  ServersRepository,
+} from '@switchyard/control-plane';
 import {
   MigrationRunner,
   MigrationSets,
@@ -38,6 +45,7 @@ export class InstallationService {
     private readonly config: SwitchyardConfig,
     private readonly servers: ServerDirectory,
     private readonly serversRepository: ServersRepository,
+    private readonly cells: CellsRepository,
     private readonly runner: MigrationRunner,
     private readonly sets: MigrationSets,
   ) {}
@@ -59,12 +67,10 @@ export class InstallationService {
       for (const database of [controlDatabase, sharedDatabase, templateDatabase])
         await this.ensureDatabase(client, database);
       await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(templateDatabase)} FROM PUBLIC`);
-      // The shared cell is reachable by the application role only (no TEMPORARY either).
-      await client.query(
-        `REVOKE ALL ON DATABASE ${quoteIdent(sharedDatabase)} FROM PUBLIC; GRANT CONNECT ON DATABASE ${quoteIdent(sharedDatabase)} TO ${quoteIdent(this.config.names.appRole)}`,
-      );
+      await this.closeCellDatabase(client, sharedDatabase);
       await this.installControlPlane();
       await this.serversRepository.upsert({ name: PRIMARY_SERVER, ...this.servers.address(PRIMARY_SERVER) });
+      await this.cells.upsert({ name: MAIN_CELL, server: PRIMARY_SERVER, database: sharedDatabase });
       // Under the lock: a connection to the template would make a concurrent clone of it fail.
       await inspect(PRIMARY_SERVER);
     });
@@ -81,6 +87,42 @@ export class InstallationService {
     const install = { latest: targets, bootstrap: targets.filter((t) => neverMigrated.has(t.key)), skip: [] }[mode];
     // Outside the lock: migrating the template takes the same lock itself (cloning must wait for it).
     for (const target of install) await this.migrate(target, neverMigrated.has(target.key));
+  }
+
+  /**
+   * Creates a shared cell's database on `server` (if missing) and brings it to the latest tenant
+   * migration: a new cell is installed, like the main one at installation. Idempotent.
+   */
+  async installCell(server: string, database: string): Promise<void> {
+    const target = this.cellTarget(server, database);
+    await withInstallationLock(this.servers.maintenanceUrl(server), 'exclusive', async (client) => {
+      await this.ensureAppRole(client);
+      await this.ensureDatabase(client, database);
+      await this.closeCellDatabase(client, database);
+    });
+    await this.prepareTarget(target);
+    await this.migrate(target, true);
+  }
+
+  /** A cell is reachable by the application role only (no TEMPORARY either). */
+  private async closeCellDatabase(client: Client, database: string): Promise<void> {
+    await client.query(
+      `REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC; GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(this.config.names.appRole)}`,
+    );
+  }
+
+  private cellTarget(server: string, database: string): MigrationTarget {
+    return {
+      key: sharedTargetKey(server, database),
+      set: 'tenant',
+      tier: 'shared',
+      tenantId: null,
+      server,
+      database,
+      schema: 'public',
+      url: this.servers.ownerUrl(server, database),
+      appRole: this.config.names.appRole,
+    };
   }
 
   private async ensureAppRole(client: Client): Promise<void> {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MigrationsModule } from '@switchyard/migrations';
+import { CellsService } from './cells.service';
 import { InstallationService } from './installation.service';
+import { PlacementPolicy } from './placement-policy';
 import { TenantLifecycleService } from './tenant-lifecycle.service';
 import { DatabaseTierProvisioner } from './tiers/database-tier.provisioner';
 import { SchemaTierProvisioner } from './tiers/schema-tier.provisioner';
@@ -20,8 +22,17 @@ import { TIER_PROVISIONERS } from './tiers/tier-provisioner';
       useFactory: (...provisioners) => provisioners,
     },
     InstallationService,
+    CellsService,
+    PlacementPolicy,
     TenantLifecycleService,
   ],
-  exports: [InstallationService, TenantLifecycleService, MigrationsModule, TIER_PROVISIONERS],
+  exports: [
+    InstallationService,
+    CellsService,
+    PlacementPolicy,
+    TenantLifecycleService,
+    MigrationsModule,
+    TIER_PROVISIONERS,
+  ],
 })
 export class ProvisioningModule {}

@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   PlacementInvalidations,
-  PRIMARY_SERVER,
-  ServersRepository,
   SLUG_PATTERN,
   SYSTEM_ACTOR,
   TenantsRepository,
@@ -14,13 +12,17 @@ import {
 } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
 import { isPgError, PgErrorCode } from '@switchyard/postgres';
+import { PlacementPolicy } from './placement-policy';
 import { TIER_PROVISIONERS, type TierProvisioner } from './tiers/tier-provisioner';
 
 export interface CreateTenantInput {
   slug: string;
   name: string;
   tier: Tier;
+  /** A registered server (default: by the placement policy). */
   server?: string;
+  /** A shared cell, for shared and schema tenants (default: by the placement policy). */
+  cell?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export class TenantLifecycleService {
     @Inject(TIER_PROVISIONERS) provisioners: TierProvisioner[],
     private readonly tenants: TenantsRepository,
     private readonly tenantsService: TenantsService,
-    private readonly servers: ServersRepository,
+    private readonly placement: PlacementPolicy,
     private readonly invalidations: PlacementInvalidations,
   ) {
     this.byTier = new Map(provisioners.map((p) => [p.tier, p]));
@@ -52,16 +54,6 @@ export class TenantLifecycleService {
       throw new DomainError('VALIDATION_FAILED', 'slug must match ^[a-z][a-z0-9-]{2,62}$');
     }
     const provisioner = this.provisioner(input.tier);
-    const server = input.server ?? PRIMARY_SERVER;
-    if (!(await this.servers.findByName(server))) {
-      throw new DomainError('SERVER_NOT_FOUND', `No registered server ${JSON.stringify(server)}`);
-    }
-    if (input.tier !== 'database' && server !== PRIMARY_SERVER) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        'shared and schema tenants live in the shared cell of the primary server; only database tenants go elsewhere',
-      );
-    }
     const existing = await this.tenants.findBySlug(input.slug);
     if (existing) {
       if (existing.status !== 'provisioning' || existing.tier !== input.tier) {
@@ -71,6 +63,7 @@ export class TenantLifecycleService {
       return { tenant: await this.finishProvisioning(existing, provisioner, by), resumed: true };
     }
     const id = randomUUID();
+    const placement = await this.placement.place(id, input);
     let tenant: TenantRecord;
     try {
       tenant = await this.tenants.insert({
@@ -78,7 +71,7 @@ export class TenantLifecycleService {
         slug: input.slug,
         name: input.name,
         tier: input.tier,
-        placement: provisioner.location(id, server),
+        placement,
       });
     } catch (error) {
       if (isPgError(error, PgErrorCode.uniqueViolation)) {

@@ -35,7 +35,9 @@ export async function dropTestInstallation(config: SwitchyardConfig): Promise<vo
           .query<{ database: string; server: string }>(
             `SELECT database, server FROM placements WHERE tier = 'database'
              UNION SELECT from_database, from_server FROM moves WHERE from_tier = 'database'
-             UNION SELECT to_database, to_server FROM moves WHERE to_tier = 'database'`,
+             UNION SELECT to_database, to_server FROM moves WHERE to_tier = 'database'
+             UNION SELECT database, server FROM cells WHERE database <> $1`,
+            [sharedDatabase],
           )
           .catch(() => ({ rows: [] as { database: string; server: string }[] }));
         for (const r of rows) placedOn.set(r.server, [...(placedOn.get(r.server) ?? []), r.database]);

@@ -62,33 +62,38 @@ export function moveCommand(): Command {
     .argument('<slug>', 'tenant slug or id')
     .addOption(new Option('--to <tier>', 'target tier').choices(TIERS).makeOptionMandatory())
     .option('--server <name>', 'registered server to move to (default: the current one)')
+    .option('--cell <name>', 'shared cell to move a shared or schema tenant to (default: its current one)')
     .option('--wait', 'carry the move out here and wait for it, with progress and a report')
     .option('--json', 'print JSON')
-    .action(async (ref: string, options: { to: Tier; server?: string; wait?: boolean; json?: boolean }) => {
-      const ok = await withCliContext(async (context) => {
-        const worker = options.wait ? context.get(MoveRunner).worker : undefined;
-        const move = await audited(context, 'tenant.move', { tenant: ref }, () =>
-          context.get(MovesService).request(ref, { tier: options.to, server: options.server, worker }, cliActor()),
-        );
-        if (!options.wait) {
-          if (options.json) printJson(json(move));
-          else
-            process.stdout.write(
-              `move ${move.id} accepted (${move.fromTier} → ${move.toTier}); the control plane's worker carries it out — follow it with GET /v1/moves/${move.id}, or run with --wait\n`,
-            );
-          return true;
-        }
-        const progress = progressReporter(Boolean(options.json));
-        let final: MoveRecord;
-        try {
-          final = await context.get(MoveRunner).execute(move.id, progress.update);
-        } finally {
-          progress.stop();
-        }
-        if (options.json) printJson(json(final));
-        else process.stdout.write(report(final));
-        return final.state === 'done';
-      });
-      if (!ok) process.exitCode = 1;
-    });
+    .action(
+      async (ref: string, options: { to: Tier; server?: string; cell?: string; wait?: boolean; json?: boolean }) => {
+        const ok = await withCliContext(async (context) => {
+          const worker = options.wait ? context.get(MoveRunner).worker : undefined;
+          const move = await audited(context, 'tenant.move', { tenant: ref }, () =>
+            context
+              .get(MovesService)
+              .request(ref, { tier: options.to, server: options.server, cell: options.cell, worker }, cliActor()),
+          );
+          if (!options.wait) {
+            if (options.json) printJson(json(move));
+            else
+              process.stdout.write(
+                `move ${move.id} accepted (${move.fromTier} → ${move.toTier}); the control plane's worker carries it out — follow it with GET /v1/moves/${move.id}, or run with --wait\n`,
+              );
+            return true;
+          }
+          const progress = progressReporter(Boolean(options.json));
+          let final: MoveRecord;
+          try {
+            final = await context.get(MoveRunner).execute(move.id, progress.update);
+          } finally {
+            progress.stop();
+          }
+          if (options.json) printJson(json(final));
+          else process.stdout.write(report(final));
+          return final.state === 'done';
+        });
+        if (!ok) process.exitCode = 1;
+      },
+    );
 }

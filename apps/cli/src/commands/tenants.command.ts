@@ -14,21 +14,26 @@ export function tenantsCommand(): Command {
     .description('onboard a tenant in a tier (re-running resumes an interrupted provisioning)')
     .requiredOption('--name <name>', 'display name')
     .addOption(new Option('--tier <tier>', 'isolation tier').choices(TIERS).makeOptionMandatory())
-    .option('--server <server>', 'registered server to place it on (default: primary)')
+    .option('--server <server>', 'registered server to place it on (default: the least loaded)')
+    .option('--cell <cell>', 'shared cell for a shared or schema tenant (default: the least loaded)')
     .option('--json', 'print JSON')
-    .action(async (slug: string, options: { name: string; tier: Tier; server?: string; json?: boolean }) => {
-      await withCliContext(async (context) => {
-        const input = { slug, name: options.name, tier: options.tier, server: options.server };
-        const { tenant, resumed } = await audited(context, 'tenant.create', { tenant: slug }, () =>
-          context.get(TenantLifecycleService).create(input, cliActor()),
-        );
-        if (options.json) printJson(tenantJson(tenant));
-        else {
-          process.stdout.write(`${resumed ? 'resumed and provisioned' : 'created'} ${tenant.slug} (${tenant.tier})\n`);
-          printTable([tenantRow(tenant)]);
-        }
-      });
-    });
+    .action(
+      async (slug: string, options: { name: string; tier: Tier; server?: string; cell?: string; json?: boolean }) => {
+        await withCliContext(async (context) => {
+          const input = { slug, name: options.name, tier: options.tier, server: options.server, cell: options.cell };
+          const { tenant, resumed } = await audited(context, 'tenant.create', { tenant: slug }, () =>
+            context.get(TenantLifecycleService).create(input, cliActor()),
+          );
+          if (options.json) printJson(tenantJson(tenant));
+          else {
+            process.stdout.write(
+              `${resumed ? 'resumed and provisioned' : 'created'} ${tenant.slug} (${tenant.tier})\n`,
+            );
+            printTable([tenantRow(tenant)]);
+          }
+        });
+      },
+    );
 
   tenants
     .command('list')

@@ -5,16 +5,10 @@ import { ZodValidationPipe } from '@switchyard/http';
 import { MovesService } from '@switchyard/moves';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
-import { tenantRef } from '../control-plane.schemas';
+import { cellName, serverName, tenantRef } from '../control-plane.schemas';
 import { moveView } from './move.view';
 
-const moveBody = z.strictObject({
-  tier: z.enum(TIERS),
-  server: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a registered server name')
-    .optional(),
-});
+const moveBody = z.strictObject({ tier: z.enum(TIERS), server: serverName.optional(), cell: cellName.optional() });
 const moveId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a UUID');
 const listQuery = z.object({
   tenant: tenantRef.optional(),

@@ -39,6 +39,26 @@ export const servers = pgTable('servers', {
   createdAt: createdAt(),
 });
 
+/**
+ * Shared cells: databases holding shared-tier rows and tenant schemas. `main` is the installation's
+ * first (the shared database of the primary server); more can be added on any registered server.
+ */
+export const cells = pgTable(
+  'cells',
+  {
+    name: text('name').primaryKey(),
+    server: text('server')
+      .notNull()
+      .references(() => servers.name),
+    database: text('database').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('cells_name_check', sql`${t.name} ~ '^[a-z][a-z0-9-]{0,15}$'`),
+    uniqueIndex('cells_server_database_key').on(t.server, t.database),
+  ],
+);
+
 export const tenants = pgTable(
   'tenants',
   {

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
-import { ServerDirectory, TenantsRepository, type TenantRecord, type Tier } from '@switchyard/control-plane';
+import {
+  CellsRepository,
+  ServerDirectory,
+  TenantsRepository,
+  type TenantRecord,
+  type Tier,
+} from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
 import { type MigrationTarget, sharedTargetKey, templateTargetKey, tenantTargetKey } from '../migration-target';
 
@@ -32,6 +38,7 @@ export class FleetTargets {
   constructor(
     private readonly config: SwitchyardConfig,
     private readonly tenants: TenantsRepository,
+    private readonly cells: CellsRepository,
     private readonly servers: ServerDirectory,
   ) {}
 
@@ -50,11 +57,12 @@ export class FleetTargets {
     });
 
     if (!wanted) {
-      // Each shared cell once, ordered by server then database.
+      // Each shared cell once (registered, or holding a tenant), ordered by server then database.
       const sharedCells = new Map<string, { server: string; database: string }>();
       const addCell = (server: string, database: string) =>
         sharedCells.set(`${server}/${database}`, { server, database });
       addCell('primary', sharedDatabase);
+      for (const c of await this.cells.listWithLoad()) addCell(c.server, c.database);
       for (const t of all) if (t.tier === 'shared') addCell(t.placement.server, t.placement.database);
       const cells = [...sharedCells].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       for (const [, { server, database }] of cells) {

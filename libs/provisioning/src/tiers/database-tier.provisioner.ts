@@ -4,7 +4,7 @@ import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyar
 import { DomainError } from '@switchyard/errors';
 import { MigrationSets, MigrationRunner, tenantTargetKey, withInstallationLock } from '@switchyard/migrations';
 import { isPgError, PgErrorCode, quoteIdent, tenantStorageNames, withOwnerClient } from '@switchyard/postgres';
-import type { TierProvisioner } from './tier-provisioner';
+import type { Site, TierProvisioner } from './tier-provisioner';
 
 @Injectable()
 export class DatabaseTierProvisioner implements TierProvisioner {
@@ -18,7 +18,7 @@ export class DatabaseTierProvisioner implements TierProvisioner {
     private readonly sets: MigrationSets,
   ) {}
 
-  location(tenantId: string, server: string) {
+  location(tenantId: string, { server }: Site) {
     return { server, database: tenantStorageNames(tenantId).database, schema: 'public' };
   }
 

@@ -4,7 +4,7 @@ import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyar
 import { DomainError } from '@switchyard/errors';
 import { MigrationSets, MigrationRunner, tenantTargetKey } from '@switchyard/migrations';
 import { OwnerPools, quoteIdent, tenantStorageNames } from '@switchyard/postgres';
-import type { TierProvisioner } from './tier-provisioner';
+import type { Site, TierProvisioner } from './tier-provisioner';
 
 @Injectable()
 export class SchemaTierProvisioner implements TierProvisioner {
@@ -19,8 +19,8 @@ export class SchemaTierProvisioner implements TierProvisioner {
     private readonly pools: OwnerPools,
   ) {}
 
-  location(tenantId: string, server: string) {
-    return { server, database: this.config.names.sharedDatabase, schema: tenantStorageNames(tenantId).schema };
+  location(tenantId: string, { server, database }: Site) {
+    return { server, database, schema: tenantStorageNames(tenantId).schema };
   }
 
   async provision(tenant: TenantRecord): Promise<string | null> {

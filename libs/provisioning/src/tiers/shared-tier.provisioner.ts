@@ -1,23 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { SwitchyardConfig } from '@switchyard/config';
 import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyard/control-plane';
 import { MigrationSets, sharedTargetKey } from '@switchyard/migrations';
 import { inTransaction, quoteIdent, raiseReadFence, tenantTables, withOwnerClient } from '@switchyard/postgres';
-import type { TierProvisioner } from './tier-provisioner';
+import type { Site, TierProvisioner } from './tier-provisioner';
 
 @Injectable()
 export class SharedTierProvisioner implements TierProvisioner {
   readonly tier = 'shared' as const;
 
   constructor(
-    private readonly config: SwitchyardConfig,
     private readonly servers: ServerDirectory,
     private readonly ledger: LedgerRepository,
     private readonly sets: MigrationSets,
   ) {}
 
-  location(_tenantId: string, server: string) {
-    return { server, database: this.config.names.sharedDatabase, schema: 'public' };
+  location(_tenantId: string, { server, database }: Site) {
+    return { server, database, schema: 'public' };
   }
 
   /** The shared database is migrated at installation; a shared tenant is just a control-plane row. */

@@ -6,12 +6,21 @@ import type { PlacementLocation, TenantRecord, Tier } from '@switchyard/control-
  */
 export interface TierProvisioner {
   readonly tier: Tier;
-  /** Where a tenant of this tier lives on `server`; derived from the tenant id only (I6). */
-  location(tenantId: string, server: string): PlacementLocation;
+  /**
+   * Where a tenant of this tier lives at `site`: a cell's database for shared and schema tenants, a
+   * server for database tenants (its database and schema derived from the tenant id only, I6).
+   */
+  location(tenantId: string, site: Site): PlacementLocation;
   /** Creates the storage and brings it to the latest migration; returns that migration's name. */
   provision(tenant: TenantRecord): Promise<string | null>;
   /** Removes the tenant's rows (shared) or its schema/database. */
   deprovision(tenant: TenantRecord): Promise<void>;
+}
+
+/** A server, and for shared and schema tenants the database of the cell on it. */
+export interface Site {
+  server: string;
+  database: string;
 }
 
 export const TIER_PROVISIONERS = Symbol('TIER_PROVISIONERS');

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Post, Req, UseGuards } from '@nestjs/common';
+import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
+import { auditActor, type CellLoad, type CellRecord } from '@switchyard/control-plane';
+import { ZodValidationPipe } from '@switchyard/http';
+import { CellsService } from '@switchyard/provisioning';
+import { z } from 'zod';
+import { Audited } from '../audit/audited.decorator';
+import { cellName, serverName } from '../control-plane.schemas';
+
+const addCellBody = z.strictObject({ name: cellName, server: serverName });
+
+@Controller('v1/cells')
+@UseGuards(OpsGuard)
+export class CellsController {
+  constructor(private readonly cells: CellsService) {}
+
+  /** Shared cells and how many shared and schema tenants each holds. */
+  @Get()
+  async list(): Promise<{ items: CellLoad[] }> {
+    return { items: await this.cells.list() };
+  }
+
+  /** Adds a shared cell on a registered server (its database created and migrated); 201. */
+  @Post()
+  @Audited({ action: 'cell.create' })
+  add(
+    @Body(new ZodValidationPipe(addCellBody, 'body')) body: z.infer<typeof addCellBody>,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<CellRecord> {
+    return this.cells.add(body.name, body.server, auditActor(request.user?.sub));
+  }
+}
