@@ -4,6 +4,7 @@ import { FleetTargets } from '@switchyard/migrations';
 import { MoveRunner, MovesService } from '@switchyard/moves';
 import { startHarness, type Harness } from './support/harness';
 import { listAll, startLoad } from './support/tenant-load';
+import { cliEnv, runCli } from './support/cli';
 import { waitFor } from './support/wait';
 
 describe('shared cells on several servers', () => {
@@ -116,4 +117,41 @@ describe('shared cells on several servers', () => {
     const toSchema = await moveUnderWrites(movedShared, { tier: 'schema' });
     expect(toSchema.placement).toMatchObject({ server: 'east', database: movedShared.placement.database });
   });
+
+  it('drains a server holding tenants of every tier, under writes, from the CLI', async () => {
+    const silo = await create({ slug: 'east-silo', tier: 'database', server: 'east' });
+    expect(silo.body.placement.server).toBe('east');
+    const repo = h.controlPlane.get(TenantsRepository);
+    const onEast = (await repo.all()).filter((t) => t.placement.server === 'east');
+    expect(new Set(onEast.map((t) => t.tier))).toEqual(new Set(['shared', 'schema', 'database']));
+    const rowsBefore = new Map<string, number>();
+    for (const t of onEast) rowsBefore.set(t.id, (await listAll(h, t.id)).size);
+    const writer = onEast.find((t) => t.tier === 'shared')!;
+    const load = startLoad(h, writer.id, { writers: 1, readers: 1 });
+
+    const env = cliEnv(h.config, { EXTRA_SERVERS: `east=${inject('secondDatabaseUrl')}` });
+    const drained = await runCli(['servers', 'drain', 'east', '--concurrency', '2'], env, 180_000);
+    const model = await load.stop();
+    expect(drained.stderr).toContain(`draining east: ${onEast.length} moves`);
+    expect(drained.stdout).toContain(`${onEast.length} of ${onEast.length} tenants moved off east`);
+    expect(drained.code).toBe(0);
+    expect(model.errors).toEqual([]);
+
+    const servers = await h.cpRequest().get('/v1/servers').set(ops());
+    const east = servers.body.items.find((s: { name: string }) => s.name === 'east');
+    expect(east.tenants).toEqual({ shared: 0, schema: 0, database: 0 });
+    expect(east.cells.map((c: { name: string }) => c.name)).toEqual(['east-1']);
+    expect(east.live.maxConnections).toBeGreaterThan(0);
+    for (const t of onEast) {
+      const after = (await repo.findById(t.id))!;
+      expect(after).toMatchObject({ tier: t.tier, placement: { server: 'primary' } });
+      const expected = rowsBefore.get(t.id)! + (t.id === writer.id ? model.alive.size : 0);
+      expect((await listAll(h, t.id)).size).toBe(expected);
+    }
+    // Nothing left: a second drain (through the API) has nothing to move.
+    const again = await h.cpRequest().post('/v1/servers/east/drain').set(ops());
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ server: 'east', moves: [], skipped: [] });
+    expect((await h.cpRequest().post('/v1/servers/west/drain').set(ops())).status).toBe(400);
+  }, 240_000);
 });

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isDomainError } from '@switchyard/errors';
 import { devCommand } from './dev/dev.command';
 import { cellsCommand } from './commands/cells.command';
+import { serversCommand } from './commands/servers.command';
 import { tenantsCommand } from './commands/tenants.command';
 import { tokenCommand } from './commands/token.command';
 import { migrateCommand } from './commands/migrate.command';
@@ -19,6 +20,7 @@ async function main(argv: string[]): Promise<void> {
   program
     .addCommand(tenantsCommand())
     .addCommand(cellsCommand())
+    .addCommand(serversCommand())
     .addCommand(migrateCommand())
     .addCommand(doctorCommand())
     .addCommand(tokenCommand())

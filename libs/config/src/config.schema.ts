@@ -98,6 +98,8 @@ export const environmentSchema = z.object({
   /** How long a move's trigger DDL waits for a table lock before it gives up and retries (writers queue behind it meanwhile). */
   MOVE_LOCK_TIMEOUT_MS: positiveInt.default(1_000),
   MOVE_LOCK_RETRIES: z.coerce.number().int().min(0).max(100).default(10),
+  /** Moves this process's worker runs at once (a drain queues many; the rest wait their turn). */
+  MOVE_CONCURRENCY: positiveInt.max(64).default(2),
   /** Run moves in this process's background worker (control-plane API). */
   MOVE_WORKER: z
     .enum(['true', 'false'])

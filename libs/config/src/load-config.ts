@@ -128,6 +128,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       retentionMs: env.MOVE_RETENTION_MS,
       staleMs: env.MOVE_STALE_MS,
       worker: env.MOVE_WORKER,
+      concurrency: env.MOVE_CONCURRENCY,
       phaseDelayMs: env.MOVE_PHASE_DELAY_MS,
       lockTimeoutMs: env.MOVE_LOCK_TIMEOUT_MS,
       lockRetries: env.MOVE_LOCK_RETRIES,

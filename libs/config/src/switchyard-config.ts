@@ -88,6 +88,8 @@ export interface SwitchyardConfigValues {
     readonly retentionMs: number;
     readonly staleMs: number;
     readonly worker: boolean;
+    /** Moves the worker runs at once (MOVE_CONCURRENCY). */
+    readonly concurrency: number;
     readonly phaseDelayMs: number;
     /** Trigger DDL at a move's source: lock_timeout per attempt and how many attempts after the first. */
     readonly lockTimeoutMs: number;

@@ -10,6 +10,7 @@ import { MigrationRunsRepository } from './runs/migration-runs.repository';
 import { PlacementInvalidations } from './invalidations/placement-invalidations';
 import { PRIMARY_SERVER, ServerDirectory } from './servers/server-directory';
 import { CellsRepository } from './cells/cells.repository';
+import { ServerOverviews } from './servers/server-overview';
 import { ServersRepository } from './servers/servers.repository';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
@@ -22,6 +23,7 @@ const SERVICES = [
   TenantsRepository,
   ServersRepository,
   CellsRepository,
+  ServerOverviews,
   LedgerRepository,
   MigrationRunsRepository,
   AuditLogRepository,

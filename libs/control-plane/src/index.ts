@@ -17,6 +17,8 @@ export type { ServerRecord, ServerUsage } from './servers/servers.repository';
 export { LedgerRepository } from './ledger/ledger.repository';
 export type { LedgerEntry, LedgerTarget } from './ledger/ledger.repository';
 export { ServerDirectory, PRIMARY_SERVER } from './servers/server-directory';
+export { ServerOverviews } from './servers/server-overview';
+export type { ServerOverview } from './servers/server-overview';
 export { MigrationRunsRepository } from './runs/migration-runs.repository';
 export type { MigrationRunRecord } from './runs/migration-runs.repository';
 export { AuditLogRepository } from './audit/audit-log.repository';

@@ -45,6 +45,7 @@ export class MoveWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.ticking = true;
     try {
       for (const id of await this.moves.claimable(this.config.moves.staleMs)) {
+        if (this.running.size >= this.config.moves.concurrency) break;
         if (this.running.has(id)) continue;
         this.running.add(id);
         void this.runner

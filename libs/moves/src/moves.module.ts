@@ -5,13 +5,23 @@ import { MoveEndpoints } from './move-endpoints';
 import { MoveRunner } from './move-runner';
 import { MoveStorage } from './move-storage';
 import { MoveWorker } from './move-worker';
+import { DrainService } from './drain.service';
 import { MovesService } from './moves.service';
 import { SchemaVersions } from './schema-versions';
 
 /** Needs ControlPlaneModule.forRoot('owner') and SwitchyardConfigModule (global). */
 @Module({
   imports: [ProvisioningModule],
-  providers: [MovesService, MoveRunner, MoveEndpoints, MoveCleanup, MoveStorage, MoveWorker, SchemaVersions],
-  exports: [MovesService, MoveRunner, MoveWorker],
+  providers: [
+    MovesService,
+    DrainService,
+    MoveRunner,
+    MoveEndpoints,
+    MoveCleanup,
+    MoveStorage,
+    MoveWorker,
+    SchemaVersions,
+  ],
+  exports: [MovesService, DrainService, MoveRunner, MoveWorker],
 })
 export class MovesModule {}

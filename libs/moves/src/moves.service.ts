@@ -21,6 +21,8 @@ export interface MoveRequest {
   server?: string;
   /** Shared cell to move to, for the shared and schema tiers (default: the placement policy's). */
   cell?: string;
+  /** A server being drained: move anywhere but there. */
+  awayFrom?: string;
   /** Claim the move for this worker at once (a caller that runs it itself, e.g. `--wait`). */
   worker?: string;
 }

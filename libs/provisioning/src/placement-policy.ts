@@ -18,6 +18,8 @@ export interface PlacementRequest {
   server?: string;
   /** A shared cell, for shared and schema tenants. */
   cell?: string;
+  /** A server being drained: the tenant goes anywhere but there. */
+  awayFrom?: string;
 }
 
 /** Where a tenant is now, for a move that names neither server nor cell. */
@@ -53,7 +55,8 @@ export class PlacementPolicy {
     if (request.tier === 'database') {
       if (request.cell !== undefined)
         throw new DomainError('VALIDATION_FAILED', 'a database tenant has its own database: name a server, not a cell');
-      const server = request.server ?? current?.server ?? (await this.leastLoadedServer());
+      const stay = current && current.server !== request.awayFrom ? current.server : undefined;
+      const server = request.server ?? stay ?? (await this.leastLoadedServer(request.awayFrom));
       return provisioner.location(tenantId, { server, database: '' });
     }
     const cell = await this.cellFor(request, current);
@@ -61,7 +64,7 @@ export class PlacementPolicy {
   }
 
   private async cellFor(request: PlacementRequest, current?: CurrentPlacement): Promise<CellLoad> {
-    const cells = await this.cells.listWithLoad();
+    const cells = (await this.cells.listWithLoad()).filter((c) => c.server !== request.awayFrom);
     if (request.cell !== undefined) {
       const cell = cells.find((c) => c.name === request.cell);
       if (!cell) throw new DomainError('CELL_NOT_FOUND', `No cell ${JSON.stringify(request.cell)}`);
@@ -76,25 +79,30 @@ export class PlacementPolicy {
       const here = cells.find((c) => c.server === current.server && c.database === current.database);
       if (here) return here;
     }
-    const server = request.server ?? current?.server;
+    const server = request.server ?? (current?.server === request.awayFrom ? undefined : current?.server);
     const onServer = server === undefined ? cells : cells.filter((c) => c.server === server);
     const candidates = onServer.length || request.server !== undefined ? onServer : cells;
     const [best] = [...candidates].sort(byLoad);
     if (!best)
       throw new DomainError(
         'VALIDATION_FAILED',
-        `server ${server} has no shared cell for shared and schema tenants; add one with \`switchyard cells add <name> --server ${server}\``,
+        server === undefined
+          ? 'there is no shared cell to place shared and schema tenants in; add one with `switchyard cells add`'
+          : `server ${server} has no shared cell for shared and schema tenants; add one with \`switchyard cells add <name> --server ${server}\``,
       );
     return best;
   }
 
-  private async leastLoadedServer(): Promise<string> {
-    const servers = (await this.servers.listWithUsage()).filter((s) => this.directory.names().includes(s.name));
+  private async leastLoadedServer(awayFrom?: string): Promise<string> {
+    const servers = (await this.servers.listWithUsage()).filter(
+      (s) => this.directory.names().includes(s.name) && s.name !== awayFrom,
+    );
     const rank = (name: string) => (name === PRIMARY_SERVER ? '' : name);
     const [best] = servers.sort(
       (a, b) => a.tenants.database - b.tenants.database || rank(a.name).localeCompare(rank(b.name)),
     );
-    return best?.name ?? PRIMARY_SERVER;
+    if (!best) throw new DomainError('VALIDATION_FAILED', `there is no server to place the tenant on but ${awayFrom}`);
+    return best.name;
   }
 }
 

@@ -1,15 +1,38 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { OpsGuard } from '@switchyard/auth';
-import { ServersRepository, type ServerUsage } from '@switchyard/control-plane';
+import { Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
+import { auditActor, ServerOverviews, type ServerOverview } from '@switchyard/control-plane';
+import { ZodValidationPipe } from '@switchyard/http';
+import { DrainService } from '@switchyard/moves';
+import { Audited } from '../audit/audited.decorator';
+import { serverName } from '../control-plane.schemas';
+import { moveView } from '../moves/move.view';
 
 @Controller('v1/servers')
 @UseGuards(OpsGuard)
 export class ServersController {
-  constructor(private readonly servers: ServersRepository) {}
+  constructor(
+    private readonly overviews: ServerOverviews,
+    private readonly drains: DrainService,
+  ) {}
 
-  /** Registered PostgreSQL servers and how many tenants of each tier they hold. */
+  /** Registered PostgreSQL servers: cells, tenants per tier, connections in use and bytes. */
   @Get()
-  async list(): Promise<{ items: ServerUsage[] }> {
-    return { items: await this.servers.listWithUsage() };
+  async list(): Promise<{ items: ServerOverview[] }> {
+    return { items: await this.overviews.list() };
+  }
+
+  /**
+   * Moves every tenant off the server (202): one move per tenant, run by the control plane's worker
+   * (MOVE_CONCURRENCY at a time); follow them at GET /v1/moves.
+   */
+  @Post(':name/drain')
+  @HttpCode(202)
+  @Audited({ action: 'server.drain' })
+  async drain(
+    @Param('name', new ZodValidationPipe(serverName, 'name')) name: string,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    const started = await this.drains.start(name, auditActor(request.user?.sub));
+    return { ...started, moves: started.moves.map(moveView) };
   }
 }
