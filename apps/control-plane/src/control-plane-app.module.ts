@@ -17,6 +17,7 @@ import { MigrationsController } from './migrations/migrations.controller';
 import { MigrationsReadiness } from './migrations/migrations-readiness';
 import { MovesController } from './moves/moves.controller';
 import { CellsController } from './servers/cells.controller';
+import { UsageController } from './tenants/usage.controller';
 import { ServersController } from './servers/servers.controller';
 import { TenantsController } from './tenants/tenants.controller';
 
@@ -38,6 +39,7 @@ export class ControlPlaneAppModule {
         TenantsController,
         ServersController,
         CellsController,
+        UsageController,
         MigrationsController,
         MovesController,
         AuditController,

@@ -17,6 +17,7 @@ describe('configuration', () => {
     expect(config.jwt).toMatchObject({ algorithm: 'HS256', secret: embedded.jwtSecret });
     expect(config.ports).toEqual({ api: 3000, controlPlane: 3001 });
     expect(config.names).toEqual({
+      prefix: 'switchyard',
       controlDatabase: 'switchyard_control',
       sharedDatabase: 'switchyard_shared',
       templateDatabase: 'switchyard_template',

@@ -135,6 +135,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
     },
     httpBodyLimit: env.HTTP_BODY_LIMIT,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    usageFlushMs: env.USAGE_FLUSH_MS,
     logLevel: env.LOG_LEVEL,
   };
   return new SwitchyardConfig(values);

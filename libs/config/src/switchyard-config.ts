@@ -97,6 +97,8 @@ export interface SwitchyardConfigValues {
   };
   readonly httpBodyLimit: string;
   readonly shutdownGraceMs: number;
+  /** How often per-tenant usage is written to the control plane (USAGE_FLUSH_MS). */
+  readonly usageFlushMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -125,6 +127,7 @@ export class SwitchyardConfig implements SwitchyardConfigValues {
   readonly moves!: SwitchyardConfigValues['moves'];
   readonly httpBodyLimit!: string;
   readonly shutdownGraceMs!: number;
+  readonly usageFlushMs!: number;
   readonly logLevel!: LogLevel;
 
   constructor(values: SwitchyardConfigValues) {

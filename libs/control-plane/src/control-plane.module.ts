@@ -11,6 +11,7 @@ import { PlacementInvalidations } from './invalidations/placement-invalidations'
 import { PRIMARY_SERVER, ServerDirectory } from './servers/server-directory';
 import { CellsRepository } from './cells/cells.repository';
 import { ServerOverviews } from './servers/server-overview';
+import { TenantUsageRepository } from './usage/tenant-usage.repository';
 import { ServersRepository } from './servers/servers.repository';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
@@ -24,6 +25,7 @@ const SERVICES = [
   ServersRepository,
   CellsRepository,
   ServerOverviews,
+  TenantUsageRepository,
   LedgerRepository,
   MigrationRunsRepository,
   AuditLogRepository,

@@ -29,3 +29,5 @@ export { RefusalRecorder } from './audit/refusal-recorder';
 export type { RefusalSubject } from './audit/refusal-recorder';
 export { MovesRepository } from './moves/moves.repository';
 export type { MoveEnd, MoveRecord, NewMove } from './moves/moves.repository';
+export { TenantUsageRepository, USAGE_METRICS } from './usage/tenant-usage.repository';
+export type { UsageCounts, UsageMetric, UsageSample } from './usage/tenant-usage.repository';

@@ -4,6 +4,8 @@ export { InstallationService } from './installation.service';
 export type { TenantTargetsMode } from './installation.service';
 export { PlacementPolicy } from './placement-policy';
 export type { CurrentPlacement, PlacementRequest } from './placement-policy';
+export { TenantFootprint } from './tenant-footprint';
+export type { Footprint } from './tenant-footprint';
 export { TenantLifecycleService } from './tenant-lifecycle.service';
 export type { CreateTenantInput } from './tenant-lifecycle.service';
 export { TIER_PROVISIONERS } from './tiers/tier-provisioner';

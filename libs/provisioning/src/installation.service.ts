@@ -168,7 +168,8 @@ export class InstallationService {
         GRANT CONNECT ON DATABASE ${quoteIdent(this.config.names.controlDatabase)} TO ${role};
         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
         GRANT USAGE ON SCHEMA public TO ${role};
-        GRANT SELECT ON tenants, placements, servers TO ${role};`);
+        GRANT SELECT ON tenants, placements, servers TO ${role};
+        GRANT SELECT, INSERT, UPDATE ON tenant_usage TO ${role};`);
     });
   }
 

@@ -3,6 +3,7 @@ import { MigrationsModule } from '@switchyard/migrations';
 import { CellsService } from './cells.service';
 import { InstallationService } from './installation.service';
 import { PlacementPolicy } from './placement-policy';
+import { TenantFootprint } from './tenant-footprint';
 import { TenantLifecycleService } from './tenant-lifecycle.service';
 import { DatabaseTierProvisioner } from './tiers/database-tier.provisioner';
 import { SchemaTierProvisioner } from './tiers/schema-tier.provisioner';
@@ -24,12 +25,14 @@ import { TIER_PROVISIONERS } from './tiers/tier-provisioner';
     InstallationService,
     CellsService,
     PlacementPolicy,
+    TenantFootprint,
     TenantLifecycleService,
   ],
   exports: [
     InstallationService,
     CellsService,
     PlacementPolicy,
+    TenantFootprint,
     TenantLifecycleService,
     MigrationsModule,
     TIER_PROVISIONERS,

@@ -16,3 +16,4 @@ export { ScopedQuery } from './wire/scoped-query';
 export type { TenantScope } from './wire/scoped-query';
 export type { Route, TierStrategy } from './routing/tier-strategy';
 export { CURRENT_TENANT_SQL, tenantIdColumn, tenantIsolationPolicy } from './schema/tenant-table';
+export { UsageMeter } from './usage/usage-meter';

@@ -8,6 +8,7 @@ import { ConnectionResolver } from './routing/connection-resolver';
 import { DatabaseTierStrategy, SchemaTierStrategy, SharedTierStrategy } from './routing/tier-strategies';
 import { TIER_STRATEGIES } from './routing/tier-strategy';
 import { TenantDb } from './tenant-db';
+import { UsageMeter } from './usage/usage-meter';
 import { assertPgInternals } from './wire/pg-internals';
 
 /**
@@ -30,6 +31,7 @@ import { assertPgInternals } from './wire/pg-internals';
     ConnectionResolver,
     TenantContext,
     TenantContextInterceptor,
+    UsageMeter,
     TenantDb,
   ],
   exports: [
@@ -40,6 +42,7 @@ import { assertPgInternals } from './wire/pg-internals';
     PoolRegistry,
     ConnectionBudgets,
     ConnectionResolver,
+    UsageMeter,
   ],
 })
 export class TenancyModule implements OnModuleInit {

@@ -8,6 +8,7 @@ import { TenantContext } from './context/tenant-context';
 import { CircuitBreakers } from './pools/circuit-breakers';
 import { PoolRegistry } from './pools/pool-registry';
 import { TenantShares } from './pools/tenant-shares';
+import { UsageMeter } from './usage/usage-meter';
 import { ConnectionResolver, type ResolvedConnection } from './routing/connection-resolver';
 import type { Route } from './routing/tier-strategy';
 import { ScopedClient, type ScopeMode } from './wire/scoped-client';
@@ -57,6 +58,7 @@ export class TenantDb {
     private readonly context: TenantContext,
     private readonly resolver: ConnectionResolver,
     private readonly pools: PoolRegistry,
+    private readonly usage: UsageMeter,
     private readonly config: SwitchyardConfig,
   ) {
     this.breakers = new CircuitBreakers(config.circuitBreaker);
@@ -115,10 +117,12 @@ export class TenantDb {
     fn: (tx: TenantTx) => Promise<T>,
   ): Promise<T> {
     const { client, releaseShare } = await this.checkout(route, tenantId);
+    const started = performance.now();
     try {
       return await this.runOn(client, route.scope, tenantId, mode, fn);
     } finally {
       releaseShare();
+      this.usage.database(tenantId, performance.now() - started, this.scoped.get(client)?.rowsTouched ?? 0);
     }
   }
 

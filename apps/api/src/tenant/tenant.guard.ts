@@ -2,15 +2,20 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { JwtAuthGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { DomainError } from '@switchyard/errors';
 import { isUuid } from '@switchyard/postgres';
-import { PlacementCache, type TenantScopedRequest } from '@switchyard/tenancy';
+import { PlacementCache, UsageMeter, type TenantScopedRequest } from '@switchyard/tenancy';
+import type { Response } from 'express';
 
 /**
  * Verifies the token, then admits only a tenant that exists and is active (403 otherwise), and ties the
- * request to it; TenantContextInterceptor then scopes the handler to that tenant.
+ * request to it; TenantContextInterceptor then scopes the handler to that tenant. The answer is counted
+ * in the tenant's usage.
  */
 @Injectable()
 export class TenantGuard extends JwtAuthGuard {
-  constructor(private readonly placements: PlacementCache) {
+  constructor(
+    private readonly placements: PlacementCache,
+    private readonly usage: UsageMeter,
+  ) {
     super();
   }
 
@@ -23,6 +28,8 @@ export class TenantGuard extends JwtAuthGuard {
     if (placement.status === 'suspended') throw new DomainError('TENANT_SUSPENDED', 'Tenant is suspended');
     if (placement.status !== 'active') throw new DomainError('TENANT_NOT_ACTIVE', 'Tenant is not active');
     request.tenantId = tid;
+    const response = context.switchToHttp().getResponse<Response>();
+    response.once('finish', () => this.usage.request(tid, response.statusCode));
     return true;
   }
 }

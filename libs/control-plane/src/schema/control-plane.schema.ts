@@ -245,3 +245,20 @@ export const moves = pgTable(
     index('moves_started_idx').on(t.startedAt),
   ],
 );
+
+/**
+ * Per-tenant usage by minute, written by every API process (summed on conflict): requests answered,
+ * server errors (5xx), database time and rows touched. Tenant ids live here, never in metric labels.
+ */
+export const tenantUsage = pgTable(
+  'tenant_usage',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    minute: timestamp('minute', { withTimezone: true }).notNull(),
+    requests: bigint('requests', { mode: 'number' }).notNull().default(0),
+    errors: bigint('errors', { mode: 'number' }).notNull().default(0),
+    dbMs: bigint('db_ms', { mode: 'number' }).notNull().default(0),
+    rows: bigint('rows', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.minute] }), index('tenant_usage_minute_idx').on(t.minute)],
+);

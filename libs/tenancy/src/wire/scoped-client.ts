@@ -18,6 +18,7 @@ export class ScopedClient {
   private scope?: TenantScope;
   private mode: ScopeMode = 'statement';
   private sent = 0;
+  private rows = 0;
 
   private readonly statements: StatementCache;
 
@@ -57,10 +58,16 @@ export class ScopedClient {
     this.scope = scope;
     this.mode = mode;
     this.sent = 0;
+    this.rows = 0;
   }
 
   close(): void {
     this.scope = undefined;
+  }
+
+  /** Rows returned or changed by this checkout's statements (its tenant's usage). */
+  get rowsTouched(): number {
+    return this.rows;
   }
 
   /** Statements sent in this checkout (a transaction with none needs no COMMIT). */
@@ -90,7 +97,11 @@ export class ScopedClient {
     return new Promise((resolve, reject) => {
       const options = { prologue, close: this.statements.takeEvicted() };
       this.client.query(
-        new ScopedQuery(normalized, options, (error, result) => (error ? reject(error) : resolve(result))),
+        new ScopedQuery(normalized, options, (error, result) => {
+          if (error) return reject(error);
+          this.rows += result.rowCount ?? result.rows.length;
+          resolve(result);
+        }),
       );
     });
   }

@@ -1,0 +1,62 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { OpsGuard } from '@switchyard/auth';
+import { TenantsService, TenantUsageRepository, USAGE_METRICS } from '@switchyard/control-plane';
+import { ZodValidationPipe } from '@switchyard/http';
+import { TenantFootprint } from '@switchyard/provisioning';
+import { z } from 'zod';
+import { tenantRef } from '../control-plane.schemas';
+
+const WINDOWS = { '1h': 3_600_000, '6h': 21_600_000, '24h': 86_400_000, '7d': 604_800_000, '30d': 2_592_000_000 };
+const windowParam = z.enum(Object.keys(WINDOWS) as [keyof typeof WINDOWS, ...(keyof typeof WINDOWS)[]]);
+const usageQuery = z.strictObject({ window: windowParam.default('24h') });
+const topQuery = z.strictObject({
+  window: windowParam.default('1h'),
+  by: z.enum(USAGE_METRICS).default('requests'),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+});
+const since = (window: keyof typeof WINDOWS) => new Date(Date.now() - WINDOWS[window]);
+
+/**
+ * Per-tenant usage, kept in the control plane (never as metric labels): who is heavy, and who has
+ * outgrown a tier. Requests, server errors, database time and rows come from every API process by the
+ * minute; storage (rows and bytes stored) is measured when asked.
+ */
+@Controller('v1')
+@UseGuards(OpsGuard)
+export class UsageController {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly usage: TenantUsageRepository,
+    private readonly footprint: TenantFootprint,
+  ) {}
+
+  @Get('tenants/:ref/usage')
+  async tenant(
+    @Param('ref', new ZodValidationPipe(tenantRef, 'tenant')) ref: string,
+    @Query(new ZodValidationPipe(usageQuery, 'query')) query: z.infer<typeof usageQuery>,
+  ) {
+    const tenant = await this.tenants.get(ref);
+    const from = since(query.window);
+    const [usage, storage] = await Promise.all([this.usage.forTenant(tenant.id, from), this.footprint.of(tenant)]);
+    return {
+      tenantId: tenant.id,
+      slug: tenant.slug,
+      tier: tenant.tier,
+      window: query.window,
+      since: from,
+      ...usage,
+      storage,
+    };
+  }
+
+  @Get('usage/top')
+  async top(@Query(new ZodValidationPipe(topQuery, 'query')) query: z.infer<typeof topQuery>) {
+    const from = since(query.window);
+    return {
+      by: query.by,
+      window: query.window,
+      since: from,
+      items: await this.usage.top(query.by, from, query.limit),
+    };
+  }
+}
