@@ -23,7 +23,7 @@ import { fleetBench, type FleetBenchResult } from './scenarios/fleet-scenario';
 import { moveBench, type MoveBenchResult } from './scenarios/move-scenario';
 import { measureFenceCost, type FenceCost } from './scenarios/fence-scenario';
 import { measureInvalidation } from './scenarios/invalidation-scenario';
-import { budgetBench, noisyNeighbourBench } from './scenarios/capacity-scenario';
+import { budgetBench, noisyNeighbourBench, schemaFleetBench } from './scenarios/capacity-scenario';
 
 const TIERS: Tier[] = ['shared', 'schema', 'database'];
 const BUDGETS: Record<Tier, number> = { shared: 0.8, schema: 0.8, database: 0.9 };
@@ -189,7 +189,11 @@ async function main(): Promise<void> {
       log(
         `  noisy neighbour: neighbour p99 ${noisy.floodP99Ms.toFixed(1)} ms under the flood against ${noisy.quietP99Ms.toFixed(1)} ms (${noisy.ratio.toFixed(2)}×); heavy served ${noisy.heavyServed}, refused ${noisy.heavyRefused}`,
       );
-      capacity = { budget, noisy };
+      const schemas = await schemaFleetBench(databaseUrl, { schemas: quick ? 1_000 : 5_000, ...rounds }, log);
+      log(
+        `  ${schemas.schemas} schema tenants: ${schemas.manyOpsPerSec.toFixed(0)} reads/s against ${schemas.fewOpsPerSec.toFixed(0)} over 10 (${schemas.ratio.toFixed(2)}×); backends ${schemas.manyBackendMiB.toFixed(0)} MiB against ${schemas.fewBackendMiB.toFixed(0)} MiB`,
+      );
+      capacity = { budget, noisy, schemas };
     }
 
     const command = [

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import type { BudgetBenchResult, NoisyBenchResult } from './scenarios/capacity-scenario';
+import type { BudgetBenchResult, NoisyBenchResult, SchemaFleetBenchResult } from './scenarios/capacity-scenario';
 import type { MoveBenchResult } from './scenarios/move-scenario';
 
 export interface BenchEntry {
@@ -35,7 +35,7 @@ export interface BenchReport {
   fleet: { name: string; targets: number; seconds: number; perSecond: number; budgetSeconds?: number }[];
   moves: MoveBenchResult[];
   /** Many tenant databases on one connection budget, and a noisy neighbour in a shared cell. */
-  capacity?: { budget: BudgetBenchResult; noisy: NoisyBenchResult };
+  capacity?: { budget: BudgetBenchResult; noisy: NoisyBenchResult; schemas: SchemaFleetBenchResult };
   notes: string[];
 }
 
@@ -159,7 +159,7 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
   writeFileSync(markdownPath, md);
 }
 
-function capacitySection({ budget: b, noisy: n }: NonNullable<BenchReport['capacity']>): string[] {
+function capacitySection({ budget: b, noisy: n, schemas: s }: NonNullable<BenchReport['capacity']>): string[] {
   return [
     '## Capacity and fairness',
     '',
@@ -175,6 +175,13 @@ function capacitySection({ budget: b, noisy: n }: NonNullable<BenchReport['capac
       `p99 **${fmt(n.floodP99Ms, 1)} ms** under the flood against ${fmt(n.quietP99Ms, 1)} ms without, ` +
       `**${fmt(n.ratio, 2)}×** (budget ≤ 3× ${n.ratio <= 3 ? '✓' : '✗'}); ${n.neighbourFailures} failed neighbour ` +
       `reads. The heavy tenant was served ${fmt(n.heavyServed)} summaries and refused ${fmt(n.heavyRefused)} (503).`,
+    '',
+    `**Thousands of schema tenants.** Point reads round-robin over ${fmt(s.schemas)} schema tenants against the same ` +
+      `reads over 10 of them, c=${s.concurrency}, alternating rounds: **${fmt(s.manyOpsPerSec)}** reads/s against ` +
+      `${fmt(s.fewOpsPerSec)}, **${fmt(s.ratio, 2)}×** (budget ≥ 0.85× ${s.ratio >= 0.85 ? '✓' : '✗'}). Private memory ` +
+      `of the ${s.backends} application backends: ${fmt(s.manyBackendMiB)} MiB after the round-robin against ` +
+      `${fmt(s.fewBackendMiB)} MiB after the 10-tenant load (connections are replaced after ` +
+      `${s.maxSchemasPerConnection} schemas).`,
     '',
   ];
 }

@@ -300,4 +300,28 @@ describe('connection lifetime', () => {
       await h.close();
     }
   });
+
+  it('replaces a connection once it has served POOL_MAX_SCHEMAS_PER_CONNECTION schemas', async () => {
+    const h = await startHarness({ SHARED_POOL_MAX: '1', POOL_MAX_SCHEMAS_PER_CONNECTION: '3' });
+    try {
+      const tenants = [];
+      for (const slug of ['many-a', 'many-b', 'many-c', 'many-d']) tenants.push(await h.createTenant(slug, 'schema'));
+      const backendOf = async (tenantId: string) =>
+        (
+          await h.api
+            .get(TenantDb)
+            .statementFor(tenantId, (tx) => tx.db.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`))
+        ).rows[0]?.pid;
+      const pids = [];
+      for (const t of tenants) pids.push(await backendOf(t.id));
+      // One connection served a, b and c; the fourth schema was its last: the next checkout is a new one.
+      expect(new Set(pids.slice(0, 4)).size).toBe(1);
+      const next = await backendOf(tenants[0]!.id);
+      expect(next).not.toBe(pids[0]);
+      // Going round the same three schemas again keeps the new connection.
+      expect(await backendOf(tenants[1]!.id)).toBe(next);
+    } finally {
+      await h.close();
+    }
+  });
 });

@@ -66,6 +66,7 @@ describe('prepared statements on application connections', () => {
   it('prepares a statement again after a migration changed its result columns', async () => {
     const read = () => tenantDb.statementFor(shared.tenant.id, (tx) => employees.findById(tx, shared.employeeId));
     expect((await read())?.fullName).toBe('Shared');
+    expect((await read())?.fullName).toBe('Shared'); // prepared from its second use
     expect(await preparedNames(shared.tenant.id)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^employees\.by_id#/)]),
     );

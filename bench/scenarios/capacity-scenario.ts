@@ -282,3 +282,101 @@ async function loadWellness(config: SwitchyardConfig, tenant: TenantRecord, empl
     await c.query(`VACUUM (ANALYZE) ${quoteIdent(tenant.placement.schema)}.wellness_entries`);
   });
 }
+
+export interface SchemaFleetBenchResult {
+  schemas: number;
+  concurrency: number;
+  fewOpsPerSec: number;
+  manyOpsPerSec: number;
+  /** throughput over every schema ÷ over 10 (budget ≥ 0.85) */
+  ratio: number;
+  /** Private memory (RssAnon) of the application's backends, summed, after each load. */
+  fewBackendMiB: number;
+  manyBackendMiB: number;
+  backends: number;
+  maxSchemasPerConnection: number;
+}
+
+/** Private memory of this role's backends, read from /proc (the bench runs beside its server). */
+async function backendMemoryMiB(databaseUrl: string, role: string): Promise<{ mib: number; backends: number }> {
+  const pids = await withOwnerClient(databaseUrl, async (c) =>
+    (await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE usename = $1', [role])).rows.map(
+      (r) => r.pid,
+    ),
+  );
+  const { readFile } = await import('node:fs/promises');
+  let kib = 0;
+  for (const pid of pids) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    kib += Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return { mib: kib / 1024, backends: pids.length };
+}
+
+/**
+ * Thousands of schema tenants: point reads round-robin over every schema against the same reads over
+ * 10 of them, throughput side by side at concurrency 32, with the application backends' private memory
+ * after each — which POOL_MAX_SCHEMAS_PER_CONNECTION keeps from growing with the number of schemas.
+ */
+export async function schemaFleetBench(
+  databaseUrl: string,
+  options: { schemas: number; roundMs: number; rounds: number },
+  log: (line: string) => void,
+): Promise<SchemaFleetBenchResult> {
+  const concurrency = 32;
+  const install = await installation(databaseUrl, 'benchschemas', {});
+  try {
+    const started = Date.now();
+    const targets: Target[] = [];
+    for (let i = 0; i < options.schemas; i++) {
+      const { tenant, employeeId } = await createWithEmployee(install.config, install.controlPlane, `s-${i}`, 'schema');
+      targets.push({ tenantId: tenant.id, employeeId });
+    }
+    log(`  ${options.schemas} schema tenants in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const tenantDb = install.api.get(TenantDb);
+    const employees = install.api.get(EmployeesRepository);
+    const read = (t: Target) => tenantDb.statementFor(t.tenantId, (tx) => employees.findById(tx, t.employeeId));
+    const few = targets.slice(0, 10);
+    const throughput = async (set: Target[]) => {
+      let next = 0;
+      let done = 0;
+      const deadline = performance.now() + options.roundMs;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (performance.now() < deadline) {
+            await read(set[next++ % set.length]!);
+            done++;
+          }
+        }),
+      );
+      return done / ((performance.now() - t0) / 1000);
+    };
+    // Warm both ways once: every schema seen by the pool before the measured rounds.
+    await throughput(few);
+    const fewMemory = await backendMemoryMiB(databaseUrl, install.config.names.appRole);
+    await throughput(targets);
+    const fewRates: number[] = [];
+    const manyRates: number[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      fewRates.push(await throughput(few));
+      manyRates.push(await throughput(targets));
+    }
+    const manyMemory = await backendMemoryMiB(databaseUrl, install.config.names.appRole);
+    const fewOpsPerSec = median(fewRates);
+    const manyOpsPerSec = median(manyRates);
+    return {
+      schemas: options.schemas,
+      concurrency,
+      fewOpsPerSec,
+      manyOpsPerSec,
+      ratio: manyOpsPerSec / fewOpsPerSec,
+      fewBackendMiB: fewMemory.mib,
+      manyBackendMiB: manyMemory.mib,
+      backends: manyMemory.backends,
+      maxSchemasPerConnection: install.config.pools.maxSchemasPerConnection,
+    };
+  } finally {
+    await install.close();
+  }
+}

@@ -64,6 +64,8 @@ export const environmentSchema = z.object({
   CONNECTION_RESERVE: z.coerce.number().int().min(0).default(10),
   /** How many application processes share each server when deriving the budget. */
   APP_INSTANCES: positiveInt.default(1),
+  /** A connection is replaced once it has served this many distinct schemas (bounds backend memory). */
+  POOL_MAX_SCHEMAS_PER_CONNECTION: positiveInt.default(500),
   /** Connections are closed and replaced after this many seconds (0: never). */
   POOL_MAX_LIFETIME_S: z.coerce.number().int().min(0).default(1_800),
   /** Consecutive failures to reach a database that open its circuit (its requests fail fast). */

@@ -104,6 +104,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       },
       tenantShare: env.TENANT_POOL_SHARE,
       maxLifetimeSeconds: env.POOL_MAX_LIFETIME_S,
+      maxSchemasPerConnection: env.POOL_MAX_SCHEMAS_PER_CONNECTION,
     },
     connectionBudget: {
       perServer: env.CONNECTION_BUDGET,

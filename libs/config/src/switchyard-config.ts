@@ -63,6 +63,8 @@ export interface SwitchyardConfigValues {
     readonly tierStatementTimeoutMs: { readonly shared: number; readonly schema: number; readonly database: number };
     /** Most connections one tenant may hold of a shared pool, as a share of its max (TENANT_POOL_SHARE). */
     readonly tenantShare: number;
+    /** Distinct schemas a connection may serve before it is replaced (POOL_MAX_SCHEMAS_PER_CONNECTION). */
+    readonly maxSchemasPerConnection: number;
     /** Seconds after which a connection is replaced; 0: never (POOL_MAX_LIFETIME_S). */
     readonly maxLifetimeSeconds: number;
   };

@@ -189,7 +189,9 @@ export class TenantDb {
       throw error;
     } finally {
       scoped.close();
-      client.release(broken);
+      // A backend keeps catalog caches for every schema it has served: past the limit, replace it, so
+      // that thousands of schema tenants do not grow every backend without bound.
+      client.release(broken ?? scoped.schemasServed > this.config.pools.maxSchemasPerConnection);
     }
   }
 }

@@ -19,6 +19,7 @@ export class ScopedClient {
   private mode: ScopeMode = 'statement';
   private sent = 0;
   private rows = 0;
+  private readonly searchPaths = new Set<string>();
 
   private readonly statements: StatementCache;
 
@@ -59,6 +60,12 @@ export class ScopedClient {
     this.mode = mode;
     this.sent = 0;
     this.rows = 0;
+    this.searchPaths.add(scope.searchPath);
+  }
+
+  /** Distinct schemas this connection has served: each leaves catalog caches in its backend. */
+  get schemasServed(): number {
+    return this.searchPaths.size;
   }
 
   close(): void {
@@ -84,8 +91,11 @@ export class ScopedClient {
     const normalized: QueryConfig =
       typeof config === 'string' ? { text: config, values } : { ...config, values: values ?? config.values };
     // A statement name is a wish: behind a pooler without prepared-statement support it is dropped.
-    if (normalized.name && scope.preparedStatements)
-      normalized.name = this.statements.serverName(normalized.name, scope.searchPath);
+    const serverName =
+      normalized.name && scope.preparedStatements
+        ? this.statements.serverName(normalized.name, scope.searchPath)
+        : undefined;
+    if (serverName) normalized.name = serverName;
     else delete normalized.name;
     const first = this.sent++ === 0;
     if (this.mode === 'statement' && !first) {

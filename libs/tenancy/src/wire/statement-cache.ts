@@ -9,9 +9,16 @@ const NAME = /^[A-Za-z0-9_.]{1,40}$/;
  * on every checkout. The cap bounds the server memory this takes; an evicted statement is closed on
  * the server in the next round trip. Server-side names are short and unique per connection (`name#n`),
  * so they never reach PostgreSQL's 63-byte limit on statement names.
+ *
+ * A statement is prepared on its second use (under the same search_path) within a recent window, not
+ * its first: reads spread round-robin over thousands of schemas would otherwise prepare, evict and
+ * close a statement on nearly every checkout — more work and more server memory than sending it
+ * unnamed — while a statement used again soon (the common case) is prepared from its second use on.
  */
 export class StatementCache {
   private readonly entries = new Map<string, { server: string; generation: number }>();
+  /** Keys used once recently and not prepared (yet); least recently seen first. */
+  private readonly seenOnce = new Set<string>();
   private evicted: string[] = [];
   private sequence = 0;
 
@@ -25,8 +32,11 @@ export class StatementCache {
     private readonly generation: StatementGeneration = new StatementGeneration(),
   ) {}
 
-  /** The server-side name of statement `name` under `searchPath` on this connection. */
-  serverName(name: string, searchPath: string): string {
+  /**
+   * The server-side name of statement `name` under `searchPath` on this connection, or undefined for a
+   * first use: send it unnamed.
+   */
+  serverName(name: string, searchPath: string): string | undefined {
     const key = `${name}\u0000${searchPath}`;
     const known = this.entries.get(key);
     if (known !== undefined) {
@@ -39,6 +49,11 @@ export class StatementCache {
       this.evicted.push(known.server);
     }
     if (!NAME.test(name)) throw new Error(`Statement name "${name}" must match ${NAME}`);
+    if (!this.seenOnce.delete(key) && known === undefined) {
+      this.seenOnce.add(key);
+      if (this.seenOnce.size > this.capacity * 4) this.seenOnce.delete(this.seenOnce.values().next().value!);
+      return undefined;
+    }
     const server = `${name}#${this.sequence++}`;
     this.entries.set(key, { server, generation: this.generation.current });
     if (this.entries.size > this.capacity) {
