@@ -20,7 +20,7 @@ import { measurePlacement } from './scenarios/placement-scenario';
 import { bareRequests, load, routedRequests, startBareApp } from './scenarios/http-scenario';
 import { captureSql } from './sql-capture';
 import { fleetBench, type FleetBenchResult } from './scenarios/fleet-scenario';
-import { moveBench, type MoveBenchResult } from './scenarios/move-scenario';
+import { moveBench, type MoveBenchResult, type MoveLeg } from './scenarios/move-scenario';
 import { measureFenceCost, type FenceCost } from './scenarios/fence-scenario';
 import { measureInvalidation } from './scenarios/invalidation-scenario';
 import { budgetBench, noisyNeighbourBench, schemaFleetBench } from './scenarios/capacity-scenario';
@@ -166,15 +166,31 @@ async function main(): Promise<void> {
     let moves: MoveBenchResult[] = [];
     if (wanted('move')) {
       log('moves: a large tenant in each direction, with a concurrent writer');
-      const cycle: [Tier, Tier][] = [
-        ['shared', 'schema'],
-        ['schema', 'database'],
-        ['database', 'shared'],
-        ['shared', 'database'],
-        ['database', 'schema'],
-        ['schema', 'shared'],
+      const cycle: MoveLeg[] = [
+        { from: 'shared', to: 'schema' },
+        { from: 'schema', to: 'database' },
+        { from: 'database', to: 'shared' },
+        { from: 'shared', to: 'database' },
+        { from: 'database', to: 'schema' },
+        { from: 'schema', to: 'shared' },
       ];
-      moves = await moveBench(databaseUrl, quick ? 100_000 : 1_000_000, quick ? cycle.slice(0, 3) : cycle, log);
+      const rows = quick ? 100_000 : 1_000_000;
+      moves = await moveBench(databaseUrl, rows, quick ? cycle.slice(0, 3) : cycle, log);
+      log('moves between cells and servers: a second server');
+      const east = await startEmbeddedPostgres({
+        dataDir: join(process.cwd(), '.switchyard', 'bench-east'),
+        port: await freePort(),
+      });
+      try {
+        const legs: MoveLeg[] = [
+          { from: 'shared', to: 'shared', cell: 'east-1' },
+          { from: 'shared', to: 'schema' },
+          { from: 'schema', to: 'schema', server: 'primary' },
+        ];
+        moves.push(...(await moveBench(databaseUrl, rows, legs, log, east.url)));
+      } finally {
+        await east.stop();
+      }
     }
 
     let capacity: BenchReport['capacity'];

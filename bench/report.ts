@@ -145,7 +145,7 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
           '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
           ...report.moves.map(
             (m) =>
-              `| ${m.from} → ${m.to} | ${fmt(m.rows)} | ${fmt(m.moveSeconds, 1)} | ${fmt(m.bareCopySeconds, 1)} | ${fmt(m.ratio, 2)} ${m.ratio <= 2 ? '✓' : '✗'} | ${fmt(m.freezeMs)} | ${fmt(m.writerP99Ms)} ${m.writerP99Ms <= 500 ? '✓' : '✗'} | ${fmt(m.writerMaxMs)} | ${fmt(m.writes)} (${m.writeErrors}) |`,
+              `| ${m.from} → ${m.to}${m.via ? ` (${m.via})` : ''} | ${fmt(m.rows)} | ${fmt(m.moveSeconds, 1)} | ${fmt(m.bareCopySeconds, 1)} | ${fmt(m.ratio, 2)} ${m.ratio <= 2 ? '✓' : '✗'} | ${fmt(m.freezeMs)} | ${fmt(m.writerP99Ms)} ${m.writerP99Ms <= 500 ? '✓' : '✗'} | ${fmt(m.writerMaxMs)} | ${fmt(m.writes)} (${m.writeErrors}) |`,
           ),
           '',
         ]

@@ -1,11 +1,11 @@
 import { pipeline } from 'node:stream/promises';
 import { createApiApp } from '@apps/api';
 import { createControlPlaneApp } from '@apps/control-plane';
-import { buildConfig, parseEnvironment, type SwitchyardConfig } from '@switchyard/config';
-import { TenantsRepository, type TenantRecord, type Tier } from '@switchyard/control-plane';
+import { buildConfig, parseEnvironment } from '@switchyard/config';
+import { ServerDirectory, TenantsRepository, type TenantRecord, type Tier } from '@switchyard/control-plane';
 import { MoveRunner, MovesService } from '@switchyard/moves';
-import { withDatabase, withOwnerClient } from '@switchyard/postgres';
-import { TenantLifecycleService } from '@switchyard/provisioning';
+import { withOwnerClient } from '@switchyard/postgres';
+import { CellsService, TenantLifecycleService } from '@switchyard/provisioning';
 import { TenantContext } from '@switchyard/tenancy';
 import { EmployeesService } from '@switchyard/tenant-data';
 import { dropTestInstallation } from '@switchyard/testing';
@@ -14,6 +14,8 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 export interface MoveBenchResult {
   from: Tier;
   to: Tier;
+  /** Where the move went besides its tier: "cell east-1", "server primary". */
+  via?: string;
   rows: number;
   moveSeconds: number;
   bareCopySeconds: number;
@@ -27,20 +29,28 @@ export interface MoveBenchResult {
 
 const COLUMNS = '"tenant_id", "id", "email", "full_name", "created_at", "updated_at"';
 
+/** One leg of a tenant's journey: from its tier to another, or to another cell or server. */
+export interface MoveLeg {
+  from: Tier;
+  to: Tier;
+  cell?: string;
+  server?: string;
+}
+
 /** The baseline: a bare COPY of the same rows into an indexed copy of the table at the target. */
 async function bareCopy(
-  config: SwitchyardConfig,
+  servers: ServerDirectory,
   from: TenantRecord['placement'],
-  toDatabase: string,
+  to: { server: string; database: string },
   tenantId: string,
 ): Promise<number> {
-  return withOwnerClient(withDatabase(config.databaseUrl, toDatabase), async (target) => {
+  return withOwnerClient(servers.ownerUrl(to.server, to.database), async (target) => {
     await target.query('DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy');
     await target.query(
       'CREATE TABLE bench_copy.employees (LIKE public.employees INCLUDING DEFAULTS INCLUDING INDEXES)',
     );
     const started = performance.now();
-    await withOwnerClient(withDatabase(config.databaseUrl, from.database), async (source) => {
+    await withOwnerClient(servers.ownerUrl(from.server, from.database), async (source) => {
       await pipeline(
         source.query(
           copyTo(`COPY (SELECT ${COLUMNS} FROM "${from.schema}".employees WHERE tenant_id = '${tenantId}') TO STDOUT`),
@@ -62,8 +72,9 @@ async function bareCopy(
 export async function moveBench(
   databaseUrl: string,
   rows: number,
-  directions: [Tier, Tier][],
+  directions: MoveLeg[],
   log: (line: string) => void,
+  east?: string,
 ): Promise<MoveBenchResult[]> {
   const config = buildConfig(
     parseEnvironment({
@@ -74,11 +85,14 @@ export async function moveBench(
       APP_DB_PASSWORD: 'bench-app-password',
       MOVE_WORKER: 'false',
       LOG_LEVEL: 'error',
+      ...(east ? { EXTRA_SERVERS: `east=${east}` } : {}),
     }),
   );
   await dropTestInstallation(config);
   const cp = await createControlPlaneApp(config);
   await cp.init();
+  if (east) await cp.get(CellsService).add('east-1', 'east');
+  const servers = cp.get(ServerDirectory);
   const api = await createApiApp(config);
   await api.init();
   const results: MoveBenchResult[] = [];
@@ -86,10 +100,12 @@ export async function moveBench(
     const [firstDirection] = directions;
     if (!firstDirection) throw new Error('moveBench needs at least one direction');
     let tenant = (
-      await cp.get(TenantLifecycleService).create({ slug: 'bench-mover', name: 'Mover', tier: firstDirection[0] })
+      await cp
+        .get(TenantLifecycleService)
+        .create({ slug: 'bench-mover', name: 'Mover', tier: firstDirection.from, server: 'primary' })
     ).tenant;
     const started = Date.now();
-    await withOwnerClient(withDatabase(config.databaseUrl, tenant.placement.database), (c) =>
+    await withOwnerClient(servers.ownerUrl(tenant.placement.server, tenant.placement.database), (c) =>
       c.query(
         `INSERT INTO "${tenant.placement.schema}".employees (tenant_id, id, email, full_name)
          SELECT $1, gen_random_uuid(), 'p' || i || '@mover.io', 'Person ' || i FROM generate_series(1, $2) AS i`,
@@ -97,10 +113,17 @@ export async function moveBench(
       ),
     );
     log(`  loaded ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    for (const [from, to] of directions) {
+    for (const { from, to, cell, server } of directions) {
+      const via = cell ? `cell ${cell}` : server ? `server ${server}` : undefined;
       if (tenant.tier !== from) throw new Error(`expected the tenant in ${from}, found ${tenant.tier}`);
-      // Streaming through the client costs the same whichever database receives; the shared one always exists.
-      const bareCopySeconds = await bareCopy(config, tenant.placement, config.names.sharedDatabase, tenant.id);
+      const move = await cp.get(MovesService).request(tenant.id, { tier: to, cell, server });
+      // The same server as the move's target; a tenant database does not exist before its move, so the
+      // primary's shared one receives instead (streaming costs the same whichever database receives).
+      const bareTarget =
+        move.toTier === 'database'
+          ? { server: 'primary', database: config.names.sharedDatabase }
+          : { server: move.toServer, database: move.toDatabase };
+      const bareCopySeconds = await bareCopy(servers, tenant.placement, bareTarget, tenant.id);
       // A writer through the router for the whole move: its latencies show the freeze as clients feel it.
       const latencies: number[] = [];
       let errors = 0;
@@ -120,7 +143,6 @@ export async function moveBench(
           latencies.push(performance.now() - t0);
         }
       })();
-      const move = await cp.get(MovesService).request(tenant.id, { tier: to });
       const t0 = performance.now();
       const done = await cp.get(MoveRunner).execute(move.id);
       const moveSeconds = (performance.now() - t0) / 1000;
@@ -131,6 +153,7 @@ export async function moveBench(
       const result: MoveBenchResult = {
         from,
         to,
+        via,
         rows: done.rowsCopied,
         moveSeconds,
         bareCopySeconds,
@@ -143,7 +166,7 @@ export async function moveBench(
       };
       results.push(result);
       log(
-        `  ${from} → ${to}: ${result.rows} rows in ${moveSeconds.toFixed(1)} s (bare COPY ${bareCopySeconds.toFixed(1)} s, ${result.ratio.toFixed(2)}×), ` +
+        `  ${from} → ${to}${via ? ` (${via})` : ''}: ${result.rows} rows in ${moveSeconds.toFixed(1)} s (bare COPY ${bareCopySeconds.toFixed(1)} s, ${result.ratio.toFixed(2)}×), ` +
           `freeze ${result.freezeMs} ms, writer p99 ${result.writerP99Ms.toFixed(0)} ms (max ${result.writerMaxMs.toFixed(0)} ms, ${errors} errors / ${latencies.length} writes)`,
       );
       tenant = (await cp.get(TenantsRepository).findById(tenant.id))!;
