@@ -1,17 +1,10 @@
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApiApp } from '@apps/api';
-import { createControlPlaneApp } from '@apps/control-plane';
-import { buildConfig, parseEnvironment, readEnvironment, type SwitchyardConfig } from '@switchyard/config';
+import { readEnvironment } from '@switchyard/config';
 import { startEmbeddedPostgres } from '@switchyard/embedded';
-import { dropTestInstallation, freePort } from '@switchyard/testing';
+import { freePort } from '@switchyard/testing';
+import { startBenchInstallation, type BenchInstallation } from './bench-installation';
 
-export interface ProfileInstallation {
-  config: SwitchyardConfig;
-  controlPlane: NestExpressApplication;
-  api: NestExpressApplication;
-  close(): Promise<void>;
-}
+export type ProfileInstallation = BenchInstallation;
 
 /**
  * A throwaway installation for the profiling tools: embedded PostgreSQL in `.switchyard/bench` (or
@@ -28,28 +21,11 @@ export async function startProfileInstallation(prefix: string): Promise<ProfileI
     url = pg.url;
     stop = pg.stop;
   }
-  const config = buildConfig(
-    parseEnvironment({
-      DATABASE_URL: url,
-      JWT_SECRET: 'x'.repeat(40),
-      SWITCHYARD_DB_PREFIX: prefix,
-      APP_DB_USER: `${prefix}_app`,
-      APP_DB_PASSWORD: 'pw',
-      LOG_LEVEL: 'error',
-    }),
-  );
-  await dropTestInstallation(config);
-  const controlPlane = await createControlPlaneApp(config);
-  await controlPlane.init();
-  const api = await createApiApp(config);
+  const installation = await startBenchInstallation(url, prefix);
   return {
-    config,
-    controlPlane,
-    api,
+    ...installation,
     close: async () => {
-      await api.close();
-      await controlPlane.close();
-      await dropTestInstallation(config);
+      await installation.close();
       await stop();
     },
   };

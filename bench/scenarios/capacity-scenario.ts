@@ -1,13 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { createApiApp } from '@apps/api';
-import { createControlPlaneApp } from '@apps/control-plane';
-import { buildConfig, parseEnvironment, type SwitchyardConfig } from '@switchyard/config';
+import type { SwitchyardConfig } from '@switchyard/config';
 import type { TenantRecord, Tier } from '@switchyard/control-plane';
 import { quoteIdent, singleRow, withDatabase, withOwnerClient } from '@switchyard/postgres';
 import { TenantLifecycleService } from '@switchyard/provisioning';
 import { TenantDb } from '@switchyard/tenancy';
 import { EmployeesRepository, WellnessEntriesRepository } from '@switchyard/tenant-data';
-import { dropTestInstallation } from '@switchyard/testing';
+import { startBenchInstallation } from '../bench-installation';
 import { median, quantile } from '../measure';
 
 export interface BudgetBenchResult {
@@ -81,36 +79,6 @@ async function sideBySide(
   return { a: median(as), b: median(bs), failures };
 }
 
-async function installation(databaseUrl: string, prefix: string, env: Record<string, string>) {
-  const config = buildConfig(
-    parseEnvironment({
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: 'switchyard-bench-secret-0123456789abcdef',
-      SWITCHYARD_DB_PREFIX: prefix,
-      APP_DB_USER: `${prefix}_app`,
-      APP_DB_PASSWORD: 'bench-app-password',
-      MOVE_WORKER: 'false',
-      LOG_LEVEL: 'error',
-      ...env,
-    }),
-  );
-  await dropTestInstallation(config);
-  const controlPlane = await createControlPlaneApp(config);
-  await controlPlane.init();
-  const api = await createApiApp(config);
-  await api.init();
-  return {
-    config,
-    controlPlane,
-    api,
-    close: async () => {
-      await api.close();
-      await controlPlane.close();
-      await dropTestInstallation(config);
-    },
-  };
-}
-
 async function createWithEmployee(config: SwitchyardConfig, cp: INestApplication, slug: string, tier: Tier) {
   const { tenant } = await cp.get(TenantLifecycleService).create({ slug, name: slug, tier });
   const employeeId = await withOwnerClient(
@@ -142,7 +110,7 @@ export async function budgetBench(
 ): Promise<BudgetBenchResult> {
   const budget = 40;
   const concurrency = 32;
-  const install = await installation(databaseUrl, 'benchbudget', { CONNECTION_BUDGET: String(budget) });
+  const install = await startBenchInstallation(databaseUrl, 'benchbudget', { CONNECTION_BUDGET: String(budget) });
   try {
     const started = Date.now();
     const targets: Target[] = [];
@@ -209,7 +177,7 @@ export async function noisyNeighbourBench(
 ): Promise<NoisyBenchResult> {
   const heavyConcurrency = 40;
   const neighbourConcurrency = 4;
-  const install = await installation(databaseUrl, 'benchnoisy', {});
+  const install = await startBenchInstallation(databaseUrl, 'benchnoisy', {});
   try {
     const { config, controlPlane: cp } = install;
     const heavy = await createWithEmployee(config, cp, 'heavy', 'shared');
@@ -324,7 +292,7 @@ export async function schemaFleetBench(
   log: (line: string) => void,
 ): Promise<SchemaFleetBenchResult> {
   const concurrency = 32;
-  const install = await installation(databaseUrl, 'benchschemas', {});
+  const install = await startBenchInstallation(databaseUrl, 'benchschemas', {});
   try {
     const started = Date.now();
     const targets: Target[] = [];

@@ -1,14 +1,11 @@
 import { pipeline } from 'node:stream/promises';
-import { createApiApp } from '@apps/api';
-import { createControlPlaneApp } from '@apps/control-plane';
-import { buildConfig, parseEnvironment } from '@switchyard/config';
 import { ServerDirectory, TenantsRepository, type TenantRecord, type Tier } from '@switchyard/control-plane';
 import { MoveRunner, MovesService } from '@switchyard/moves';
 import { withOwnerClient } from '@switchyard/postgres';
 import { CellsService, TenantLifecycleService } from '@switchyard/provisioning';
 import { TenantContext } from '@switchyard/tenancy';
 import { EmployeesService } from '@switchyard/tenant-data';
-import { dropTestInstallation } from '@switchyard/testing';
+import { startBenchInstallation } from '../bench-installation';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 export interface MoveBenchResult {
@@ -76,25 +73,10 @@ export async function moveBench(
   log: (line: string) => void,
   east?: string,
 ): Promise<MoveBenchResult[]> {
-  const config = buildConfig(
-    parseEnvironment({
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: 'switchyard-bench-secret-0123456789abcdef',
-      SWITCHYARD_DB_PREFIX: 'benchmove',
-      APP_DB_USER: 'benchmove_app',
-      APP_DB_PASSWORD: 'bench-app-password',
-      MOVE_WORKER: 'false',
-      LOG_LEVEL: 'error',
-      ...(east ? { EXTRA_SERVERS: `east=${east}` } : {}),
-    }),
-  );
-  await dropTestInstallation(config);
-  const cp = await createControlPlaneApp(config);
-  await cp.init();
+  const install = await startBenchInstallation(databaseUrl, 'benchmove', east ? { EXTRA_SERVERS: `east=${east}` } : {});
+  const { config, controlPlane: cp, api } = install;
   if (east) await cp.get(CellsService).add('east-1', 'east');
   const servers = cp.get(ServerDirectory);
-  const api = await createApiApp(config);
-  await api.init();
   const results: MoveBenchResult[] = [];
   try {
     const [firstDirection] = directions;
@@ -173,8 +155,6 @@ export async function moveBench(
     }
     return results;
   } finally {
-    await api.close();
-    await cp.close();
-    await dropTestInstallation(config);
+    await install.close();
   }
 }
