@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { TenantDb } from '@switchyard/tenancy';
+import { partitionsOf, TenantDb } from '@switchyard/tenancy';
 import type { TenantRecord } from '@switchyard/control-plane';
 import { withOwnerClient } from '@switchyard/postgres';
 import { startPrivateCluster, type PrivateCluster } from '@switchyard/testing';
@@ -320,6 +320,34 @@ describe('connection lifetime', () => {
       expect(next).not.toBe(pids[0]);
       // Going round the same three schemas again keeps the new connection.
       expect(await backendOf(tenants[1]!.id)).toBe(next);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('serves a schema from its two home connections of a partitioned cell while they are free', async () => {
+    const h = await startHarness({ SHARED_POOL_MAX: '6', SHARED_POOL_PARTITIONS: '6' });
+    try {
+      const tenants: TenantRecord[] = [];
+      const home = (t: TenantRecord) => new Set(partitionsOf(t.placement.schema, 6));
+      const apartFrom = (a: TenantRecord) =>
+        tenants.filter((t) => t !== a && ![...home(t)].some((p) => home(a).has(p)));
+      // Tenants until two of them have no home partition in common (schema names are random).
+      while (tenants.length < 3 || !tenants.some((t) => apartFrom(t).length > 0))
+        tenants.push(await h.createTenant(`home-${tenants.length}`, 'schema'));
+      const backendOf = async (tenantId: string) =>
+        (
+          await h.api
+            .get(TenantDb)
+            .statementFor(tenantId, (tx) => tx.db.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`))
+        ).rows[0]?.pid;
+      const pids = new Map<string, Set<number | undefined>>(tenants.map((t) => [t.id, new Set()]));
+      for (let round = 0; round < 10; round++) for (const t of tenants) pids.get(t.id)!.add(await backendOf(t.id));
+      for (const used of pids.values()) expect(used.size).toBeLessThanOrEqual(2);
+      // Tenants whose home partitions differ never meet on a backend (one pool would serve all from one).
+      for (const a of tenants)
+        for (const b of apartFrom(a))
+          expect([...pids.get(a.id)!].filter((pid) => pids.get(b.id)!.has(pid))).toEqual([]);
     } finally {
       await h.close();
     }

@@ -51,13 +51,15 @@ export const environmentSchema = z.object({
   APP_DB_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SHARED_POOL_MAX: positiveInt.default(20),
   DATABASE_POOL_MAX: positiveInt.default(5),
+  /** Partitions of each shared cell's pool (schema affinity); default: SHARED_POOL_MAX, one connection each. */
+  SHARED_POOL_PARTITIONS: positiveInt.optional(),
   STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
   /** Per-tier statement timeouts for tenant work (default: STATEMENT_TIMEOUT_MS). */
   STATEMENT_TIMEOUT_SHARED_MS: positiveInt.optional(),
   STATEMENT_TIMEOUT_SCHEMA_MS: positiveInt.optional(),
   STATEMENT_TIMEOUT_DATABASE_MS: positiveInt.optional(),
   /** Most connections one tenant may hold of a shared cell's pool, as a share of SHARED_POOL_MAX. */
-  TENANT_POOL_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  TENANT_POOL_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
   /** Connections this process may open to one server; default: derived from its max_connections. */
   CONNECTION_BUDGET: positiveInt.optional(),
   /** Connections of each server left to others (owners, migrations, psql) when deriving the budget. */
@@ -65,7 +67,7 @@ export const environmentSchema = z.object({
   /** How many application processes share each server when deriving the budget. */
   APP_INSTANCES: positiveInt.default(1),
   /** A connection is replaced once it has served this many distinct schemas (bounds backend memory). */
-  POOL_MAX_SCHEMAS_PER_CONNECTION: positiveInt.default(500),
+  POOL_MAX_SCHEMAS_PER_CONNECTION: positiveInt.default(1_000),
   /** Connections are closed and replaced after this many seconds (0: never). */
   POOL_MAX_LIFETIME_S: z.coerce.number().int().min(0).default(1_800),
   /** Consecutive failures to reach a database that open its circuit (its requests fail fast). */

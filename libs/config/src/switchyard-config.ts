@@ -51,6 +51,8 @@ export interface SwitchyardConfigValues {
   readonly pools: {
     readonly sharedMax: number;
     readonly databaseMax: number;
+    /** Partitions of a shared cell's pool; each schema is served by two of them (SHARED_POOL_PARTITIONS). */
+    readonly sharedPartitions: number;
     readonly statementTimeoutMs: number;
     readonly idleTimeoutMs: number;
     /** How long to wait for a pooled or new connection (PG_CONNECT_TIMEOUT_MS). */

@@ -6,7 +6,7 @@ export { TenantContextInterceptor } from './context/tenant-context.interceptor';
 export type { TenantScopedRequest } from './context/tenant-context.interceptor';
 export { PlacementCache } from './placement/placement-cache';
 export type { Placement } from './placement/placement';
-export { PoolRegistry } from './pools/pool-registry';
+export { partitionsOf, PoolRegistry } from './pools/pool-registry';
 export type { PoolStats } from './pools/pool-registry';
 export { ConnectionBudgets } from './pools/connection-budgets';
 export { ConnectionResolver } from './routing/connection-resolver';

@@ -136,18 +136,15 @@ export class TenantDb {
     const { server, database, poolKind } = route;
     const circuit = `${server}/${database}`;
     const { pools } = this.config;
+    const cap = Math.max(1, Math.floor(pools.sharedMax * pools.tenantShare));
     const releaseShare =
       poolKind === 'shared'
-        ? await this.shares.acquire(
-            circuit,
-            tenantId,
-            Math.max(1, Math.floor(pools.sharedMax * pools.tenantShare)),
-            pools.connectTimeoutMs,
-          )
+        ? await this.shares.acquire(circuit, tenantId, cap, pools.connectTimeoutMs)
         : () => undefined;
     try {
       this.breakers.check(circuit);
-      const client = await this.pools.connect(server, database, poolKind);
+      const affinity = route.scope.schema === 'public' ? tenantId : route.scope.schema;
+      const client = await this.pools.connect(server, database, poolKind, affinity);
       this.breakers.succeeded(circuit);
       return { client, releaseShare };
     } catch (error) {

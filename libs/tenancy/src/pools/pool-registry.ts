@@ -46,8 +46,50 @@ export class PoolRegistry implements OnApplicationShutdown {
     this.sweeper = setInterval(() => this.closeIdle(), Math.max(1_000, config.pools.idleTimeoutMs)).unref();
   }
 
+  /** The pool of (server, database) — of a partitioned shared cell, its first partition. */
   get(server: string, database: string, kind: PoolKind): Pool {
-    const key = `${server}/${database}`;
+    return this.partition(server, database, kind, this.partitioned(kind) ? 0 : undefined);
+  }
+
+  /**
+   * A connection to (server, database), taken in the same tick as the pool is looked up: a pool closed
+   * for being idle is never handed out. In a partitioned shared cell `affinity` (the tenant's schema,
+   * or its id in the shared schema) picks the two home partitions that serve it, and the connection
+   * comes from the one more likely to have it at once: each schema is mostly served by a few
+   * connections, whose backends therefore keep the catalog of a few schemas warm instead of every
+   * schema's. When both are busy, a free connection elsewhere is taken rather than waiting.
+   */
+  connect(server: string, database: string, kind: PoolKind, affinity?: string): Promise<PoolClient> {
+    if (!this.partitioned(kind) || affinity === undefined) return this.get(server, database, kind).connect();
+    const count = this.config.pools.sharedPartitions;
+    const [first, second] = partitionsOf(affinity, count);
+    const a = this.partition(server, database, kind, first);
+    const b = this.partition(server, database, kind, second);
+    const home = readiness(b) < readiness(a) ? b : a;
+    if (readiness(home) <= 1) return home.connect();
+    // Both home partitions are busy: any partition with a free connection rather than a queue (the
+    // schema's catalog is then cached once more; POOL_MAX_SCHEMAS_PER_CONNECTION bounds that).
+    for (let i = 0; i < count; i++) {
+      const other = this.partition(server, database, kind, i);
+      if (readiness(other) <= 1) return other.connect();
+    }
+    return home.connect();
+  }
+
+  /** Closes the pool(s) of one database (e.g. before it is dropped). */
+  async close(server: string, database: string): Promise<void> {
+    const prefix = `${server}/${database}`;
+    const closing = [...this.pools].filter(([key]) => key === prefix || key.startsWith(`${prefix}#`));
+    for (const [key] of closing) this.pools.delete(key);
+    await Promise.all(closing.map(([, entry]) => endPool(entry.pool)));
+  }
+
+  private partitioned(kind: PoolKind): boolean {
+    return kind === 'shared' && this.config.pools.sharedPartitions > 1;
+  }
+
+  private partition(server: string, database: string, kind: PoolKind, index: number | undefined): Pool {
+    const key = index === undefined ? `${server}/${database}` : `${server}/${database}#${index}`;
     let entry = this.pools.get(key);
     if (!entry) {
       entry = { pool: this.create(server, database, kind), server, kind, lastUsed: 0 };
@@ -55,23 +97,6 @@ export class PoolRegistry implements OnApplicationShutdown {
     }
     entry.lastUsed = Date.now();
     return entry.pool;
-  }
-
-  /**
-   * A connection of the pool of (server, database), taken in the same tick as the pool is looked up: a
-   * pool closed for being idle is never handed out.
-   */
-  connect(server: string, database: string, kind: PoolKind): Promise<PoolClient> {
-    return this.get(server, database, kind).connect();
-  }
-
-  /** Closes the pool of one database (e.g. before it is dropped). */
-  async close(server: string, database: string): Promise<void> {
-    const key = `${server}/${database}`;
-    const entry = this.pools.get(key);
-    if (!entry) return;
-    this.pools.delete(key);
-    await endPool(entry.pool);
   }
 
   stats(): PoolStats[] {
@@ -98,7 +123,11 @@ export class PoolRegistry implements OnApplicationShutdown {
           connectTimeoutMs: pools.connectTimeoutMs,
           relieve: () => this.relieve(server),
         }) as never,
-        max: kind === 'shared' ? pools.sharedMax : pools.databaseMax,
+        max: !this.partitioned(kind)
+          ? kind === 'shared'
+            ? pools.sharedMax
+            : pools.databaseMax
+          : partitionSize(pools.sharedMax, pools.sharedPartitions),
         idleTimeoutMillis: pools.idleTimeoutMs,
         connectionTimeoutMillis: pools.connectTimeoutMs,
         maxLifetimeSeconds: pools.maxLifetimeSeconds,
@@ -151,4 +180,22 @@ export class PoolRegistry implements OnApplicationShutdown {
     this.pools.clear();
     await Promise.all(entries.map((e) => endPool(e.pool)));
   }
+}
+
+const partitionSize = (max: number, partitions: number) => Math.max(1, Math.ceil(max / partitions));
+
+/** Lower is better: an idle connection, then room for a new one, then the shortest queue. */
+function readiness(pool: Pool): number {
+  if (pool.idleCount > 0) return 0;
+  if (pool.totalCount < (pool.options.max ?? 1)) return 1;
+  return 2 + pool.waitingCount;
+}
+
+/** Two distinct partitions of `count` for `key` (FNV-1a), the same in every process. */
+export function partitionsOf(key: string, count: number): [number, number] {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  const first = hash % count;
+  const second = count > 1 ? (first + 1 + ((hash >>> 16) % (count - 1))) % count : first;
+  return [first, second];
 }

@@ -51,7 +51,7 @@ export class StatementCache {
     if (!NAME.test(name)) throw new Error(`Statement name "${name}" must match ${NAME}`);
     if (!this.seenOnce.delete(key) && known === undefined) {
       this.seenOnce.add(key);
-      if (this.seenOnce.size > this.capacity * 4) this.seenOnce.delete(this.seenOnce.values().next().value!);
+      if (this.seenOnce.size > this.capacity) this.seenOnce.delete(this.seenOnce.values().next().value!);
       return undefined;
     }
     const server = `${name}#${this.sequence++}`;
