@@ -4,9 +4,10 @@ import { TENANT_CONTEXT_SQL } from '@switchyard/postgres';
 import { Client } from 'pg';
 import { compare, type MeasureOptions } from '../measure';
 
-/** The context statement as it was before the read fence: the two settings only. */
+/** The context statement without the read fence: the settings only. */
 const PLAIN_CONTEXT_SQL =
-  "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true), $3::text";
+  "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true), " +
+  "set_config('statement_timeout', $4, true), $3::text";
 
 export interface FenceCost {
   fencedUs: number;
@@ -31,7 +32,7 @@ export async function measureFenceCost(
   client.on('error', () => undefined);
   await client.connect();
   try {
-    const values = [tenantId, '"public"', 'public'];
+    const values = [tenantId, '"public"', 'public', String(config.pools.tierStatementTimeoutMs.shared)];
     const results = await compare(
       [
         { name: 'routed', op: () => client.query({ name: 'fenced', text: TENANT_CONTEXT_SQL, values }) },
