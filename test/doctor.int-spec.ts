@@ -118,6 +118,20 @@ describe('doctor', () => {
     );
   });
 
+  it('lets the application role add usage counts to the control plane, and names any other write', async () => {
+    const control = h.config.names.controlDatabase;
+    await whileBroken(
+      () => h.ownerQuery(control, `GRANT DELETE ON tenant_usage TO ${app}; GRANT INSERT ON placements TO ${app}`),
+      () => h.ownerQuery(control, `REVOKE DELETE ON tenant_usage FROM ${app}; REVOKE INSERT ON placements FROM ${app}`),
+      (report) => {
+        expect(report.findings.map((f) => `${f.code} ${f.object}: ${f.message}`)).toEqual([
+          'CONTROL_PLANE_WRITABLE public.placements: the application role holds INSERT; it may only read the control plane',
+          'CONTROL_PLANE_WRITABLE public.tenant_usage: the application role holds DELETE; it may only read the control plane',
+        ]);
+      },
+    );
+  });
+
   it('names BYPASSRLS on the application role, through the CLI (exit 1, nothing repaired) and the API', async () => {
     await whileBroken(
       () => h.ownerQuery('postgres', `ALTER ROLE ${app} BYPASSRLS`),

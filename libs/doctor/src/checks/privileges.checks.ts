@@ -76,12 +76,16 @@ export function databasePrivilegeFindings(catalog: DatabaseCatalog, targetOf: Ta
     );
   }
   for (const grant of catalog.controlPlaneWrites) {
+    // Every API process adds its per-tenant usage counts; nothing else of the control plane is writable.
+    const allowed = CONTROL_PLANE_APP_WRITES[grant.object] ?? [];
+    const excess = grant.privileges.filter((p) => !allowed.includes(p));
+    if (!excess.length) continue;
     findings.push(
       error(
         'CONTROL_PLANE_WRITABLE',
         targetOf('public'),
         grant.object,
-        `the application role holds ${grant.privileges.join(', ')}; it may only read the control plane`,
+        `the application role holds ${excess.join(', ')}; it may only read the control plane`,
       ),
     );
   }
@@ -111,3 +115,6 @@ export function definerRightsFindings(catalog: DatabaseCatalog, targetOf: Target
     ),
   ];
 }
+
+/** What the application role may write in the control plane: adding usage counts, nothing more. */
+const CONTROL_PLANE_APP_WRITES: Record<string, readonly string[]> = { 'public.tenant_usage': ['INSERT', 'UPDATE'] };
