@@ -49,6 +49,14 @@ const tally = (answers: Answer[]) =>
     return t;
   }, {});
 
+/** The backend (pid) that serves one statement of the tenant. */
+const backendOf = async (h: Harness, tenantId: string) =>
+  (
+    await h.api
+      .get(TenantDb)
+      .statementFor(tenantId, (tx) => tx.db.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`))
+  ).rows[0]?.pid;
+
 const appConnections = async (url: string, role: string) =>
   withOwnerClient(url, async (c) =>
     Number((await c.query('SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1', [role])).rows[0].n),
@@ -287,12 +295,7 @@ describe('connection lifetime', () => {
     const h = await startHarness({ SHARED_POOL_MAX: '1', POOL_MAX_LIFETIME_S: '1' });
     try {
       const tenant = await h.createTenant('recycled', 'shared');
-      const backend = async () =>
-        (
-          await h.api
-            .get(TenantDb)
-            .statementFor(tenant.id, (tx) => tx.db.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`))
-        ).rows[0]?.pid;
+      const backend = () => backendOf(h, tenant.id);
       const first = await backend();
       expect(first).toBeDefined();
       await waitFor(backend, (pid) => pid !== first, { what: 'a new backend once the first is a second old' });
@@ -306,20 +309,14 @@ describe('connection lifetime', () => {
     try {
       const tenants = [];
       for (const slug of ['many-a', 'many-b', 'many-c', 'many-d']) tenants.push(await h.createTenant(slug, 'schema'));
-      const backendOf = async (tenantId: string) =>
-        (
-          await h.api
-            .get(TenantDb)
-            .statementFor(tenantId, (tx) => tx.db.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`))
-        ).rows[0]?.pid;
       const pids = [];
-      for (const t of tenants) pids.push(await backendOf(t.id));
+      for (const t of tenants) pids.push(await backendOf(h, t.id));
       // One connection served a, b and c; the fourth schema was its last: the next checkout is a new one.
       expect(new Set(pids.slice(0, 4)).size).toBe(1);
-      const next = await backendOf(tenants[0]!.id);
+      const next = await backendOf(h, tenants[0]!.id);
       expect(next).not.toBe(pids[0]);
       // Going round the same three schemas again keeps the new connection.
-      expect(await backendOf(tenants[1]!.id)).toBe(next);
+      expect(await backendOf(h, tenants[1]!.id)).toBe(next);
     } finally {
       await h.close();
     }
@@ -335,14 +332,8 @@ describe('connection lifetime', () => {
       // Tenants until two of them have no home partition in common (schema names are random).
       while (tenants.length < 3 || !tenants.some((t) => apartFrom(t).length > 0))
         tenants.push(await h.createTenant(`home-${tenants.length}`, 'schema'));
-      const backendOf = async (tenantId: string) =>
-        (
-          await h.api
-            .get(TenantDb)
-            .statementFor(tenantId, (tx) => tx.db.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`))
-        ).rows[0]?.pid;
       const pids = new Map<string, Set<number | undefined>>(tenants.map((t) => [t.id, new Set()]));
-      for (let round = 0; round < 10; round++) for (const t of tenants) pids.get(t.id)!.add(await backendOf(t.id));
+      for (let round = 0; round < 10; round++) for (const t of tenants) pids.get(t.id)!.add(await backendOf(h, t.id));
       for (const used of pids.values()) expect(used.size).toBeLessThanOrEqual(2);
       // Tenants whose home partitions differ never meet on a backend (one pool would serve all from one).
       for (const a of tenants)

@@ -292,7 +292,8 @@ export async function schemaFleetBench(
   log: (line: string) => void,
 ): Promise<SchemaFleetBenchResult> {
   const concurrency = 32;
-  const install = await startBenchInstallation(databaseUrl, 'benchschemas', {});
+  // Schema affinity on: each schema served by two of twenty single-connection partitions.
+  const install = await startBenchInstallation(databaseUrl, 'benchschemas', { SHARED_POOL_PARTITIONS: '20' });
   try {
     const started = Date.now();
     const targets: Target[] = [];

@@ -51,8 +51,8 @@ export const environmentSchema = z.object({
   APP_DB_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SHARED_POOL_MAX: positiveInt.default(20),
   DATABASE_POOL_MAX: positiveInt.default(5),
-  /** Partitions of each shared cell's pool (schema affinity); default: SHARED_POOL_MAX, one connection each. */
-  SHARED_POOL_PARTITIONS: positiveInt.optional(),
+  /** Partitions of each shared cell's pool (schema affinity, for thousands of schema tenants); 1: none. */
+  SHARED_POOL_PARTITIONS: positiveInt.default(1),
   STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
   /** Per-tier statement timeouts for tenant work (default: STATEMENT_TIMEOUT_MS). */
   STATEMENT_TIMEOUT_SHARED_MS: positiveInt.optional(),

@@ -92,7 +92,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
     pools: {
       sharedMax: env.SHARED_POOL_MAX,
       databaseMax: env.DATABASE_POOL_MAX,
-      sharedPartitions: Math.min(env.SHARED_POOL_PARTITIONS ?? env.SHARED_POOL_MAX, env.SHARED_POOL_MAX),
+      sharedPartitions: Math.min(env.SHARED_POOL_PARTITIONS, env.SHARED_POOL_MAX),
       statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
       idleTimeoutMs: env.POOL_IDLE_TIMEOUT_MS,
       connectTimeoutMs: env.PG_CONNECT_TIMEOUT_MS,
