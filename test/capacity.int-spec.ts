@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { partitionsOf, TenantDb } from '@switchyard/tenancy';
 import type { TenantRecord } from '@switchyard/control-plane';
-import { withOwnerClient } from '@switchyard/postgres';
+import { withDatabase, withOwnerClient } from '@switchyard/postgres';
 import { startPrivateCluster, type PrivateCluster } from '@switchyard/testing';
 import { startHarness, type Harness } from './support/harness';
 import { waitFor } from './support/wait';
@@ -269,21 +269,37 @@ describe('a server that goes down', () => {
 });
 
 describe('a statement timeout per tier', () => {
-  it('cuts a schema tenant’s slow statement at its tier’s limit, and lets a shared tenant’s run on the same connection', async () => {
+  it('gives each tenant its tier’s limit on the same connection, and cuts a statement blocked past it', async () => {
     // One connection, so both tenants' statements share it: the limit is the tier's, not the connection's.
     const h = await startHarness({ SHARED_POOL_MAX: '1', STATEMENT_TIMEOUT_SCHEMA_MS: '150' });
     try {
       const schemaTenant = await h.createTenant('impatient', 'schema');
       const sharedTenant = await h.createTenant('patient', 'shared');
       const tenantDb = h.api.get(TenantDb);
-      const sleep = (tenantId: string) =>
-        tenantDb.statementFor(tenantId, (tx) => tx.db.execute(sql`SELECT pg_sleep(0.4)`));
-      await expect(sleep(schemaTenant.id)).rejects.toMatchObject({
-        code: 'STATEMENT_TIMEOUT',
-        details: { retryAfterSeconds: 1 },
+      const limitOf = async (tenantId: string) =>
+        (
+          await tenantDb.statementFor(tenantId, (tx) =>
+            tx.db.execute<{ limit: string }>(sql`SELECT current_setting('statement_timeout') AS limit`),
+          )
+        ).rows[0]?.limit;
+      expect(await limitOf(schemaTenant.id)).toBe('150ms');
+      expect(await limitOf(sharedTenant.id)).toBe('15s');
+      expect(await limitOf(schemaTenant.id)).toBe('150ms');
+
+      // A statement waiting on a lock the owner holds is cut at the tier's limit: 503 with Retry-After.
+      const { schema, database } = schemaTenant.placement;
+      await withOwnerClient(withDatabase(h.config.databaseUrl, database), async (owner) => {
+        await owner.query('BEGIN');
+        await owner.query(`LOCK TABLE "${schema}".employees IN ACCESS EXCLUSIVE MODE`);
+        try {
+          await expect(
+            tenantDb.statementFor(schemaTenant.id, (tx) => tx.db.execute(sql`SELECT count(*) FROM employees`)),
+          ).rejects.toMatchObject({ code: 'STATEMENT_TIMEOUT', details: { retryAfterSeconds: 1 } });
+        } finally {
+          await owner.query('ROLLBACK');
+        }
       });
-      await expect(sleep(sharedTenant.id)).resolves.toBeDefined();
-      await expect(sleep(schemaTenant.id)).rejects.toMatchObject({ code: 'STATEMENT_TIMEOUT' });
+      expect(await limitOf(sharedTenant.id)).toBe('15s');
     } finally {
       await h.close();
     }
