@@ -48,6 +48,9 @@ async function main(): Promise<void> {
     const embedded = await startEmbeddedPostgres({
       dataDir: join(process.cwd(), '.switchyard', 'bench'),
       port: await freePort(),
+      // Sized like a server for thousands of tenants: the default 128 MB of shared buffers holds barely
+      // the index and heap pages that reads over 5,000 schema tenants touch.
+      settings: { shared_buffers: '1GB' },
     });
     databaseUrl = embedded.url;
     stopEmbedded = embedded.stop;

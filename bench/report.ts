@@ -177,7 +177,8 @@ function capacitySection({ budget: b, noisy: n, schemas: s }: NonNullable<BenchR
       `reads. The heavy tenant was served ${fmt(n.heavyServed)} summaries and refused ${fmt(n.heavyRefused)} (503).`,
     '',
     `**Thousands of schema tenants.** Point reads round-robin over ${fmt(s.schemas)} schema tenants against the same ` +
-      `reads over 10 of them, c=${s.concurrency}, alternating rounds: **${fmt(s.manyOpsPerSec)}** reads/s against ` +
+      `reads over 10 of them, c=${s.concurrency}, alternating rounds after ${s.warmupPasses} warm-up passes over every ` +
+      `schema: **${fmt(s.manyOpsPerSec)}** reads/s against ` +
       `${fmt(s.fewOpsPerSec)}, **${fmt(s.ratio, 2)}×** (budget ≥ 0.85× ${s.ratio >= 0.85 ? '✓' : '✗'}). Private memory ` +
       `of the ${s.backends} application backends: ${fmt(s.manyBackendMiB)} MiB after the round-robin against ` +
       `${fmt(s.fewBackendMiB)} MiB after the 10-tenant load (connections are replaced after ` +
