@@ -167,7 +167,10 @@ function capacitySection({ budget: b, noisy: n, schemas: s }: NonNullable<BenchR
       `process whose connection budget is ${b.budget}, against the same reads of one warm tenant database, ` +
       `c=${b.concurrency}, alternating rounds: p99 **${fmt(b.roundRobinP99Ms, 1)} ms** against ${fmt(b.warmP99Ms, 1)} ms, ` +
       `**${fmt(b.ratio, 2)}×** (budget ≤ 3× ${b.ratio <= 3 ? '✓' : '✗'}); peak ${b.peakConnections} application ` +
-      `connections on the server, ${b.failures} failed reads.`,
+      `connections on the server, ${b.failures} failed reads. A bare client opening one connection per read over the ` +
+      `same databases: p99 ${fmt(b.bareChurnP99Ms, 1)} ms — with ${b.budget} connections for ${fmt(b.tenants)} ` +
+      `databases read in turn most reads need a new backend, whatever the pool does, so the budget's 3× is out of ` +
+      `reach on a server that starts a backend in milliseconds.`,
     '',
     `**A noisy neighbour.** One shared-cell tenant floods summaries over ${fmt(n.heavyRows)} wellness entries with ` +
       `${n.heavyConcurrency} concurrent requests; its neighbours (a shared and a schema tenant of the same cell, ` +

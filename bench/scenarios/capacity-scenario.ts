@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
-import type { TenantRecord, Tier } from '@switchyard/control-plane';
+import { ServerDirectory, type TenantRecord, type Tier } from '@switchyard/control-plane';
 import { quoteIdent, singleRow, withDatabase, withOwnerClient } from '@switchyard/postgres';
 import { TenantLifecycleService } from '@switchyard/provisioning';
 import { TenantDb } from '@switchyard/tenancy';
 import { EmployeesRepository, WellnessEntriesRepository } from '@switchyard/tenant-data';
+import { Client } from 'pg';
 import { startBenchInstallation } from '../bench-installation';
 import { median, quantile } from '../measure';
 
@@ -16,6 +17,8 @@ export interface BudgetBenchResult {
   roundRobinP99Ms: number;
   /** round-robin p99 ÷ warm single-tenant p99 (budget ≤ 3) */
   ratio: number;
+  /** A bare pg client opening one connection per read over the same databases: the cost of a backend. */
+  bareChurnP99Ms: number;
   peakConnections: number;
   failures: number;
 }
@@ -36,6 +39,9 @@ export interface NoisyBenchResult {
 interface Target {
   tenantId: string;
   employeeId: string;
+  /** The tenant's own database as the application role reaches it, and its schema there. */
+  url?: string;
+  schema?: string;
 }
 
 /** Latencies (ms) of `op` run by `concurrency` workers for `ms`, and how many calls failed. */
@@ -121,7 +127,8 @@ export async function budgetBench(
         `silo-${i}`,
         'database',
       );
-      targets.push({ tenantId: tenant.id, employeeId });
+      const url = install.api.get(ServerDirectory).appUrl(tenant.placement.server, tenant.placement.database);
+      targets.push({ tenantId: tenant.id, employeeId, url, schema: tenant.placement.schema });
     }
     log(`  ${options.tenants} tenant databases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const tenantDb = install.api.get(TenantDb);
@@ -150,6 +157,23 @@ export async function budgetBench(
     );
     watching = false;
     await watcher;
+    // What no pool can avoid: with 40 connections for 200 databases read in turn, most reads need a
+    // new backend. A bare client pays that on every read (no tenant context: RLS returns no row).
+    next = 0;
+    const bare = await sample(
+      async () => {
+        const t = targets[next++ % targets.length]!;
+        const client = new Client({ connectionString: t.url });
+        await client.connect();
+        try {
+          await client.query(`SELECT id FROM ${quoteIdent(t.schema!)}.employees WHERE id = $1`, [t.employeeId]);
+        } finally {
+          await client.end();
+        }
+      },
+      concurrency,
+      options.roundMs,
+    );
     return {
       tenants: options.tenants,
       budget,
@@ -157,6 +181,7 @@ export async function budgetBench(
       warmP99Ms: r.a,
       roundRobinP99Ms: r.b,
       ratio: r.b / r.a,
+      bareChurnP99Ms: bare.p99,
       peakConnections: peak,
       failures: r.failures,
     };
