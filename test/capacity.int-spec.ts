@@ -306,6 +306,40 @@ describe('a statement timeout per tier', () => {
   });
 });
 
+describe('parallel workers per tier', () => {
+  it('keeps a shared cell’s statements to their tier’s workers and leaves a tenant database the server’s', async () => {
+    // One shared connection: the setting is the tier's on each checkout, never the previous tenant's.
+    const h = await startHarness({ SHARED_POOL_MAX: '1', PARALLEL_WORKERS_SCHEMA: '1' });
+    try {
+      const shared = await h.createTenant('serial', 'shared');
+      const schema = await h.createTenant('one-worker', 'schema');
+      const silo = await h.createTenant('own-server-setting', 'database');
+      const tenantDb = h.api.get(TenantDb);
+      const workersOf = async (tenantId: string) =>
+        (
+          await tenantDb.statementFor(tenantId, (tx) =>
+            tx.db.execute<{ workers: string }>(
+              sql`SELECT current_setting('max_parallel_workers_per_gather') AS workers`,
+            ),
+          )
+        ).rows[0]?.workers;
+      const serverSetting = await withOwnerClient(
+        h.config.databaseUrl,
+        async (c) =>
+          (await c.query<{ w: string }>("SELECT current_setting('max_parallel_workers_per_gather') AS w")).rows[0]?.w,
+      );
+      expect(serverSetting).toMatch(/^[1-9]/);
+
+      expect(await workersOf(shared.id)).toBe('0');
+      expect(await workersOf(schema.id)).toBe('1');
+      expect(await workersOf(shared.id)).toBe('0');
+      expect(await workersOf(silo.id)).toBe(serverSetting);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('connection lifetime', () => {
   it('replaces a connection once it reaches POOL_MAX_LIFETIME_S', async () => {
     const h = await startHarness({ SHARED_POOL_MAX: '1', POOL_MAX_LIFETIME_S: '1' });

@@ -58,6 +58,10 @@ export const environmentSchema = z.object({
   STATEMENT_TIMEOUT_SHARED_MS: positiveInt.optional(),
   STATEMENT_TIMEOUT_SCHEMA_MS: positiveInt.optional(),
   STATEMENT_TIMEOUT_DATABASE_MS: positiveInt.optional(),
+  /** Parallel workers one statement may use, per tier; unset: the server's max_parallel_workers_per_gather. */
+  PARALLEL_WORKERS_SHARED: z.coerce.number().int().min(0).max(64).default(0),
+  PARALLEL_WORKERS_SCHEMA: z.coerce.number().int().min(0).max(64).default(0),
+  PARALLEL_WORKERS_DATABASE: z.coerce.number().int().min(0).max(64).optional(),
   /** Most connections one tenant may hold of a shared cell's pool, as a share of SHARED_POOL_MAX. */
   TENANT_POOL_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
   /** Connections this process may open to one server; default: derived from its max_connections. */

@@ -103,6 +103,11 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
         schema: env.STATEMENT_TIMEOUT_SCHEMA_MS ?? env.STATEMENT_TIMEOUT_MS,
         database: env.STATEMENT_TIMEOUT_DATABASE_MS ?? env.STATEMENT_TIMEOUT_MS,
       },
+      tierParallelWorkers: {
+        shared: env.PARALLEL_WORKERS_SHARED,
+        schema: env.PARALLEL_WORKERS_SCHEMA,
+        database: env.PARALLEL_WORKERS_DATABASE,
+      },
       tenantShare: env.TENANT_POOL_SHARE,
       maxLifetimeSeconds: env.POOL_MAX_LIFETIME_S,
       maxSchemasPerConnection: env.POOL_MAX_SCHEMAS_PER_CONNECTION,

@@ -63,6 +63,15 @@ export interface SwitchyardConfigValues {
     readonly statementCacheSize: number;
     /** Statement timeout of tenant work, per tier (STATEMENT_TIMEOUT_<TIER>_MS). */
     readonly tierStatementTimeoutMs: { readonly shared: number; readonly schema: number; readonly database: number };
+    /**
+     * Parallel workers one tenant statement may use, per tier (PARALLEL_WORKERS_*); undefined: the
+     * server's own setting. In a shared cell a parallel statement takes several cores from every tenant.
+     */
+    readonly tierParallelWorkers: {
+      readonly shared: number;
+      readonly schema: number;
+      readonly database: number | undefined;
+    };
     /** Most connections one tenant may hold of a shared pool, as a share of its max (TENANT_POOL_SHARE). */
     readonly tenantShare: number;
     /** Distinct schemas a connection may serve before it is replaced (POOL_MAX_SCHEMAS_PER_CONNECTION). */

@@ -20,13 +20,14 @@ const FENCE_SCHEMA = 'switchyard_fence';
 /**
  * Sets the transaction-local tenant context (I4) — unless this location is fenced for the tenant, in
  * which case the statement fails with SYF02. $1 tenant id, $2 search_path (quoted), $3 schema name, $4 the
- * statement timeout of the tenant's tier (it applies from the next statement of the batch on).
+ * statement timeout of the tenant's tier (it applies from the next statement of the batch on), $5 the
+ * tier's parallel workers per statement (NULL: the server's setting).
  * The CASE calls the raising function only when a fence row exists, so the common case costs one
  * primary-key probe of a table that is empty or nearly so.
  */
 export const TENANT_CONTEXT_SQL =
   "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true), " +
-  "set_config('statement_timeout', $4, true), " +
+  "set_config('statement_timeout', $4, true), set_config('max_parallel_workers_per_gather', $5, true), " +
   `CASE WHEN EXISTS (SELECT FROM ${FENCE_SCHEMA}.fences f WHERE f.tenant_id = $1::uuid AND f.schema_name = $3) ` +
   `THEN ${FENCE_SCHEMA}.refuse($1, $3) END`;
 

@@ -18,9 +18,12 @@ function scopeAt(tenantId: string, schema: string, tier: Tier, config: Switchyar
     schema,
     searchPath: quoteIdent(schema),
     statementTimeout: String(config.pools.tierStatementTimeoutMs[tier]),
+    parallelWorkers: parallelWorkersOf(config.pools.tierParallelWorkers[tier]),
     preparedStatements: config.pools.preparedStatements,
   };
 }
+
+const parallelWorkersOf = (workers: number | undefined) => (workers === undefined ? null : String(workers));
 
 function misplaced(placement: Placement, what: string): never {
   // A placement that points anywhere but the tenant's own derived storage is refused outright: a

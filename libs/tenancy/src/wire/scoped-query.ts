@@ -11,6 +11,8 @@ export interface TenantScope {
   searchPath: string;
   /** The tier's statement timeout in ms, as text: set transaction-locally with the context. */
   statementTimeout: string;
+  /** The tier's max_parallel_workers_per_gather, as text, or null for the server's own setting. */
+  parallelWorkers: string | null;
   /**
    * Keep the context statement and the repositories' named hot statements prepared on each server
    * connection, so the server parses and plans them once per connection instead of once per request.
@@ -118,7 +120,7 @@ export class ScopedQuery extends Query {
     }
     connection.bind({
       statement,
-      values: [scope.tenantId, scope.searchPath, scope.schema, scope.statementTimeout],
+      values: [scope.tenantId, scope.searchPath, scope.schema, scope.statementTimeout, scope.parallelWorkers],
       valueMapper: prepareValue,
     });
     connection.execute({ rows: 0 });
