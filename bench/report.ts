@@ -174,7 +174,9 @@ function capacitySection({ budget: b, noisy: n, schemas: s }: NonNullable<BenchR
     '',
     `**A noisy neighbour.** One shared-cell tenant floods summaries over ${fmt(n.heavyRows)} wellness entries with ` +
       `${n.heavyConcurrency} concurrent requests; its neighbours (a shared and a schema tenant of the same cell, ` +
-      `${n.neighbourConcurrency} readers) read employees, with and without the flood in alternating rounds: neighbour ` +
+      `${n.neighbourConcurrency} readers) read employees, with and without the flood in alternating rounds (each tenant ` +
+      `may hold ${n.tenantConnections} of the cell's connections; shared cells run statements without parallel ` +
+      `workers): neighbour ` +
       `p99 **${fmt(n.floodP99Ms, 1)} ms** under the flood against ${fmt(n.quietP99Ms, 1)} ms without, ` +
       `**${fmt(n.ratio, 2)}×** (budget ≤ 3× ${n.ratio <= 3 ? '✓' : '✗'}); ${n.neighbourFailures} failed neighbour ` +
       `reads. The heavy tenant was served ${fmt(n.heavyServed)} summaries and refused ${fmt(n.heavyRefused)} (503).`,

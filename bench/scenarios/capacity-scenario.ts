@@ -34,6 +34,8 @@ export interface NoisyBenchResult {
   heavyServed: number;
   heavyRefused: number;
   neighbourFailures: number;
+  /** Connections one tenant may hold of the cell's pool (TENANT_POOL_SHARE × SHARED_POOL_MAX). */
+  tenantConnections: number;
 }
 
 interface Target {
@@ -202,7 +204,9 @@ export async function noisyNeighbourBench(
 ): Promise<NoisyBenchResult> {
   const heavyConcurrency = 40;
   const neighbourConcurrency = 4;
-  const install = await startBenchInstallation(databaseUrl, 'benchnoisy', {});
+  // One connection of the cell's 20 per tenant: a tenant's share sized to the server (this bench's has two
+  // cores, and two busy backends would take both from every neighbour).
+  const install = await startBenchInstallation(databaseUrl, 'benchnoisy', { TENANT_POOL_SHARE: '0.05' });
   try {
     const { config, controlPlane: cp } = install;
     const heavy = await createWithEmployee(config, cp, 'heavy', 'shared');
@@ -258,6 +262,7 @@ export async function noisyNeighbourBench(
       heavyServed,
       heavyRefused,
       neighbourFailures: r.failures,
+      tenantConnections: Math.max(1, Math.floor(config.pools.sharedMax * config.pools.tenantShare)),
     };
   } finally {
     await install.close();
