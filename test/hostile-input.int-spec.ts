@@ -20,6 +20,10 @@ interface Case {
   name: string;
   status: number;
   send: () => PromiseLike<Res>;
+  /** The problem's code, where the case pins it. */
+  code?: string;
+  /** The Allow header of a 405. */
+  allow?: string;
 }
 
 const OTHER_SECRET = 'definitely-not-the-switchyard-secret-0123456789';
@@ -98,6 +102,8 @@ describe('hostile input gets a clear 4xx problem+json and changes nothing', () =
     ['missing Authorization header', () => undefined, 401],
     ['Bearer with garbage', () => 'Bearer garbage.garbage.garbage', 401],
     ['Bearer with nothing after it', () => 'Bearer ', 401],
+    ['a valid token followed by junk', () => `Bearer ${h.tokenFor(main.id)} junk`, 401],
+    ['a valid token under another scheme', () => `Token ${h.tokenFor(main.id)}`, 401],
     ['Basic credentials', () => `Basic ${Buffer.from('admin:admin').toString('base64')}`, 401],
     ['expired token', () => `Bearer ${sign({ ...claims(), exp: now() - 60 }, secret())}`, 401],
     ['token signed with another secret', () => `Bearer ${sign(claims(), OTHER_SECRET, { expiresIn: 600 })}`, 401],
@@ -189,6 +195,14 @@ describe('hostile input gets a clear 4xx problem+json and changes nothing', () =
     `cursor=${Buffer.from('definitely-not-a-uuid').toString('base64url')}`,
     `cursor=${'A'.repeat(200)}`,
     'cursor=a&cursor=b',
+    'limit=1e2',
+    'limit=0x10',
+    'limit=%2B5',
+    'limit=%205',
+    'limit=5.0',
+    'limit[]=5',
+    'limit[$gt]=5',
+    'unknown=1',
   ];
   const queryCases: Case[] = [
     ...badQueries.flatMap((q) => [
@@ -210,6 +224,9 @@ describe('hostile input gets a clear 4xx problem+json and changes nothing', () =
       `from=${encodeURIComponent("2024-01-01' OR '1'='1")}`,
       'from=2024-01-01&from=2024-02-01',
       'employeeId=not-a-uuid',
+      'from=2026-02-01&to=2026-01-01',
+      'from[$gt]=2026-01-01',
+      'to[]=2026-01-01',
     ].flatMap((q) => [
       {
         name: `GET /v1/wellness-entries?${q}`,
@@ -272,7 +289,8 @@ describe('hostile input gets a clear 4xx problem+json and changes nothing', () =
     { name: 'no body at all', status: 400, send: () => api().post('/v1/employees').set(tenantAuth()) },
     {
       name: 'JSON sent as text/plain',
-      status: 400,
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
       send: () =>
         api()
           .post('/v1/employees')
@@ -383,6 +401,73 @@ describe('hostile input gets a clear 4xx problem+json and changes nothing', () =
     { name: 'wellness notes over 2000 chars', status: 400, send: () => postEntry({ notes: 'n'.repeat(2_001) }) },
     { name: 'wellness notes with a NUL character', status: 400, send: () => postEntry({ notes: 'a\u0000b' }) },
     { name: 'wellness extra field tenantId', status: 400, send: () => postEntry({ tenantId: other.id }) },
+    { name: 'wellness negative steps', status: 400, send: () => postEntry({ value: -5 }) },
+    { name: 'wellness mood of 11', status: 400, send: () => postEntry({ kind: 'mood', value: 11 }) },
+    { name: 'wellness 25 hours of sleep', status: 400, send: () => postEntry({ kind: 'sleep_hours', value: 25 }) },
+    {
+      name: 'a text/plain body',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      send: () => api().post('/v1/employees').set(tenantAuth()).set('Content-Type', 'text/plain').send('email=a@x.io'),
+    },
+    {
+      name: 'a form-encoded body',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      send: () => api().post('/v1/employees').set(tenantAuth()).type('form').send({ email: 'f@x.io', fullName: 'F' }),
+    },
+    {
+      name: 'a missing wellness entry',
+      status: 404,
+      code: 'WELLNESS_ENTRY_NOT_FOUND',
+      send: () => api().get(`/v1/wellness-entries/${randomUUID()}`).set(tenantAuth()),
+    },
+  ];
+
+  // ---- methods, routes and the HTTP edge ----------------------------------------------------------
+  const edgeCases: Case[] = [
+    {
+      name: 'PUT on an employee',
+      status: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      allow: 'DELETE, GET, HEAD, PATCH',
+      send: () => api().put(`/v1/employees/${seedEmployeeId}`).set(tenantAuth()).send({ fullName: 'Put' }),
+    },
+    {
+      name: 'OPTIONS on the employees',
+      status: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      allow: 'GET, HEAD, POST',
+      send: () => api().options('/v1/employees').set(tenantAuth()),
+    },
+    {
+      name: 'DELETE on the wellness summary',
+      status: 405,
+      allow: 'GET, HEAD',
+      send: () => api().delete('/v1/wellness-summary').set(tenantAuth()),
+    },
+    {
+      name: 'CP: PUT on a tenant',
+      status: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      send: () => cp().put(`/v1/tenants/${main.id}`).set(opsAuth()).send({ name: 'Put' }),
+    },
+    {
+      name: 'an unknown route',
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      send: () => api().get('/v1/payroll').set(tenantAuth()),
+    },
+    {
+      name: 'headers over the server limit (20 KiB cookie)',
+      status: 431,
+      code: 'HEADERS_TOO_LARGE',
+      send: () =>
+        api()
+          .get('/v1/employees')
+          .set(tenantAuth())
+          .set('Cookie', `c=${'x'.repeat(20_000)}`),
+    },
   ];
 
   // ---- control-plane API --------------------------------------------------------------------------
@@ -510,14 +595,15 @@ describe('hostile input gets a clear 4xx problem+json and changes nothing', () =
     })),
   ];
 
-  const cases = [...tokenCases, ...idCases, ...queryCases, ...bodyCases, ...cpCases];
+  const cases = [...tokenCases, ...idCases, ...queryCases, ...bodyCases, ...edgeCases, ...cpCases];
 
-  it.each(cases)('$name → $status', async ({ status, send }) => {
+  it.each(cases)('$name → $status', async ({ status, send, code, allow }) => {
     const res = await send();
     expect({ status: res.status, type: res.headers['content-type'] }).toEqual({
       status,
       type: expect.stringMatching(/^application\/problem\+json/),
     });
+    if (allow) expect(res.headers.allow).toBe(allow);
     const body = JSON.parse(res.text) as Record<string, unknown>;
     expect(body).toMatchObject({
       type: expect.any(String),
@@ -526,6 +612,10 @@ describe('hostile input gets a clear 4xx problem+json and changes nothing', () =
       detail: expect.any(String),
     });
     expect((body.detail as string).length).toBeGreaterThan(0);
+    // One vocabulary: every problem names its code; a field has at most one error.
+    expect(body.code).toEqual(code ?? expect.stringMatching(/^[A-Z][A-Z_]+$/));
+    const fields = ((body.errors ?? []) as { path: string }[]).map((e) => e.path);
+    expect(new Set(fields).size).toBe(fields.length);
     // Nothing leaks: no other tenant, no existing rows, no stack trace or SQL.
     for (const secretValue of [
       other.id,

@@ -4,11 +4,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@switchyard/auth';
 import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
 import { ControlPlaneModule } from '@switchyard/control-plane';
-import { PostgresHealthIndicator } from '@switchyard/http';
+import { createOpenApiController, PostgresHealthIndicator } from '@switchyard/http';
 import { MetricsModule } from '@switchyard/metrics';
 import { TenantContextInterceptor } from '@switchyard/tenancy';
 import { TenantDataModule } from '@switchyard/tenant-data';
-import { ApiProblemFilter } from './api-problem.filter';
+import { API_STATUSES, ApiProblemFilter } from './api-problem.filter';
 import { EmployeesController } from './employees/employees.controller';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -38,6 +38,22 @@ export class ApiModule {
         WellnessSummaryController,
         HealthController,
         MetricsController,
+        createOpenApiController({
+          title: 'Switchyard tenant API',
+          version: '1',
+          description:
+            'The API a tenant’s clients call with the tenant’s token. It answers the same in every tier: ' +
+            'where the tenant’s rows live is never visible. Errors are RFC 9457 problem+json with a stable `code`.',
+          statuses: API_STATUSES,
+          authErrors: ['UNAUTHENTICATED', 'FORBIDDEN', 'TENANT_NOT_FOUND', 'TENANT_SUSPENDED', 'TENANT_NOT_ACTIVE'],
+          platformErrors: [
+            'DATABASE_UNAVAILABLE',
+            'DATABASE_BUSY',
+            'STATEMENT_TIMEOUT',
+            'TENANT_MOVING',
+            'TENANT_FROZEN',
+          ],
+        }),
       ],
       providers: [
         TenantGuard,

@@ -5,12 +5,12 @@ import { AuthModule } from '@switchyard/auth';
 import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
 import { ControlPlaneModule } from '@switchyard/control-plane';
 import { DoctorModule } from '@switchyard/doctor';
-import { PostgresHealthIndicator } from '@switchyard/http';
+import { createOpenApiController, PostgresHealthIndicator } from '@switchyard/http';
 import { MovesModule } from '@switchyard/moves';
 import { ProvisioningModule } from '@switchyard/provisioning';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
-import { ControlPlaneProblemFilter } from './control-plane-problem.filter';
+import { CONTROL_PLANE_STATUSES, ControlPlaneProblemFilter } from './control-plane-problem.filter';
 import { DoctorController } from './doctor/doctor.controller';
 import { HealthController } from './health/health.controller';
 import { MigrationsController } from './migrations/migrations.controller';
@@ -45,6 +45,16 @@ export class ControlPlaneAppModule {
         AuditController,
         DoctorController,
         HealthController,
+        createOpenApiController({
+          title: 'Switchyard control-plane API',
+          version: '1',
+          description:
+            'The operators’ API: tenants and their placement, moves, fleet migrations, servers and cells, usage, ' +
+            'the doctor and the audit trail. Every call needs an ops token. Errors are RFC 9457 problem+json.',
+          statuses: CONTROL_PLANE_STATUSES,
+          authErrors: ['UNAUTHENTICATED', 'FORBIDDEN'],
+          platformErrors: ['DATABASE_UNAVAILABLE', 'DATABASE_BUSY', 'STATEMENT_TIMEOUT'],
+        }),
       ],
       providers: [
         PostgresHealthIndicator,

@@ -1,3 +1,4 @@
+import { intParam, queryObject } from '@switchyard/http';
 import { SLUG_PATTERN, TENANT_STATUSES, TIERS } from '@switchyard/control-plane';
 import { z } from 'zod';
 
@@ -21,13 +22,16 @@ export const updateTenantBody = z
   .strictObject({ name: name.optional(), status: z.enum(['active', 'suspended']).optional() })
   .refine((b) => b.name !== undefined || b.status !== undefined, 'give name or status');
 
-export const listTenantsQuery = z.object({
+export const listTenantsQuery = queryObject({
   tier: z.enum(TIERS).optional(),
   status: z.enum(TENANT_STATUSES).optional(),
   q: z.string().trim().min(1).max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: intParam(1, 500).default(50),
   cursor: z.string().max(128).optional(),
 });
 
 /** Path parameter naming a tenant by UUID or slug. */
 export const tenantRef = z.string().min(1).max(64);
+
+/** A JSON object response; its fields are described in the route's summary and docs/ (typed next). */
+export const anyObject = z.looseObject({});

@@ -3,13 +3,24 @@ import { PassportStrategy } from '@nestjs/passport';
 import { SwitchyardConfig } from '@switchyard/config';
 import { DomainError } from '@switchyard/errors';
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { Request } from 'express';
+import { Strategy } from 'passport-jwt';
 import type { VerifiedClaims } from './claims';
 
 /**
  * Bearer-token verification with passport-jwt. Only the one configured algorithm is accepted (so
  * `alg: none` and algorithm confusion fail), `exp` is required, and `iss`/`aud` are checked when set.
  */
+/**
+ * `Authorization: Bearer <jwt>` and nothing else (RFC 6750; the scheme is case-insensitive): a header
+ * with anything after the token is refused, where passport-jwt's own extractor would read past it.
+ */
+const BEARER = /^bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+
+function bearerToken(request: Pick<Request, 'headers'>): string | null {
+  return BEARER.exec(request.headers.authorization ?? '')?.[1] ?? null;
+}
+
 function verificationKey(algorithm: 'HS256' | 'RS256', secret?: string, publicKey?: string): KeyObject {
   return algorithm === 'HS256' ? createSecretKey(Buffer.from(secret!, 'utf8')) : createPublicKey(publicKey!);
 }
@@ -19,7 +30,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(config: SwitchyardConfig) {
     const { jwt } = config;
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearerToken,
       // A KeyObject built once: given a string, jsonwebtoken re-derives (and for a secret, first tries
       // and fails to parse as a public key) on every request, which dominated the request's CPU.
       secretOrKey: verificationKey(jwt.algorithm, jwt.secret, jwt.publicKey) as unknown as string,

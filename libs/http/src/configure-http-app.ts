@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import { problem, PROBLEM_CONTENT_TYPE } from './problem';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { problem, PROBLEM_CONTENT_TYPE, rawProblemResponse } from './problem';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -28,6 +30,8 @@ const BODY_ERRORS: Record<string, [number, string]> = {
 export function configureHttpApp(app: NestExpressApplication, bodyLimit: string): void {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  answerSocketErrorsWithProblems(app.getHttpServer() as Server);
+  app.use(refuseNonJsonBodies);
   app.use(
     json({
       limit: bodyLimit,
@@ -48,5 +52,33 @@ export function configureHttpApp(app: NestExpressApplication, bodyLimit: string)
       .status(status)
       .type(PROBLEM_CONTENT_TYPE)
       .send(JSON.stringify(problem(status, detail)));
+  });
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Every body these APIs take is JSON: any other media type is a 415, not a confusing 400. */
+function refuseNonJsonBodies(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || JSON_TYPE.test(req.headers['content-type'] ?? '')) return next();
+  const detail = `Request bodies must be application/json, not ${req.headers['content-type'] ?? 'untyped'}`;
+  res.status(415).setHeader('Accept', 'application/json');
+  res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(415, detail)));
+}
+
+/**
+ * Errors Node's HTTP parser answers before any route runs — oversized headers, a malformed request
+ * line, a request too slow to arrive — get problem+json like everything else instead of a bare status.
+ */
+function answerSocketErrorsWithProblems(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const [status, detail] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request headers are too large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'The request took too long to arrive']
+          : [400, 'Malformed HTTP request'];
+    socket.end(rawProblemResponse(status, detail));
   });
 }

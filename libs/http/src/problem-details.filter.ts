@@ -1,7 +1,15 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { DomainError, type ErrorCode } from '@switchyard/errors';
 import { pgErrorOf, platformFailureOf } from '@switchyard/postgres';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { allowedMethods } from './allowed-methods';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
 
 export type StatusMap = Record<ErrorCode, number>;
@@ -21,6 +29,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    // No route matched: Nest's own NotFoundException (apps and libraries throw domain errors only). A path
+    // that exists under other methods is a 405 naming them, not a 404.
+    if (exception instanceof NotFoundException) {
+      const allowed = allowedMethods(host.switchToHttp().getRequest<Request>());
+      if (allowed.length) {
+        const request = host.switchToHttp().getRequest<Request>();
+        response.setHeader('Allow', allowed.join(', '));
+        const body = problem(405, `${request.method} is not allowed here; use ${allowed.join(', ')}`);
+        response.status(405).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+        return;
+      }
+    }
     const body = this.toProblem(exception);
     if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     if (body.status === 503) {

@@ -364,7 +364,7 @@ export class MoveRunner {
 
   private async record(id: string): Promise<MoveRecord> {
     const move = await this.moves.findById(id);
-    if (!move) throw new DomainError('NOT_FOUND', `No move ${id}`);
+    if (!move) throw new DomainError('MOVE_NOT_FOUND', `No move ${id}`);
     return move;
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { SwitchyardConfig } from '@switchyard/config';
 import { ControlPlaneDatabase, PRIMARY_SERVER } from '@switchyard/control-plane';
-import { PostgresHealthIndicator } from '@switchyard/http';
+import { ApiDoc, PostgresHealthIndicator } from '@switchyard/http';
 import { PoolRegistry } from '@switchyard/tenancy';
 
 @Controller('health')
@@ -18,6 +18,7 @@ export class HealthController {
   /** The process is up. */
   @Get('live')
   @HealthCheck()
+  @ApiDoc({ summary: 'Liveness: the process is up', public: true })
   live() {
     return this.health.check([]);
   }
@@ -25,6 +26,7 @@ export class HealthController {
   /** The process can serve: it reaches the control plane and the primary shared cell. */
   @Get('ready')
   @HealthCheck()
+  @ApiDoc({ summary: 'Readiness: the control plane and the primary shared cell answer (503 when not)', public: true })
   ready() {
     return this.health.check([
       () => this.postgres.ping('control-plane', this.controlPlane.pool),

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiDoc } from '@switchyard/http';
 import { MetricsRegistry } from '@switchyard/metrics';
 import type { Response } from 'express';
 
@@ -9,6 +10,7 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
+  @ApiDoc({ summary: 'Prometheus metrics (no tenant identity in any label)', public: true })
   async scrape(@Res() res: Response): Promise<void> {
     res.type(this.metrics.contentType).send(await this.metrics.render());
   }

@@ -1,8 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ZodValidationPipe } from '@switchyard/http';
+import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
 import { WellnessService, type Page, type WellnessEntry, type WellnessSummaryRow } from '@switchyard/tenant-data';
 import type { z } from 'zod';
-import { createEntryBody, listEntriesQuery, summaryQuery, uuidSchema } from '../api.schemas';
+import {
+  createEntryBody,
+  listEntriesQuery,
+  pageOf,
+  summaryQuery,
+  summaryResponse,
+  uuidSchema,
+  wellnessEntryResponse,
+} from '../api.schemas';
 import { TenantGuard } from '../tenant/tenant.guard';
 
 const idPipe = new ZodValidationPipe(uuidSchema, 'id');
@@ -13,6 +21,10 @@ export class WellnessEntriesController {
   constructor(private readonly wellness: WellnessService) {}
 
   @Get()
+  @ApiDoc({
+    summary: 'List wellness entries, newest day first, by employee and period',
+    response: pageOf(wellnessEntryResponse),
+  })
   list(
     @Query(new ZodValidationPipe(listEntriesQuery, 'query')) query: z.infer<typeof listEntriesQuery>,
   ): Promise<Page<WellnessEntry>> {
@@ -22,6 +34,12 @@ export class WellnessEntriesController {
 
   @Post()
   @HttpCode(201)
+  @ApiDoc({
+    summary: 'Log a wellness entry for an employee',
+    description: 'Values by kind: steps 0–200000, sleep_hours 0–24, water_ml 0–20000, mood 1–10, minutes 0–1440.',
+    response: wellnessEntryResponse,
+    errors: ['EMPLOYEE_NOT_FOUND'],
+  })
   create(
     @Body(new ZodValidationPipe(createEntryBody, 'body')) body: z.infer<typeof createEntryBody>,
   ): Promise<WellnessEntry> {
@@ -29,12 +47,14 @@ export class WellnessEntriesController {
   }
 
   @Get(':id')
+  @ApiDoc({ summary: 'Read a wellness entry', response: wellnessEntryResponse, errors: ['WELLNESS_ENTRY_NOT_FOUND'] })
   get(@Param('id', idPipe) id: string): Promise<WellnessEntry> {
     return this.wellness.get(id);
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiDoc({ summary: 'Remove a wellness entry', errors: ['WELLNESS_ENTRY_NOT_FOUND'] })
   delete(@Param('id', idPipe) id: string): Promise<void> {
     return this.wellness.delete(id);
   }
@@ -46,6 +66,7 @@ export class WellnessSummaryController {
   constructor(private readonly wellness: WellnessService) {}
 
   @Get()
+  @ApiDoc({ summary: 'Count, total and average of each kind over a period', response: summaryResponse })
   summary(
     @Query(new ZodValidationPipe(summaryQuery, 'query')) query: z.infer<typeof summaryQuery>,
   ): Promise<WellnessSummaryRow[]> {

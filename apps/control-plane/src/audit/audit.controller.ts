@@ -2,17 +2,18 @@ import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { OpsGuard } from '@switchyard/auth';
 import { AuditLogRepository } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { ZodValidationPipe } from '@switchyard/http';
+import { anyObject } from '../control-plane.schemas';
+import { ApiDoc, intParam, queryObject, ZodValidationPipe } from '@switchyard/http';
 import { z } from 'zod';
 
-const auditQuery = z.object({
+const auditQuery = queryObject({
   actor: z.string().min(1).max(256).optional(),
   action: z
     .string()
     .regex(/^[a-z]+\.[a-z-]+$/, 'must look like tenant.create')
     .optional(),
   target: z.string().min(1).max(256).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: intParam(1, 500).default(100),
   cursor: z
     .string()
     .regex(/^\d{1,18}$/, 'cursor is not valid')
@@ -26,6 +27,7 @@ export class AuditController {
 
   /** The audit trail, newest first; `target` matches a tenant id or slug, or a run id. */
   @Get()
+  @ApiDoc({ summary: 'The audit trail, newest first', response: anyObject })
   async list(@Query(new ZodValidationPipe(auditQuery, 'query')) query: z.infer<typeof auditQuery>) {
     const beforeId = query.cursor ? Number(query.cursor) : undefined;
     if (beforeId !== undefined && !Number.isSafeInteger(beforeId))

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ControlPlaneDatabase } from '@switchyard/control-plane';
-import { PostgresHealthIndicator } from '@switchyard/http';
+import { ApiDoc, PostgresHealthIndicator } from '@switchyard/http';
 import { MigrationsReadiness } from '../migrations/migrations-readiness';
 
 @Controller('health')
@@ -14,6 +14,7 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiDoc({ summary: 'Liveness: the process is up', public: true })
   @HealthCheck()
   live() {
     return this.health.check([]);
@@ -21,6 +22,7 @@ export class HealthController {
 
   /** Down only when the control-plane database does not answer; targets behind are reported, not failed. */
   @Get('ready')
+  @ApiDoc({ summary: 'Readiness: the control-plane database answers (503 when not)', public: true })
   @HealthCheck()
   ready() {
     return this.health.check([

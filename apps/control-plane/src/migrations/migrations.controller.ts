@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, type MigrationRunRecord } from '@switchyard/control-plane';
-import { ZodValidationPipe } from '@switchyard/http';
+import { anyObject } from '../control-plane.schemas';
+import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
 import { MigrationRunsService, MigrationStatusService } from '@switchyard/migrations';
 import type { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
@@ -36,6 +37,11 @@ export class MigrationsController {
 
   /** Every target: tier, tenant, applied and latest version, status; with a summary per tier. */
   @Get()
+  @ApiDoc({
+    summary: 'Every migration target with its applied and latest version, and a summary per tier',
+    response: anyObject,
+    errors: ['TENANT_NOT_FOUND'],
+  })
   async list(@Query(new ZodValidationPipe(statusQuery, 'query')) query: z.infer<typeof statusQuery>) {
     const result = await this.status.status({
       tiers: query.tier ? [query.tier] : undefined,
@@ -45,6 +51,11 @@ export class MigrationsController {
   }
 
   @Post('runs')
+  @ApiDoc({
+    summary: 'Start a fleet migration run (tiers, canary, concurrency, dry run)',
+    response: anyObject,
+    errors: ['MIGRATION_DRIFT', 'MIGRATION_OUT_OF_ORDER'],
+  })
   @HttpCode(202)
   @Audited({ action: 'migration.run' })
   async start(
@@ -55,11 +66,17 @@ export class MigrationsController {
   }
 
   @Get('runs')
+  @ApiDoc({ summary: 'Recent migration runs', response: anyObject })
   async recent() {
     return { items: (await this.runs.recent()).map((r) => ({ ...runView(r), results: undefined })) };
   }
 
   @Get('runs/:id')
+  @ApiDoc({
+    summary: 'One migration run with its results per target',
+    response: anyObject,
+    errors: ['MIGRATION_RUN_NOT_FOUND'],
+  })
   async get(@Param('id', new ZodValidationPipe(runId, 'id')) id: string) {
     return runView(await this.runs.get(id));
   }

@@ -1,3 +1,4 @@
+import { queryObject } from '@switchyard/http';
 import { TIERS } from '@switchyard/control-plane';
 import { z } from 'zod';
 
@@ -19,7 +20,7 @@ export const startRunBody = z.strictObject({
   dryRun: z.boolean().optional(),
 });
 
-export const statusQuery = z.object({
+export const statusQuery = queryObject({
   tier: z.enum(TIERS).optional(),
   tenant: tenantRef.optional(),
   status: z.enum(['current', 'behind', 'failed', 'running']).optional(),

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, MOVE_STATES, TIERS } from '@switchyard/control-plane';
-import { ZodValidationPipe } from '@switchyard/http';
+import { anyObject } from '../control-plane.schemas';
+import { ApiDoc, intParam, queryObject, ZodValidationPipe } from '@switchyard/http';
 import { MovesService } from '@switchyard/moves';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
@@ -10,10 +11,10 @@ import { moveView } from './move.view';
 
 const moveBody = z.strictObject({ tier: z.enum(TIERS), server: serverName.optional(), cell: cellName.optional() });
 const moveId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a UUID');
-const listQuery = z.object({
+const listQuery = queryObject({
   tenant: tenantRef.optional(),
   state: z.enum(MOVE_STATES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: intParam(1, 200).default(50),
 });
 
 @Controller('v1')
@@ -23,6 +24,11 @@ export class MovesController {
 
   /** Starts moving a tenant to another tier or server; the control plane's worker carries it out. */
   @Post('tenants/:ref/moves')
+  @ApiDoc({
+    summary: 'Start moving a tenant to another tier, cell or server',
+    response: anyObject,
+    errors: ['TENANT_NOT_FOUND', 'TENANT_MOVING', 'MOVE_NOT_NEEDED', 'SERVER_NOT_FOUND', 'CELL_NOT_FOUND'],
+  })
   @HttpCode(202)
   @Audited({ action: 'tenant.move', subject: (req) => ({ tenant: req.params.ref }) })
   async start(
@@ -34,17 +40,24 @@ export class MovesController {
   }
 
   @Get('moves')
+  @ApiDoc({ summary: 'Moves, newest first', response: anyObject })
   async list(@Query(new ZodValidationPipe(listQuery, 'query')) query: z.infer<typeof listQuery>) {
     return { items: (await this.moves.list(query)).map(moveView) };
   }
 
   @Get('moves/:id')
+  @ApiDoc({ summary: 'One move with its progress and verification', response: anyObject, errors: ['MOVE_NOT_FOUND'] })
   async get(@Param('id', new ZodValidationPipe(moveId, 'id')) id: string) {
     return moveView(await this.moves.get(id));
   }
 
   /** Stops a move before its cutover; the tenant stays where it was and the partial copy is removed. */
   @Post('moves/:id/cancel')
+  @ApiDoc({
+    summary: 'Cancel a move before its cutover; the tenant stays where it was',
+    response: anyObject,
+    errors: ['MOVE_NOT_FOUND', 'MOVE_NOT_CANCELLABLE'],
+  })
   @HttpCode(202)
   @Audited({ action: 'move.cancel', subject: (req) => ({ move: req.params.id }) })
   async cancel(@Param('id', new ZodValidationPipe(moveId, 'id')) id: string, @Req() request: AuthenticatedRequest) {

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Post, Req, UseGuards } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, type CellLoad, type CellRecord } from '@switchyard/control-plane';
-import { ZodValidationPipe } from '@switchyard/http';
+import { anyObject } from '../control-plane.schemas';
+import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
 import { CellsService } from '@switchyard/provisioning';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
@@ -16,12 +17,18 @@ export class CellsController {
 
   /** Shared cells and how many shared and schema tenants each holds. */
   @Get()
+  @ApiDoc({ summary: 'Shared cells and the tenants each holds', response: anyObject })
   async list(): Promise<{ items: CellLoad[] }> {
     return { items: await this.cells.list() };
   }
 
   /** Adds a shared cell on a registered server (its database created and migrated); 201. */
   @Post()
+  @ApiDoc({
+    summary: 'Add a shared cell on a registered server',
+    response: anyObject,
+    errors: ['SERVER_NOT_FOUND', 'TENANT_EXISTS'],
+  })
   @Audited({ action: 'cell.create' })
   add(
     @Body(new ZodValidationPipe(addCellBody, 'body')) body: z.infer<typeof addCellBody>,

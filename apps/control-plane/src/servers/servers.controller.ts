@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, ServerOverviews, type ServerOverview } from '@switchyard/control-plane';
-import { ZodValidationPipe } from '@switchyard/http';
+import { anyObject } from '../control-plane.schemas';
+import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
 import { DrainService } from '@switchyard/moves';
 import { Audited } from '../audit/audited.decorator';
 import { serverName } from '../control-plane.schemas';
@@ -17,6 +18,7 @@ export class ServersController {
 
   /** Registered PostgreSQL servers: cells, tenants per tier, connections in use and bytes. */
   @Get()
+  @ApiDoc({ summary: 'Registered servers: cells, tenants per tier, connections and bytes', response: anyObject })
   async list(): Promise<{ items: ServerOverview[] }> {
     return { items: await this.overviews.list() };
   }
@@ -26,6 +28,11 @@ export class ServersController {
    * (MOVE_CONCURRENCY at a time); follow them at GET /v1/moves.
    */
   @Post(':name/drain')
+  @ApiDoc({
+    summary: 'Move every tenant off a server, a few at a time, and report',
+    response: anyObject,
+    errors: ['SERVER_NOT_FOUND'],
+  })
   @HttpCode(202)
   @Audited({ action: 'server.drain' })
   async drain(

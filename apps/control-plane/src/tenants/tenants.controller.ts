@@ -15,7 +15,8 @@ import {
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, SLUG_PATTERN, tenantEditAction, TenantsService } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { ZodValidationPipe } from '@switchyard/http';
+import { anyObject } from '../control-plane.schemas';
+import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
 import { TenantLifecycleService } from '@switchyard/provisioning';
 import type { Response } from 'express';
 import type { z } from 'zod';
@@ -42,6 +43,11 @@ export class TenantsController {
 
   /** 201 for a new tenant; 200 when an interrupted provisioning of the same tenant was resumed. */
   @Post()
+  @ApiDoc({
+    summary: 'Create a tenant in a tier (201; 200 when an interrupted provisioning was resumed)',
+    response: anyObject,
+    errors: ['TENANT_EXISTS', 'SERVER_NOT_FOUND', 'CELL_NOT_FOUND', 'PROVISIONING_FAILED'],
+  })
   @Audited({ action: 'tenant.create', subject: (req) => ({ tenant: (req.body as { slug?: unknown })?.slug }) })
   async create(
     @Body(new ZodValidationPipe(createTenantBody, 'body')) body: z.infer<typeof createTenantBody>,
@@ -54,6 +60,7 @@ export class TenantsController {
   }
 
   @Get()
+  @ApiDoc({ summary: 'Tenants, filtered by tier, status or text, a page at a time', response: anyObject })
   async list(@Query(new ZodValidationPipe(listTenantsQuery, 'query')) query: z.infer<typeof listTenantsQuery>) {
     const rows = await this.tenants.list({
       ...query,
@@ -67,11 +74,21 @@ export class TenantsController {
   }
 
   @Get(':ref')
+  @ApiDoc({
+    summary: 'One tenant by id or slug, with its placement',
+    response: anyObject,
+    errors: ['TENANT_NOT_FOUND'],
+  })
   async get(@Param('ref', refPipe) ref: string): Promise<TenantView> {
     return tenantView(await this.tenants.get(ref));
   }
 
   @Patch(':ref')
+  @ApiDoc({
+    summary: 'Rename, suspend or resume a tenant',
+    response: anyObject,
+    errors: ['TENANT_NOT_FOUND', 'TENANT_NOT_ACTIVE'],
+  })
   @Audited({
     action: (req) => tenantEditAction((req.body as { status?: unknown } | undefined) ?? {}),
     subject: (req) => ({ tenant: req.params.ref }),
@@ -86,6 +103,10 @@ export class TenantsController {
 
   /** Offboards the tenant: its data is removed in its tier. */
   @Delete(':ref')
+  @ApiDoc({
+    summary: 'Offboard a tenant: its data is removed in its tier',
+    errors: ['TENANT_NOT_FOUND', 'TENANT_MOVING'],
+  })
   @Audited({ action: 'tenant.delete', subject: (req) => ({ tenant: req.params.ref }) })
   @HttpCode(204)
   async delete(@Param('ref', refPipe) ref: string, @Req() request: AuthenticatedRequest): Promise<void> {

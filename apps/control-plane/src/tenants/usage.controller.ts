@@ -1,18 +1,19 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { OpsGuard } from '@switchyard/auth';
 import { TenantsService, TenantUsageRepository, USAGE_METRICS } from '@switchyard/control-plane';
-import { ZodValidationPipe } from '@switchyard/http';
+import { anyObject } from '../control-plane.schemas';
+import { ApiDoc, intParam, queryObject, ZodValidationPipe } from '@switchyard/http';
 import { TenantFootprint } from '@switchyard/provisioning';
 import { z } from 'zod';
 import { tenantRef } from '../control-plane.schemas';
 
 const WINDOWS = { '1h': 3_600_000, '6h': 21_600_000, '24h': 86_400_000, '7d': 604_800_000, '30d': 2_592_000_000 };
 const windowParam = z.enum(Object.keys(WINDOWS) as [keyof typeof WINDOWS, ...(keyof typeof WINDOWS)[]]);
-const usageQuery = z.strictObject({ window: windowParam.default('24h') });
-const topQuery = z.strictObject({
+const usageQuery = queryObject({ window: windowParam.default('24h') });
+const topQuery = queryObject({
   window: windowParam.default('1h'),
   by: z.enum(USAGE_METRICS).default('requests'),
-  limit: z.coerce.number().int().min(1).max(100).default(10),
+  limit: intParam(1, 100).default(10),
 });
 const since = (window: keyof typeof WINDOWS) => new Date(Date.now() - WINDOWS[window]);
 
@@ -31,6 +32,11 @@ export class UsageController {
   ) {}
 
   @Get('tenants/:ref/usage')
+  @ApiDoc({
+    summary: 'A tenant’s requests, errors, database time, rows and storage over a window',
+    response: anyObject,
+    errors: ['TENANT_NOT_FOUND'],
+  })
   async tenant(
     @Param('ref', new ZodValidationPipe(tenantRef, 'tenant')) ref: string,
     @Query(new ZodValidationPipe(usageQuery, 'query')) query: z.infer<typeof usageQuery>,
@@ -50,6 +56,7 @@ export class UsageController {
   }
 
   @Get('usage/top')
+  @ApiDoc({ summary: 'The heaviest tenants over a window, by one measure', response: anyObject })
   async top(@Query(new ZodValidationPipe(topQuery, 'query')) query: z.infer<typeof topQuery>) {
     const from = since(query.window);
     return {

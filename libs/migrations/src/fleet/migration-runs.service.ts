@@ -57,7 +57,7 @@ export class MigrationRunsService {
 
   async get(id: string): Promise<MigrationRunRecord> {
     const run = await this.runs.findById(id);
-    if (!run) throw new DomainError('NOT_FOUND', `No migration run ${id}`);
+    if (!run) throw new DomainError('MIGRATION_RUN_NOT_FOUND', `No migration run ${id}`);
     return run;
   }
 

@@ -24,7 +24,7 @@ export class WellnessService {
 
   async get(id: string): Promise<WellnessEntry> {
     const entry = await this.tenantDb.statement((tx) => this.entries.findById(tx, id));
-    if (!entry) throw new DomainError('NOT_FOUND', 'Wellness entry not found');
+    if (!entry) throw new DomainError('WELLNESS_ENTRY_NOT_FOUND', 'Wellness entry not found');
     return entry;
   }
 
@@ -48,7 +48,7 @@ export class WellnessService {
 
   async delete(id: string): Promise<void> {
     if (!(await this.tenantDb.statement((tx) => this.entries.delete(tx, id)))) {
-      throw new DomainError('NOT_FOUND', 'Wellness entry not found');
+      throw new DomainError('WELLNESS_ENTRY_NOT_FOUND', 'Wellness entry not found');
     }
   }
 
