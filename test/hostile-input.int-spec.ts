@@ -616,6 +616,9 @@ describe('hostile input gets a clear 4xx problem+json and changes nothing', () =
     expect(body.code).toEqual(code ?? expect.stringMatching(/^[A-Z][A-Z_]+$/));
     const fields = ((body.errors ?? []) as { path: string }[]).map((e) => e.path);
     expect(new Set(fields).size).toBe(fields.length);
+    // Traceable: the body quotes the request id the response header carries (Node's parser answers a
+    // 431 before any request exists).
+    if (status !== 431) expect(body.requestId).toEqual(res.headers['x-request-id'] ?? 'a request id header');
     // Nothing leaks: no other tenant, no existing rows, no stack trace or SQL.
     for (const secretValue of [
       other.id,
@@ -628,6 +631,16 @@ describe('hostile input gets a clear 4xx problem+json and changes nothing', () =
       expect(res.text).not.toContain(secretValue);
     }
     expect(res.text).not.toMatch(/\bat .+:\d+:\d+|node_modules|SELECT |INSERT |relation "|syntax error at/);
+  });
+
+  it('keeps a caller’s X-Request-Id and makes one otherwise, on every response', async () => {
+    const kept = await api().get('/v1/employees').set(tenantAuth()).set('X-Request-Id', 'trace-42.a:b');
+    expect(kept.status).toBe(200);
+    expect(kept.headers['x-request-id']).toBe('trace-42.a:b');
+    const made = await api().get('/v1/employees').set(tenantAuth());
+    const madeToo = await cp().get('/v1/tenants').set(opsAuth()).set('X-Request-Id', 'no spaces allowed');
+    for (const res of [made, madeToo]) expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.headers['x-request-id']).not.toBe(madeToo.headers['x-request-id']);
   });
 
   it('left the control plane holding exactly the tenants the test created, unchanged', async () => {

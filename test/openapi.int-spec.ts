@@ -83,6 +83,21 @@ describe('the OpenAPI documents', () => {
     }
   });
 
+  it('are also a page to read at /docs, with every operation and no script', async () => {
+    for (const [request, doc] of [
+      [ctx.h.apiRequest, ctx.apiDoc],
+      [ctx.h.cpRequest, ctx.cpDoc],
+    ] as const) {
+      const page = await request().get('/docs').expect(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(page.text).not.toContain('<script');
+      for (const ops of Object.values(doc.paths))
+        for (const op of Object.values(ops))
+          expect(page.text).toContain(`id="${(op as { operationId: string }).operationId}"`);
+    }
+  });
+
   it('describe the query parameters and bodies the validation uses', () => {
     const list = ctx.apiDoc.paths['/v1/wellness-entries']!.get!;
     expect(list.parameters!.map((p) => p.name).sort()).toEqual(['cursor', 'employeeId', 'from', 'limit', 'to']);
@@ -188,5 +203,6 @@ record('GET /health/live', (await client.GET('/health/live')).response);
 record('GET /health/ready', (await client.GET('/health/ready')).response);
 record('GET /metrics', (await client.GET('/metrics', { parseAs: 'text' })).response);
 record('GET /openapi.json', (await client.GET('/openapi.json')).response);
+record('GET /docs', (await client.GET('/docs', { parseAs: 'text' })).response);
 console.log(JSON.stringify(calls));
 `;

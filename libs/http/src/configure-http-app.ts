@@ -3,6 +3,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { problem, PROBLEM_CONTENT_TYPE, rawProblemResponse } from './problem';
+import { assignRequestId, requestIdOf } from './request-id';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,6 +32,7 @@ export function configureHttpApp(app: NestExpressApplication, bodyLimit: string)
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   answerSocketErrorsWithProblems(app.getHttpServer() as Server);
+  app.use(assignRequestId);
   app.use(refuseNonJsonBodies);
   app.use(
     json({
@@ -42,7 +44,7 @@ export function configureHttpApp(app: NestExpressApplication, bodyLimit: string)
       },
     }),
   );
-  app.use((error: BodyParserError, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: BodyParserError, req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
     const [status, detail] = BODY_ERRORS[error.type ?? ''] ?? [
       error.status && error.status < 500 ? error.status : 400,
@@ -51,7 +53,7 @@ export function configureHttpApp(app: NestExpressApplication, bodyLimit: string)
     res
       .status(status)
       .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify(problem(status, detail)));
+      .send(JSON.stringify(problem(status, detail, { requestId: requestIdOf(req) })));
   });
 }
 
@@ -63,7 +65,7 @@ function refuseNonJsonBodies(req: Request, res: Response, next: NextFunction): v
   if (!hasBody || JSON_TYPE.test(req.headers['content-type'] ?? '')) return next();
   const detail = `Request bodies must be application/json, not ${req.headers['content-type'] ?? 'untyped'}`;
   res.status(415).setHeader('Accept', 'application/json');
-  res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(415, detail)));
+  res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(415, detail, { requestId: requestIdOf(req) })));
 }
 
 /**

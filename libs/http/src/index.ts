@@ -13,3 +13,4 @@ export type { ApiDocMeta } from './openapi/api-doc';
 export { buildOpenApiDocument } from './openapi/openapi-document';
 export type { OpenApiOptions } from './openapi/openapi-document';
 export { createOpenApiController } from './openapi/openapi.controller';
+export { assignRequestId, requestIdOf, REQUEST_ID_HEADER } from './request-id';

@@ -10,6 +10,7 @@ import { DomainError, type ErrorCode } from '@switchyard/errors';
 import { pgErrorOf, platformFailureOf } from '@switchyard/postgres';
 import type { Request, Response } from 'express';
 import { allowedMethods } from './allowed-methods';
+import { requestIdOf } from './request-id';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
 
 export type StatusMap = Record<ErrorCode, number>;
@@ -28,17 +29,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(private readonly statuses: StatusMap) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
+    const body = { ...this.problemFor(exception, request, response), requestId: requestIdOf(request) };
+    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  private problemFor(exception: unknown, request: Request, response: Response): Problem {
     // No route matched: Nest's own NotFoundException (apps and libraries throw domain errors only). A path
     // that exists under other methods is a 405 naming them, not a 404.
     if (exception instanceof NotFoundException) {
-      const allowed = allowedMethods(host.switchToHttp().getRequest<Request>());
+      const allowed = allowedMethods(request);
       if (allowed.length) {
-        const request = host.switchToHttp().getRequest<Request>();
         response.setHeader('Allow', allowed.join(', '));
-        const body = problem(405, `${request.method} is not allowed here; use ${allowed.join(', ')}`);
-        response.status(405).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
-        return;
+        return problem(405, `${request.method} is not allowed here; use ${allowed.join(', ')}`);
       }
     }
     const body = this.toProblem(exception);
@@ -50,7 +54,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         String(typeof retryAfter === 'number' ? retryAfter : DEFAULT_RETRY_AFTER_SECONDS),
       );
     }
-    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    return body;
   }
 
   private toProblem(exception: unknown): Problem {

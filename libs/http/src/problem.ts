@@ -8,6 +8,8 @@ export interface Problem {
   detail: string;
   code?: string;
   errors?: { path: string; message: string }[];
+  /** The request's X-Request-Id, to quote when reporting a problem. */
+  requestId?: string;
 }
 
 const TITLES: Record<number, string> = {

@@ -162,6 +162,7 @@ function problemSchema(): JsonSchema {
       status: { type: 'integer' },
       detail: { type: 'string' },
       code: { type: 'string' },
+      requestId: { type: 'string', description: 'The X-Request-Id of the request, to quote when reporting it' },
       errors: {
         type: 'array',
         description: 'One entry per invalid field',

@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** What a caller's own request id may look like: kept as given, so its logs and ours line up. */
+const CALLER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request id of a request this app has seen (set first thing by `assignRequestId`). */
+export function requestIdOf(request: Request): string | undefined {
+  return (request as Request & { requestId?: string }).requestId;
+}
+
+/**
+ * Every request gets an id — the caller's `X-Request-Id` when it is a sane token, a new UUID
+ * otherwise — echoed in the response header, in problem+json bodies and in the request's log line.
+ */
+export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && CALLER_ID.test(given) ? given : randomUUID();
+  (req as Request & { requestId?: string }).requestId = id;
+  res.setHeader(REQUEST_ID_HEADER, id);
+  next();
+}
