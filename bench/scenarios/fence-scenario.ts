@@ -7,7 +7,7 @@ import { compare, type MeasureOptions } from '../measure';
 /** The context statement without the read fence: the settings only. */
 const PLAIN_CONTEXT_SQL =
   "SELECT set_config('switchyard.tenant_id', $1, true), set_config('search_path', $2, true), " +
-  "set_config('statement_timeout', $4, true), $3::text";
+  "set_config('statement_timeout', $4, true), set_config('max_parallel_workers_per_gather', $5, true), $3::text";
 
 export interface FenceCost {
   fencedUs: number;
@@ -32,7 +32,13 @@ export async function measureFenceCost(
   client.on('error', () => undefined);
   await client.connect();
   try {
-    const values = [tenantId, '"public"', 'public', String(config.pools.tierStatementTimeoutMs.shared)];
+    const values = [
+      tenantId,
+      '"public"',
+      'public',
+      String(config.pools.tierStatementTimeoutMs.shared),
+      String(config.pools.tierParallelWorkers.shared),
+    ];
     const results = await compare(
       [
         { name: 'routed', op: () => client.query({ name: 'fenced', text: TENANT_CONTEXT_SQL, values }) },
