@@ -14,3 +14,4 @@ export { buildOpenApiDocument } from './openapi/openapi-document';
 export type { OpenApiOptions } from './openapi/openapi-document';
 export { createOpenApiController } from './openapi/openapi.controller';
 export { assignRequestId, requestIdOf, REQUEST_ID_HEADER } from './request-id';
+export { entityTag, ifMatchPrecondition, tagListMatches, taggedResponse } from './conditional';

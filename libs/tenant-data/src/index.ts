@@ -14,3 +14,4 @@ export type {
 } from './wellness/wellness.types';
 export { decodeCursor, encodeCursor } from './pagination';
 export type { Page } from './pagination';
+export type { Precondition } from './precondition';

@@ -1,6 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe } from '@switchyard/http';
 import { EmployeesService, type Employee, type Page } from '@switchyard/tenant-data';
+import type { Response } from 'express';
 import type { z } from 'zod';
 import {
   createEmployeeBody,
@@ -37,28 +51,44 @@ export class EmployeesController {
   }
 
   @Get(':id')
-  @ApiDoc({ summary: 'Read an employee', response: employeeResponse, errors: ['EMPLOYEE_NOT_FOUND'] })
-  get(@Param('id', idPipe) id: string): Promise<Employee> {
-    return this.employees.get(id);
+  @ApiDoc({
+    summary: 'Read an employee (with its ETag; If-None-Match answers 304 when unchanged)',
+    response: employeeResponse,
+    errors: ['EMPLOYEE_NOT_FOUND'],
+    conditional: 'read',
+  })
+  async get(
+    @Param('id', idPipe) id: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Employee | undefined> {
+    return taggedResponse(response, await this.employees.get(id), ifNoneMatch);
   }
 
   @Patch(':id')
   @ApiDoc({
-    summary: 'Change an employee’s email or name',
+    summary: 'Change an employee’s email or name (If-Match: only if unchanged since read)',
     response: employeeResponse,
-    errors: ['EMPLOYEE_NOT_FOUND', 'EMAIL_TAKEN'],
+    errors: ['EMPLOYEE_NOT_FOUND', 'EMAIL_TAKEN', 'PRECONDITION_FAILED'],
+    conditional: 'write',
   })
-  update(
+  async update(
     @Param('id', idPipe) id: string,
     @Body(new ZodValidationPipe(updateEmployeeBody, 'body')) body: z.infer<typeof updateEmployeeBody>,
-  ): Promise<Employee> {
-    return this.employees.update(id, body);
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Employee | undefined> {
+    return taggedResponse(response, await this.employees.update(id, body, ifMatchPrecondition(ifMatch)), undefined);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiDoc({ summary: 'Remove an employee and their wellness entries', errors: ['EMPLOYEE_NOT_FOUND'] })
-  delete(@Param('id', idPipe) id: string): Promise<void> {
-    return this.employees.delete(id);
+  @ApiDoc({
+    summary: 'Remove an employee and their wellness entries (If-Match: only if unchanged since read)',
+    errors: ['EMPLOYEE_NOT_FOUND', 'PRECONDITION_FAILED'],
+    conditional: 'write',
+  })
+  delete(@Param('id', idPipe) id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    return this.employees.delete(id, ifMatchPrecondition(ifMatch));
   }
 }

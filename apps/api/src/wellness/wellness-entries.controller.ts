@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe } from '@switchyard/http';
 import { WellnessService, type Page, type WellnessEntry, type WellnessSummaryRow } from '@switchyard/tenant-data';
+import type { Response } from 'express';
 import type { z } from 'zod';
 import {
   createEntryBody,
@@ -47,16 +48,29 @@ export class WellnessEntriesController {
   }
 
   @Get(':id')
-  @ApiDoc({ summary: 'Read a wellness entry', response: wellnessEntryResponse, errors: ['WELLNESS_ENTRY_NOT_FOUND'] })
-  get(@Param('id', idPipe) id: string): Promise<WellnessEntry> {
-    return this.wellness.get(id);
+  @ApiDoc({
+    summary: 'Read a wellness entry (with its ETag; If-None-Match answers 304 when unchanged)',
+    response: wellnessEntryResponse,
+    errors: ['WELLNESS_ENTRY_NOT_FOUND'],
+    conditional: 'read',
+  })
+  async get(
+    @Param('id', idPipe) id: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<WellnessEntry | undefined> {
+    return taggedResponse(response, await this.wellness.get(id), ifNoneMatch);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiDoc({ summary: 'Remove a wellness entry', errors: ['WELLNESS_ENTRY_NOT_FOUND'] })
-  delete(@Param('id', idPipe) id: string): Promise<void> {
-    return this.wellness.delete(id);
+  @ApiDoc({
+    summary: 'Remove a wellness entry (If-Match: only if unchanged since read)',
+    errors: ['WELLNESS_ENTRY_NOT_FOUND', 'PRECONDITION_FAILED'],
+    conditional: 'write',
+  })
+  delete(@Param('id', idPipe) id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    return this.wellness.delete(id, ifMatchPrecondition(ifMatch));
   }
 }
 

@@ -14,6 +14,8 @@ export interface ApiDocMeta {
   errors?: ErrorCode[];
   /** Public routes (health, metrics, the document itself) need no token. */
   public?: boolean;
+  /** `read`: ETag and If-None-Match (304); `write`: If-Match (412 when stale). */
+  conditional?: 'read' | 'write';
   /** Headers the route reads, e.g. Idempotency-Key. */
   headers?: { name: string; description: string; required?: boolean }[];
 }

@@ -81,6 +81,22 @@ function operation(
     if (type === RouteParamtypes.QUERY && schema) parameters.push(...queryParameters(schema));
     if (type === RouteParamtypes.BODY) body = schema;
   }
+  if (doc.conditional === 'read')
+    parameters.push({
+      name: 'If-None-Match',
+      in: 'header',
+      required: false,
+      description: 'An ETag read before: 304 when it still names the resource',
+      schema: { type: 'string' },
+    });
+  if (doc.conditional === 'write')
+    parameters.push({
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      description: 'An ETag read before: the change happens only if it still names the resource, else 412',
+      schema: { type: 'string' },
+    });
   for (const header of doc.headers ?? [])
     parameters.push({
       name: header.name,
@@ -91,10 +107,16 @@ function operation(
     });
 
   const success = Number(Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (verb === 'post' ? 201 : 200));
+  const etag = doc.conditional && doc.response ? { headers: { ETag: { schema: { type: 'string' } } } } : {};
   const responses: Record<string, unknown> = {
     [success]: doc.response
-      ? { description: doc.summary, content: { 'application/json': { schema: jsonSchema(doc.response, 'output') } } }
+      ? {
+          description: doc.summary,
+          ...etag,
+          content: { 'application/json': { schema: jsonSchema(doc.response, 'output') } },
+        }
       : { description: doc.summary },
+    ...(doc.conditional === 'read' ? { 304: { description: 'Not modified: the If-None-Match ETag is current' } } : {}),
   };
   const codes: string[] = [...(doc.errors ?? [])];
   if (parameters.length || body) codes.push('VALIDATION_FAILED');

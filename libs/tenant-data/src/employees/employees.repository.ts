@@ -27,6 +27,14 @@ const byId = (db: NodePgDatabase) =>
     .from(employees)
     .where(and(eq(employees.tenantId, tenantId), eq(employees.id, id)))
     .prepare('employees.by_id');
+// The same row, locked until the transaction ends: a conditional change compares and writes atomically.
+const byIdForUpdate = (db: NodePgDatabase) =>
+  db
+    .select(columns)
+    .from(employees)
+    .where(and(eq(employees.tenantId, tenantId), eq(employees.id, id)))
+    .for('update')
+    .prepare('employees.by_id_for_update');
 const firstPage = (db: NodePgDatabase) =>
   db
     .select(columns)
@@ -83,6 +91,11 @@ export class EmployeesRepository {
 
   async findById(tx: TenantTx, employeeId: string): Promise<Employee | undefined> {
     const [row] = await tx.prepared(byId).execute({ tenantId: tx.tenantId, id: employeeId });
+    return row;
+  }
+
+  async lockById(tx: TenantTx, employeeId: string): Promise<Employee | undefined> {
+    const [row] = await tx.prepared(byIdForUpdate).execute({ tenantId: tx.tenantId, id: employeeId });
     return row;
   }
 

@@ -3,6 +3,7 @@ import { DomainError } from '@switchyard/errors';
 import { isPgError, PgErrorCode } from '@switchyard/postgres';
 import { TenantDb } from '@switchyard/tenancy';
 import { decodeCursor, toPage, type Page } from '../pagination';
+import { assertPrecondition, type Precondition } from '../precondition';
 import type { Employee, EmployeeChanges, NewEmployee } from './employee.types';
 import { EmployeesRepository } from './employees.repository';
 
@@ -18,7 +19,10 @@ function translateWriteError(error: unknown): never {
   throw error;
 }
 
-/** Every operation is one statement, so each runs with the tenant context in a single round trip. */
+/**
+ * Every unconditional operation is one statement, so each runs with the tenant context in a single round
+ * trip; a conditional change locks the row, checks it and writes in one transaction.
+ */
 @Injectable()
 export class EmployeesService {
   constructor(
@@ -41,15 +45,24 @@ export class EmployeesService {
     return this.tenantDb.statement((tx) => this.employees.insert(tx, input)).catch(translateWriteError);
   }
 
-  async update(id: string, changes: EmployeeChanges): Promise<Employee> {
+  async update(id: string, changes: EmployeeChanges, precondition?: Precondition<Employee>): Promise<Employee> {
     const employee = await this.tenantDb
-      .transaction((tx) => this.employees.update(tx, id, changes))
+      .transaction(async (tx) => {
+        if (precondition) assertPrecondition(await this.employees.lockById(tx, id), precondition, 'employee');
+        return this.employees.update(tx, id, changes);
+      })
       .catch(translateWriteError);
     if (!employee) throw notFound();
     return employee;
   }
 
-  async delete(id: string): Promise<void> {
-    if (!(await this.tenantDb.statement((tx) => this.employees.delete(tx, id)))) throw notFound();
+  async delete(id: string, precondition?: Precondition<Employee>): Promise<void> {
+    const deleted = precondition
+      ? await this.tenantDb.transaction(async (tx) => {
+          assertPrecondition(await this.employees.lockById(tx, id), precondition, 'employee');
+          return this.employees.delete(tx, id);
+        })
+      : await this.tenantDb.statement((tx) => this.employees.delete(tx, id));
+    if (!deleted) throw notFound();
   }
 }

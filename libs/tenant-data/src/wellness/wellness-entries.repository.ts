@@ -29,6 +29,13 @@ const byId = (db: NodePgDatabase) =>
     .from(wellnessEntries)
     .where(and(eq(wellnessEntries.tenantId, tenantId), eq(wellnessEntries.id, id)))
     .prepare('wellness_entries.by_id');
+const byIdForUpdate = (db: NodePgDatabase) =>
+  db
+    .select(columns)
+    .from(wellnessEntries)
+    .where(and(eq(wellnessEntries.tenantId, tenantId), eq(wellnessEntries.id, id)))
+    .for('update')
+    .prepare('wellness_entries.by_id_for_update');
 const insertOne = (db: NodePgDatabase) =>
   db
     .insert(wellnessEntries)
@@ -76,6 +83,11 @@ export class WellnessEntriesRepository {
 
   async findById(tx: TenantTx, entryId: string): Promise<WellnessEntry | undefined> {
     const [row] = await tx.prepared(byId).execute({ tenantId: tx.tenantId, id: entryId });
+    return row ? toEntry(row) : undefined;
+  }
+
+  async lockById(tx: TenantTx, entryId: string): Promise<WellnessEntry | undefined> {
+    const [row] = await tx.prepared(byIdForUpdate).execute({ tenantId: tx.tenantId, id: entryId });
     return row ? toEntry(row) : undefined;
   }
 

@@ -3,6 +3,7 @@ import { DomainError } from '@switchyard/errors';
 import { isPgError, PgErrorCode } from '@switchyard/postgres';
 import { TenantDb } from '@switchyard/tenancy';
 import { EmployeesRepository } from '../employees/employees.repository';
+import { assertPrecondition, type Precondition } from '../precondition';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import { WellnessEntriesRepository } from './wellness-entries.repository';
 import type { NewWellnessEntry, WellnessEntry, WellnessEntryFilter, WellnessSummaryRow } from './wellness.types';
@@ -46,10 +47,14 @@ export class WellnessService {
       });
   }
 
-  async delete(id: string): Promise<void> {
-    if (!(await this.tenantDb.statement((tx) => this.entries.delete(tx, id)))) {
-      throw new DomainError('WELLNESS_ENTRY_NOT_FOUND', 'Wellness entry not found');
-    }
+  async delete(id: string, precondition?: Precondition<WellnessEntry>): Promise<void> {
+    const deleted = precondition
+      ? await this.tenantDb.transaction(async (tx) => {
+          assertPrecondition(await this.entries.lockById(tx, id), precondition, 'wellness entry');
+          return this.entries.delete(tx, id);
+        })
+      : await this.tenantDb.statement((tx) => this.entries.delete(tx, id));
+    if (!deleted) throw new DomainError('WELLNESS_ENTRY_NOT_FOUND', 'Wellness entry not found');
   }
 
   summary(filter: Omit<WellnessEntryFilter, 'employeeId'>): Promise<WellnessSummaryRow[]> {

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A strong entity tag for a representation: a digest of the JSON a client receives, so two reads of an
+ * unchanged resource give the same tag and any change to what the client sees gives another.
+ */
+export function entityTag(representation: unknown): string {
+  return `"${createHash('sha256').update(JSON.stringify(representation)).digest('base64url').slice(0, 27)}"`;
+}
+
+/**
+ * Whether an `If-Match` / `If-None-Match` value names `tag` (RFC 9110 §13.1): `*` names any current
+ * representation; a list matches if one member does. `weak` is the If-None-Match comparison, which
+ * ignores a `W/` prefix; If-Match compares strongly.
+ */
+export function tagListMatches(header: string, tag: string, weak: boolean): boolean {
+  if (header.trim() === '*') return true;
+  return header.split(',').some((member) => {
+    const candidate = member.trim();
+    if (candidate.startsWith('W/')) return weak && candidate.slice(2) === tag;
+    return candidate === tag;
+  });
+}
+
+/** An `If-Match` header as a check of the current representation (undefined: unconditional). */
+export function ifMatchPrecondition(header: string | undefined): ((current: unknown) => boolean) | undefined {
+  if (header === undefined) return undefined;
+  return (current) => tagListMatches(header, entityTag(current), false);
+}
+
+/**
+ * Tags a single-resource response with its ETag and answers 304 (no body) when the client's
+ * `If-None-Match` already names it. Returns the body to send, or undefined for a 304.
+ */
+export function taggedResponse<T>(
+  response: { setHeader(name: string, value: string): unknown; status(code: number): unknown },
+  representation: T,
+  ifNoneMatch: string | undefined,
+): T | undefined {
+  const tag = entityTag(representation);
+  response.setHeader('ETag', tag);
+  if (ifNoneMatch === undefined || !tagListMatches(ifNoneMatch, tag, true)) return representation;
+  response.status(304);
+  return undefined;
+}
