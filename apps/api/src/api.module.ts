@@ -7,10 +7,12 @@ import { ControlPlaneModule } from '@switchyard/control-plane';
 import { createOpenApiController, PostgresHealthIndicator } from '@switchyard/http';
 import { MetricsModule } from '@switchyard/metrics';
 import { TenantContextInterceptor } from '@switchyard/tenancy';
+import { IdempotencyModule } from '@switchyard/idempotency';
 import { TenantDataModule } from '@switchyard/tenant-data';
 import { API_STATUSES, ApiProblemFilter } from './api-problem.filter';
 import { EmployeesController } from './employees/employees.controller';
 import { HealthController } from './health/health.controller';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
 import { PoolMetrics } from './metrics/pool-metrics';
 import { TenantController } from './tenant/tenant.controller';
@@ -27,6 +29,7 @@ export class ApiModule {
         // The tenant API reads placements as the application role: it cannot change one.
         ControlPlaneModule.forRoot('reader'),
         TenantDataModule,
+        IdempotencyModule,
         AuthModule,
         TerminusModule,
         MetricsModule,
@@ -57,6 +60,7 @@ export class ApiModule {
       ],
       providers: [
         TenantGuard,
+        IdempotencyInterceptor,
         PostgresHealthIndicator,
         PoolMetrics,
         { provide: APP_FILTER, useClass: ApiProblemFilter },

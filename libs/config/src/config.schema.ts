@@ -117,6 +117,8 @@ export const environmentSchema = z.object({
   MOVE_PHASE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** How often each process adds the per-tenant usage it counted to the control plane. */
   USAGE_FLUSH_MS: positiveInt.default(10_000),
+  /** How long an Idempotency-Key and the response it got are kept for replay. */
+  IDEMPOTENCY_RETENTION_H: positiveInt.max(24 * 30).default(24),
   /** On SIGTERM/SIGINT: how long in-flight requests (and a running move's hand-back) may take. */
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   HTTP_BODY_LIMIT: z

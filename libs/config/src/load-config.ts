@@ -143,6 +143,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
     httpBodyLimit: env.HTTP_BODY_LIMIT,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     usageFlushMs: env.USAGE_FLUSH_MS,
+    idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_H * 3_600_000,
     logLevel: env.LOG_LEVEL,
   };
   return new SwitchyardConfig(values);

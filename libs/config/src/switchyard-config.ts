@@ -112,6 +112,8 @@ export interface SwitchyardConfigValues {
   readonly shutdownGraceMs: number;
   /** How often per-tenant usage is written to the control plane (USAGE_FLUSH_MS). */
   readonly usageFlushMs: number;
+  /** How long an Idempotency-Key's response is kept for replay (IDEMPOTENCY_RETENTION_H). */
+  readonly idempotencyRetentionMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -141,6 +143,7 @@ export class SwitchyardConfig implements SwitchyardConfigValues {
   readonly httpBodyLimit!: string;
   readonly shutdownGraceMs!: number;
   readonly usageFlushMs!: number;
+  readonly idempotencyRetentionMs!: number;
   readonly logLevel!: LogLevel;
 
   constructor(values: SwitchyardConfigValues) {

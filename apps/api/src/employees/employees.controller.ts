@@ -11,6 +11,7 @@ import {
   Query,
   Res,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe } from '@switchyard/http';
 import { EmployeesService, type Employee, type Page } from '@switchyard/tenant-data';
@@ -24,6 +25,7 @@ import {
   updateEmployeeBody,
   uuidSchema,
 } from '../api.schemas';
+import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '../idempotency.interceptor';
 import { TenantGuard } from '../tenant/tenant.guard';
 
 const idPipe = new ZodValidationPipe(uuidSchema, 'id');
@@ -43,7 +45,13 @@ export class EmployeesController {
 
   @Post()
   @HttpCode(201)
-  @ApiDoc({ summary: 'Add an employee', response: employeeResponse, errors: ['EMAIL_TAKEN'] })
+  @UseInterceptors(IdempotencyInterceptor)
+  @ApiDoc({
+    summary: 'Add an employee',
+    response: employeeResponse,
+    errors: ['EMAIL_TAKEN', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
+    headers: [IDEMPOTENCY_KEY_DOC],
+  })
   create(
     @Body(new ZodValidationPipe(createEmployeeBody, 'body')) body: z.infer<typeof createEmployeeBody>,
   ): Promise<Employee> {

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe } from '@switchyard/http';
 import { WellnessService, type Page, type WellnessEntry, type WellnessSummaryRow } from '@switchyard/tenant-data';
 import type { Response } from 'express';
@@ -12,6 +25,7 @@ import {
   uuidSchema,
   wellnessEntryResponse,
 } from '../api.schemas';
+import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '../idempotency.interceptor';
 import { TenantGuard } from '../tenant/tenant.guard';
 
 const idPipe = new ZodValidationPipe(uuidSchema, 'id');
@@ -39,8 +53,10 @@ export class WellnessEntriesController {
     summary: 'Log a wellness entry for an employee',
     description: 'Values by kind: steps 0–200000, sleep_hours 0–24, water_ml 0–20000, mood 1–10, minutes 0–1440.',
     response: wellnessEntryResponse,
-    errors: ['EMPLOYEE_NOT_FOUND'],
+    errors: ['EMPLOYEE_NOT_FOUND', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
+    headers: [IDEMPOTENCY_KEY_DOC],
   })
+  @UseInterceptors(IdempotencyInterceptor)
   create(
     @Body(new ZodValidationPipe(createEntryBody, 'body')) body: z.infer<typeof createEntryBody>,
   ): Promise<WellnessEntry> {

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { DomainError } from '@switchyard/errors';
+import { IdempotencyService } from '@switchyard/idempotency';
+import type { Request, Response } from 'express';
+import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
+
+/** Printable ASCII without spaces, as clients generate them (UUIDs, ULIDs, hashes). */
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * `Idempotency-Key` on a POST: the first request with a key runs and its response is kept with the
+ * tenant's data; a retry with the same key and body gets that response again (`Idempotency-Replayed:
+ * true`) instead of a second row. A request that fails gives its key back, so a retry runs afresh.
+ * Runs inside the tenant context (after TenantGuard and the tenant-context interceptor).
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return next.handle();
+    if (typeof header !== 'string' || !KEY.test(header))
+      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1–255 printable ASCII characters', {
+        errors: [{ path: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters without spaces' }],
+      });
+    const response = http.getResponse<Response>();
+    const status = Number(this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? 201);
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.route?.path as string}\n${JSON.stringify(request.body ?? null)}`)
+      .digest('base64url');
+
+    return from(this.idempotency.begin(header, requestHash)).pipe(
+      mergeMap((decision) => {
+        if (!decision.run) {
+          response.status(decision.status).setHeader('Idempotency-Replayed', 'true');
+          return of(decision.response);
+        }
+        return next.handle().pipe(
+          mergeMap(async (body: unknown) => {
+            await this.idempotency.finish(header, status, JSON.parse(JSON.stringify(body ?? null)) as unknown);
+            return body;
+          }),
+          catchError(async (error: unknown) => {
+            await this.idempotency.release(header).catch(() => undefined);
+            throw error;
+          }),
+        );
+      }),
+    );
+  }
+}
+
+/** How the OpenAPI document describes the header on each POST that honours it. */
+export const IDEMPOTENCY_KEY_DOC = {
+  name: 'Idempotency-Key',
+  description:
+    'Makes a retry safe: the same key with the same body replays the first response (Idempotency-Replayed: true); ' +
+    'with another body it is 422. Kept with the tenant for IDEMPOTENCY_RETENTION_H.',
+};
