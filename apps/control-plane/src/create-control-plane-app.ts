@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { nestLogLevels, type SwitchyardConfig } from '@switchyard/config';
-import { configureHttpApp } from '@switchyard/http';
+import { configureHttpApp, httpLogging, requestLog } from '@switchyard/http';
 import { InstallationService } from '@switchyard/provisioning';
 import { ControlPlaneAppModule } from './control-plane-app.module';
 import { MigrationsReadiness } from './migrations/migrations-readiness';
@@ -22,10 +22,12 @@ export async function createControlPlaneApp(
   config: SwitchyardConfig,
   options: ControlPlaneAppOptions = {},
 ): Promise<NestExpressApplication> {
+  const logging = httpLogging('control-plane', config.logFormat, config.logLevel, nestLogLevels(config));
   const app = await NestFactory.create<NestExpressApplication>(ControlPlaneAppModule.forRoot(config), {
     bodyParser: false,
-    logger: nestLogLevels(config),
+    logger: logging.logger,
   });
+  if (logging.requests) app.use(requestLog(logging.requests));
   configureHttpApp(app, config.httpBodyLimit);
   const tenantTargets = options.migrateTenantTargets ? 'latest' : 'bootstrap';
   await app.get(InstallationService).ensureInstalled({ tenantTargets });

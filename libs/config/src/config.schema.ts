@@ -127,7 +127,9 @@ export const environmentSchema = z.object({
     .default('64kb'),
   EMBEDDED_DATA_DIR: z.string().default('.switchyard'),
   EMBEDDED_PG_PORT: port.default(54329),
-  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('warn'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).optional(),
+  /** json: one JSON line per event and per request; pretty: Nest's readable lines. Default: pretty when embedded. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -44,6 +44,8 @@ export function needsEmbeddedPostgres(env: Environment): boolean {
  * it, DATABASE_URL and a JWT key are required.
  */
 export function buildConfig(env: Environment, embedded?: EmbeddedSupply): SwitchyardConfig {
+  // The embedded quick start is read by a person at a terminal; a deployment's logs by a collector.
+  const logFormat = env.LOG_FORMAT ?? (env.DATABASE_URL === undefined ? 'pretty' : 'json');
   const databaseUrl = env.DATABASE_URL ?? embedded?.databaseUrl;
   if (!databaseUrl) {
     throw new DomainError(
@@ -144,7 +146,8 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     usageFlushMs: env.USAGE_FLUSH_MS,
     idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_H * 3_600_000,
-    logLevel: env.LOG_LEVEL,
+    logLevel: env.LOG_LEVEL ?? (logFormat === 'json' ? 'log' : 'warn'),
+    logFormat,
   };
   return new SwitchyardConfig(values);
 }

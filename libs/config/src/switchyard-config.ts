@@ -115,6 +115,8 @@ export interface SwitchyardConfigValues {
   /** How long an Idempotency-Key's response is kept for replay (IDEMPOTENCY_RETENTION_H). */
   readonly idempotencyRetentionMs: number;
   readonly logLevel: LogLevel;
+  /** json: structured lines (with one per request); pretty: readable lines (LOG_FORMAT). */
+  readonly logFormat: 'json' | 'pretty';
 }
 
 /**
@@ -145,6 +147,7 @@ export class SwitchyardConfig implements SwitchyardConfigValues {
   readonly usageFlushMs!: number;
   readonly idempotencyRetentionMs!: number;
   readonly logLevel!: LogLevel;
+  readonly logFormat!: 'json' | 'pretty';
 
   constructor(values: SwitchyardConfigValues) {
     Object.assign(this, values);

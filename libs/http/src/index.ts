@@ -15,3 +15,5 @@ export type { OpenApiOptions } from './openapi/openapi-document';
 export { createOpenApiController } from './openapi/openapi.controller';
 export { assignRequestId, requestIdOf, REQUEST_ID_HEADER } from './request-id';
 export { entityTag, ifMatchPrecondition, tagListMatches, taggedResponse } from './conditional';
+export { httpLogging, jsonLogger, JsonNestLogger } from './logging/json-logger';
+export { requestLog } from './logging/request-log';
