@@ -47,6 +47,7 @@ describe('per-tenant usage', () => {
     expect(usage.storage.bytes).toBeGreaterThan(0);
     expect(usage.storage.tables.map((t: { table: string }) => t.table).sort()).toEqual([
       'employees',
+      'idempotency_keys',
       'wellness_entries',
     ]);
 

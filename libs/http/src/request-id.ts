@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -13,11 +13,12 @@ export function requestIdOf(request: Request): string | undefined {
 
 /**
  * Every request gets an id — the caller's `X-Request-Id` when it is a sane token, a new UUID
- * otherwise — echoed in the response header, in problem+json bodies and in the request's log line.
+ * otherwise (32 random hex digits) — echoed in the response header, in problem+json bodies and in the request's log line.
  */
 export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && CALLER_ID.test(given) ? given : randomUUID();
+  // 32 hex digits (a W3C trace id's shape): never mistaken for a resource's UUID in a log or a body.
+  const id = typeof given === 'string' && CALLER_ID.test(given) ? given : randomBytes(16).toString('hex');
   (req as Request & { requestId?: string }).requestId = id;
   res.setHeader(REQUEST_ID_HEADER, id);
   next();
