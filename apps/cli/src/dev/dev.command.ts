@@ -19,7 +19,13 @@ function banner(
 ): string {
   const api = `http://localhost:${ports.api}`;
   const cp = `http://localhost:${ports.controlPlane}`;
-  const lines = ['', 'Switchyard is running.', `  tenant API         ${api}`, `  control-plane API  ${cp}`, ''];
+  const lines = [
+    '',
+    'Switchyard is running.',
+    `  tenant API         ${api}   (reference: ${api}/docs)`,
+    `  control-plane API  ${cp}   (reference: ${cp}/docs)`,
+    '',
+  ];
   for (const t of tenants) {
     lines.push(`${t.slug} (${t.tier} tier)`);
     lines.push(`  export ${t.slug.toUpperCase()}_TOKEN=${tokens.get(t.slug)}`);
