@@ -1,3 +1,4 @@
+import { TokenIssuer } from '@switchyard/auth';
 import type { Tier } from '@switchyard/control-plane';
 import { MoveRunner, MovesService } from '@switchyard/moves';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +105,37 @@ describe('Idempotency-Key', () => {
     expect(retry.headers['idempotency-replayed']).toBe('true');
     expect(retry.body.id).toBe(first.body.id);
     expect(await employeeCount(auth)).toBe(1);
+  });
+
+  it('makes the control plane’s POSTs safe to retry too, per operator', async () => {
+    const { h } = ctx;
+    const issuer = new TokenIssuer(h.config);
+    const asOps = (sub: string) => ({
+      Authorization: `Bearer ${issuer.issue({ sub, roles: ['ops'], expiresInSeconds: 600 })}`,
+    });
+    const create = (auth: Record<string, string>, key: string, slug: string) =>
+      h
+        .cpRequest()
+        .post('/v1/tenants')
+        .set(auth)
+        .set('Idempotency-Key', key)
+        .send({ slug, name: slug, tier: 'shared' });
+
+    const first = await create(asOps('ops:ana'), 'create-1', 'idem-cp');
+    expect(first.status).toBe(201);
+    const retry = await create(asOps('ops:ana'), 'create-1', 'idem-cp');
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotency-replayed']).toBe('true');
+    expect(retry.body.id).toBe(first.body.id);
+    expect((await create(asOps('ops:ana'), 'create-1', 'idem-cp-other')).status).toBe(422);
+    // Another operator's key of the same name is theirs: it runs.
+    const bob = await create(asOps('ops:bob'), 'create-1', 'idem-cp-bob');
+    expect(bob.status).toBe(201);
+    expect(bob.headers['idempotency-replayed']).toBeUndefined();
+    const created = await h.ownerQuery(
+      h.config.names.controlDatabase,
+      "SELECT slug FROM tenants WHERE slug LIKE 'idem-cp%' ORDER BY slug",
+    );
+    expect(created).toEqual([{ slug: 'idem-cp' }, { slug: 'idem-cp-bob' }]);
   });
 });

@@ -7,12 +7,17 @@ import { ControlPlaneModule } from '@switchyard/control-plane';
 import { createOpenApiController, PostgresHealthIndicator } from '@switchyard/http';
 import { MetricsModule } from '@switchyard/metrics';
 import { TenantContextInterceptor } from '@switchyard/tenancy';
-import { IdempotencyModule } from '@switchyard/idempotency';
+import {
+  IdempotencyInterceptor,
+  IdempotencyModule,
+  KEY_STORE_FOR_REQUEST,
+  TenantIdempotencyModule,
+  TenantKeyStore,
+} from '@switchyard/idempotency';
 import { TenantDataModule } from '@switchyard/tenant-data';
 import { API_STATUSES, ApiProblemFilter } from './api-problem.filter';
 import { EmployeesController } from './employees/employees.controller';
 import { HealthController } from './health/health.controller';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
 import { PoolMetrics } from './metrics/pool-metrics';
 import { TenantController } from './tenant/tenant.controller';
@@ -30,6 +35,7 @@ export class ApiModule {
         ControlPlaneModule.forRoot('reader'),
         TenantDataModule,
         IdempotencyModule,
+        TenantIdempotencyModule,
         AuthModule,
         TerminusModule,
         MetricsModule,
@@ -61,6 +67,12 @@ export class ApiModule {
       providers: [
         TenantGuard,
         IdempotencyInterceptor,
+        // A tenant's keys live in its own table, reached in its context.
+        {
+          provide: KEY_STORE_FOR_REQUEST,
+          useFactory: (store: TenantKeyStore) => () => store,
+          inject: [TenantKeyStore],
+        },
         PostgresHealthIndicator,
         PoolMetrics,
         { provide: APP_FILTER, useClass: ApiProblemFilter },

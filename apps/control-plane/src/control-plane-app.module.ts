@@ -1,9 +1,11 @@
+import { IdempotencyInterceptor, IdempotencyModule, KEY_STORE_FOR_REQUEST, opsKeyStore } from '@switchyard/idempotency';
+import type { AuthenticatedRequest } from '@switchyard/auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@switchyard/auth';
 import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
-import { ControlPlaneModule } from '@switchyard/control-plane';
+import { auditActor, ControlPlaneModule, OpsIdempotencyKeysRepository } from '@switchyard/control-plane';
 import { DoctorModule } from '@switchyard/doctor';
 import { createOpenApiController, PostgresHealthIndicator } from '@switchyard/http';
 import { MovesModule } from '@switchyard/moves';
@@ -34,6 +36,7 @@ export class ControlPlaneAppModule {
         DoctorModule,
         AuthModule,
         TerminusModule,
+        IdempotencyModule,
       ],
       controllers: [
         TenantsController,
@@ -59,6 +62,14 @@ export class ControlPlaneAppModule {
       providers: [
         PostgresHealthIndicator,
         MigrationsReadiness,
+        IdempotencyInterceptor,
+        // An operator's keys are theirs alone (by the verified token's subject), kept in the control plane.
+        {
+          provide: KEY_STORE_FOR_REQUEST,
+          useFactory: (keys: OpsIdempotencyKeysRepository) => (request: AuthenticatedRequest) =>
+            opsKeyStore(keys, auditActor(request.user?.sub).actor),
+          inject: [OpsIdempotencyKeysRepository],
+        },
         { provide: APP_FILTER, useClass: ControlPlaneProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],

@@ -12,6 +12,7 @@ import { PRIMARY_SERVER, ServerDirectory } from './servers/server-directory';
 import { CellsRepository } from './cells/cells.repository';
 import { ServerOverviews } from './servers/server-overview';
 import { TenantUsageRepository } from './usage/tenant-usage.repository';
+import { OpsIdempotencyKeysRepository } from './idempotency/ops-idempotency-keys.repository';
 import { ServersRepository } from './servers/servers.repository';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
@@ -26,6 +27,7 @@ const SERVICES = [
   CellsRepository,
   ServerOverviews,
   TenantUsageRepository,
+  OpsIdempotencyKeysRepository,
   LedgerRepository,
   MigrationRunsRepository,
   AuditLogRepository,

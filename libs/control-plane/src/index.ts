@@ -30,4 +30,6 @@ export type { RefusalSubject } from './audit/refusal-recorder';
 export { MovesRepository } from './moves/moves.repository';
 export type { MoveEnd, MoveRecord, NewMove } from './moves/moves.repository';
 export { TenantUsageRepository, USAGE_METRICS } from './usage/tenant-usage.repository';
+export { OpsIdempotencyKeysRepository } from './idempotency/ops-idempotency-keys.repository';
+export type { StoredIdempotencyKey } from './idempotency/ops-idempotency-keys.repository';
 export type { UsageCounts, UsageMetric, UsageSample } from './usage/tenant-usage.repository';

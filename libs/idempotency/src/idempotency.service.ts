@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SwitchyardConfig } from '@switchyard/config';
 import { DomainError } from '@switchyard/errors';
-import { TenantDb } from '@switchyard/tenancy';
-import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import type { KeyStore } from './key-store';
 
 /** A request still running after this long was abandoned (its process died): its key may be taken over. */
 const IN_PROGRESS_STALE_MS = 60_000;
@@ -10,28 +9,21 @@ const IN_PROGRESS_STALE_MS = 60_000;
 export type IdempotencyDecision = { run: true } | { run: false; status: number; response: unknown };
 
 /**
- * Safe retries for the calling tenant: the first request with a key runs and its response is kept;
- * the same key with the same request replays that response; with another request it is refused
+ * Safe retries for one caller's keys: the first request with a key runs and its response is kept; the
+ * same key with the same request replays that response; with another request it is refused
  * (IDEMPOTENCY_KEY_REUSED), and while the first still runs a retry is told to wait
  * (IDEMPOTENCY_KEY_IN_USE). Keys expire after IDEMPOTENCY_RETENTION_H.
  */
 @Injectable()
 export class IdempotencyService {
-  constructor(
-    private readonly tenantDb: TenantDb,
-    private readonly keys: IdempotencyKeysRepository,
-    private readonly config: SwitchyardConfig,
-  ) {}
+  constructor(private readonly config: SwitchyardConfig) {}
 
-  async begin(key: string, requestHash: string): Promise<IdempotencyDecision> {
+  async begin(store: KeyStore, key: string, requestHash: string): Promise<IdempotencyDecision> {
     const now = Date.now();
     const expiredBefore = new Date(now - this.config.idempotencyRetentionMs);
     const staleBefore = new Date(now - IN_PROGRESS_STALE_MS);
-    const claimed = await this.tenantDb.statement((tx) =>
-      this.keys.claim(tx, key, requestHash, expiredBefore, staleBefore),
-    );
-    if (claimed) return { run: true };
-    const stored = await this.tenantDb.statement((tx) => this.keys.find(tx, key));
+    if (await store.claim(key, requestHash, expiredBefore, staleBefore)) return { run: true };
+    const stored = await store.find(key);
     if (!stored) throw inUse(); // released between the two statements: the client retries
     if (stored.requestHash !== requestHash)
       throw new DomainError(
@@ -40,14 +32,6 @@ export class IdempotencyService {
       );
     if (stored.status === null) throw inUse();
     return { run: false, status: stored.status, response: stored.response };
-  }
-
-  finish(key: string, status: number, response: unknown): Promise<void> {
-    return this.tenantDb.statement((tx) => this.keys.complete(tx, key, status, response));
-  }
-
-  release(key: string): Promise<void> {
-    return this.tenantDb.statement((tx) => this.keys.release(tx, key));
   }
 }
 

@@ -13,6 +13,7 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
+import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
 import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe } from '@switchyard/http';
 import { EmployeesService, type Employee, type Page } from '@switchyard/tenant-data';
 import type { Response } from 'express';
@@ -25,7 +26,6 @@ import {
   updateEmployeeBody,
   uuidSchema,
 } from '../api.schemas';
-import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '../idempotency.interceptor';
 import { TenantGuard } from '../tenant/tenant.guard';
 
 const idPipe = new ZodValidationPipe(uuidSchema, 'id');

@@ -12,6 +12,7 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
+import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
 import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe } from '@switchyard/http';
 import { WellnessService, type Page, type WellnessEntry, type WellnessSummaryRow } from '@switchyard/tenant-data';
 import type { Response } from 'express';
@@ -25,7 +26,6 @@ import {
   uuidSchema,
   wellnessEntryResponse,
 } from '../api.schemas';
-import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '../idempotency.interceptor';
 import { TenantGuard } from '../tenant/tenant.guard';
 
 const idPipe = new ZodValidationPipe(uuidSchema, 'id');

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, type MigrationRunRecord } from '@switchyard/control-plane';
 import { anyObject } from '../control-plane.schemas';
@@ -51,10 +52,12 @@ export class MigrationsController {
   }
 
   @Post('runs')
+  @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Start a fleet migration run (tiers, canary, concurrency, dry run)',
     response: anyObject,
-    errors: ['MIGRATION_DRIFT', 'MIGRATION_OUT_OF_ORDER'],
+    headers: [IDEMPOTENCY_KEY_DOC],
+    errors: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'MIGRATION_DRIFT', 'MIGRATION_OUT_OF_ORDER'],
   })
   @HttpCode(202)
   @Audited({ action: 'migration.run' })

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, MOVE_STATES, TIERS } from '@switchyard/control-plane';
 import { anyObject } from '../control-plane.schemas';
@@ -24,10 +25,20 @@ export class MovesController {
 
   /** Starts moving a tenant to another tier or server; the control plane's worker carries it out. */
   @Post('tenants/:ref/moves')
+  @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Start moving a tenant to another tier, cell or server',
     response: anyObject,
-    errors: ['TENANT_NOT_FOUND', 'TENANT_MOVING', 'MOVE_NOT_NEEDED', 'SERVER_NOT_FOUND', 'CELL_NOT_FOUND'],
+    headers: [IDEMPOTENCY_KEY_DOC],
+    errors: [
+      'IDEMPOTENCY_KEY_REUSED',
+      'IDEMPOTENCY_KEY_IN_USE',
+      'TENANT_NOT_FOUND',
+      'TENANT_MOVING',
+      'MOVE_NOT_NEEDED',
+      'SERVER_NOT_FOUND',
+      'CELL_NOT_FOUND',
+    ],
   })
   @HttpCode(202)
   @Audited({ action: 'tenant.move', subject: (req) => ({ tenant: req.params.ref }) })
@@ -53,10 +64,12 @@ export class MovesController {
 
   /** Stops a move before its cutover; the tenant stays where it was and the partial copy is removed. */
   @Post('moves/:id/cancel')
+  @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Cancel a move before its cutover; the tenant stays where it was',
     response: anyObject,
-    errors: ['MOVE_NOT_FOUND', 'MOVE_NOT_CANCELLABLE'],
+    headers: [IDEMPOTENCY_KEY_DOC],
+    errors: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'MOVE_NOT_FOUND', 'MOVE_NOT_CANCELLABLE'],
   })
   @HttpCode(202)
   @Audited({ action: 'move.cancel', subject: (req) => ({ move: req.params.id }) })

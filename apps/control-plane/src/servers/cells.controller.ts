@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post, Req, UseGuards } from '@nestjs/common';
+import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
+import { Body, Controller, Get, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, type CellLoad, type CellRecord } from '@switchyard/control-plane';
 import { anyObject } from '../control-plane.schemas';
@@ -24,10 +25,12 @@ export class CellsController {
 
   /** Adds a shared cell on a registered server (its database created and migrated); 201. */
   @Post()
+  @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Add a shared cell on a registered server',
     response: anyObject,
-    errors: ['SERVER_NOT_FOUND', 'TENANT_EXISTS'],
+    headers: [IDEMPOTENCY_KEY_DOC],
+    errors: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'SERVER_NOT_FOUND', 'TENANT_EXISTS'],
   })
   @Audited({ action: 'cell.create' })
   add(

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
+import { Controller, Get, HttpCode, Param, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, ServerOverviews, type ServerOverview } from '@switchyard/control-plane';
 import { anyObject } from '../control-plane.schemas';
@@ -28,10 +29,12 @@ export class ServersController {
    * (MOVE_CONCURRENCY at a time); follow them at GET /v1/moves.
    */
   @Post(':name/drain')
+  @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Move every tenant off a server, a few at a time, and report',
     response: anyObject,
-    errors: ['SERVER_NOT_FOUND'],
+    headers: [IDEMPOTENCY_KEY_DOC],
+    errors: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'SERVER_NOT_FOUND'],
   })
   @HttpCode(202)
   @Audited({ action: 'server.drain' })

@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
 import {
   Body,
   Controller,
@@ -11,6 +12,7 @@ import {
   Req,
   Res,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, SLUG_PATTERN, tenantEditAction, TenantsService } from '@switchyard/control-plane';
@@ -43,10 +45,19 @@ export class TenantsController {
 
   /** 201 for a new tenant; 200 when an interrupted provisioning of the same tenant was resumed. */
   @Post()
+  @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Create a tenant in a tier (201; 200 when an interrupted provisioning was resumed)',
     response: anyObject,
-    errors: ['TENANT_EXISTS', 'SERVER_NOT_FOUND', 'CELL_NOT_FOUND', 'PROVISIONING_FAILED'],
+    headers: [IDEMPOTENCY_KEY_DOC],
+    errors: [
+      'IDEMPOTENCY_KEY_REUSED',
+      'IDEMPOTENCY_KEY_IN_USE',
+      'TENANT_EXISTS',
+      'SERVER_NOT_FOUND',
+      'CELL_NOT_FOUND',
+      'PROVISIONING_FAILED',
+    ],
   })
   @Audited({ action: 'tenant.create', subject: (req) => ({ tenant: (req.body as { slug?: unknown })?.slug }) })
   async create(

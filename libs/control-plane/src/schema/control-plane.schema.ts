@@ -262,3 +262,20 @@ export const tenantUsage = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.minute] }), index('tenant_usage_minute_idx').on(t.minute)],
 );
+
+/**
+ * Operators' Idempotency-Keys on the control-plane API, per operator (the token's subject): the first
+ * request's response, replayed to a retry with the same key and request.
+ */
+export const opsIdempotencyKeys = pgTable(
+  'ops_idempotency_keys',
+  {
+    actor: text('actor').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status'),
+    response: jsonb('response'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'ops_idempotency_keys_pkey', columns: [t.actor, t.key] })],
+);

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import { DomainError } from '@switchyard/errors';
-import { IdempotencyService } from '@switchyard/idempotency';
+import { IdempotencyService } from './idempotency.service';
+import { KEY_STORE_FOR_REQUEST, type KeyStoreForRequest } from './key-store';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
 
@@ -12,15 +11,16 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * `Idempotency-Key` on a POST: the first request with a key runs and its response is kept with the
- * tenant's data; a retry with the same key and body gets that response again (`Idempotency-Replayed:
+ * caller's keys; a retry with the same key and body gets that response again (`Idempotency-Replayed:
  * true`) instead of a second row. A request that fails gives its key back, so a retry runs afresh.
- * Runs inside the tenant context (after TenantGuard and the tenant-context interceptor).
+ * The app says where a request's keys live (KEY_STORE_FOR_REQUEST); on the tenant API this runs
+ * inside the tenant context (after TenantGuard and the tenant-context interceptor).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly idempotency: IdempotencyService,
-    private readonly reflector: Reflector,
+    @Inject(KEY_STORE_FOR_REQUEST) private readonly storeFor: KeyStoreForRequest,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -33,12 +33,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
         errors: [{ path: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters without spaces' }],
       });
     const response = http.getResponse<Response>();
-    const status = Number(this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? 201);
+    const store = this.storeFor(request);
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.route?.path as string}\n${JSON.stringify(request.body ?? null)}`)
       .digest('base64url');
 
-    return from(this.idempotency.begin(header, requestHash)).pipe(
+    return from(this.idempotency.begin(store, header, requestHash)).pipe(
       mergeMap((decision) => {
         if (!decision.run) {
           response.status(decision.status).setHeader('Idempotency-Replayed', 'true');
@@ -46,11 +46,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
-            await this.idempotency.finish(header, status, JSON.parse(JSON.stringify(body ?? null)) as unknown);
+            // Nest set the route's status before interceptors run; the handler may have changed it (200 for a resumed creation).
+            await store.complete(header, response.statusCode, JSON.parse(JSON.stringify(body ?? null)) as unknown);
             return body;
           }),
           catchError(async (error: unknown) => {
-            await this.idempotency.release(header).catch(() => undefined);
+            await store.release(header).catch(() => undefined);
             throw error;
           }),
         );
@@ -64,5 +65,5 @@ export const IDEMPOTENCY_KEY_DOC = {
   name: 'Idempotency-Key',
   description:
     'Makes a retry safe: the same key with the same body replays the first response (Idempotency-Replayed: true); ' +
-    'with another body it is 422. Kept with the tenant for IDEMPOTENCY_RETENTION_H.',
+    'with another body it is 422. Kept for IDEMPOTENCY_RETENTION_H.',
 };

@@ -1,0 +1,13 @@
+import type { OpsIdempotencyKeysRepository } from '@switchyard/control-plane';
+import type { KeyStore } from './key-store';
+
+/** One operator's keys (by the verified token's subject), in the control plane. */
+export function opsKeyStore(keys: OpsIdempotencyKeysRepository, actor: string): KeyStore {
+  return {
+    claim: (key, requestHash, expiredBefore, staleBefore) =>
+      keys.claim(actor, key, requestHash, expiredBefore, staleBefore),
+    find: (key) => keys.find(actor, key),
+    complete: (key, status, response) => keys.complete(actor, key, status, response),
+    release: (key) => keys.release(actor, key),
+  };
+}

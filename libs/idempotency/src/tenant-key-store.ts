@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { TenantDb } from '@switchyard/tenancy';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import type { KeyStore } from './key-store';
+
+/** The calling tenant's keys, in its own idempotency_keys table (each statement in its context). */
+@Injectable()
+export class TenantKeyStore implements KeyStore {
+  constructor(
+    private readonly tenantDb: TenantDb,
+    private readonly keys: IdempotencyKeysRepository,
+  ) {}
+
+  claim(key: string, requestHash: string, expiredBefore: Date, staleBefore: Date): Promise<boolean> {
+    return this.tenantDb.statement((tx) => this.keys.claim(tx, key, requestHash, expiredBefore, staleBefore));
+  }
+
+  find(key: string) {
+    return this.tenantDb.statement((tx) => this.keys.find(tx, key));
+  }
+
+  complete(key: string, status: number, response: unknown): Promise<void> {
+    return this.tenantDb.statement((tx) => this.keys.complete(tx, key, status, response));
+  }
+
+  release(key: string): Promise<void> {
+    return this.tenantDb.statement((tx) => this.keys.release(tx, key));
+  }
+}
