@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { JwtAuthGuard, OpsGuard } from './guards';
-import { JwtStrategy } from './jwt.strategy';
 import { TokenIssuer } from './token-issuer';
+import { TokenVerifier } from './token-verifier';
 
 @Module({
-  imports: [PassportModule.register({ session: false })],
-  providers: [JwtStrategy, JwtAuthGuard, OpsGuard, TokenIssuer],
-  exports: [JwtAuthGuard, OpsGuard, TokenIssuer],
+  providers: [TokenVerifier, JwtAuthGuard, OpsGuard, TokenIssuer],
+  exports: [TokenVerifier, JwtAuthGuard, OpsGuard, TokenIssuer],
 })
 export class AuthModule {}

@@ -1,10 +1,10 @@
-/** The claims Switchyard reads from a verified token. */
+/** The claims Switchyard reads from a verified token (shared between requests: never mutated). */
 export interface VerifiedClaims {
-  sub: string;
+  readonly sub: string;
   /** Tenant UUID (tenant API tokens). */
-  tid?: string;
-  roles?: string[];
-  exp: number;
+  readonly tid?: string;
+  readonly roles?: readonly string[];
+  readonly exp: number;
 }
 
 /** A request that passed JWT verification. */

@@ -1,33 +1,33 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
-import { JwtAuthGuard, type AuthenticatedRequest } from '@switchyard/auth';
+import { JwtAuthGuard, TokenVerifier } from '@switchyard/auth';
 import { DomainError } from '@switchyard/errors';
 import { isUuid } from '@switchyard/postgres';
 import { PlacementCache, UsageMeter, type TenantScopedRequest } from '@switchyard/tenancy';
 import type { Response } from 'express';
 
 /**
- * Verifies the token, then admits only a tenant that exists and is active (403 otherwise), and ties the
- * request to it; TenantContextInterceptor then scopes the handler to that tenant. The answer is counted
- * in the tenant's usage.
+ * Verifies the token, then admits only a tenant that exists and is active (403 otherwise) — checked on
+ * every request, from the placement cache — and ties the request to it; TenantContextInterceptor then
+ * scopes the handler to that tenant. The answer is
+ * counted in the tenant's usage.
  */
 @Injectable()
 export class TenantGuard extends JwtAuthGuard {
   constructor(
+    tokens: TokenVerifier,
     private readonly placements: PlacementCache,
     private readonly usage: UsageMeter,
   ) {
-    super();
+    super(tokens);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await super.canActivate(context);
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest & TenantScopedRequest>();
-    const tid = request.user?.tid;
+    const { tid } = this.authenticate(context);
     if (!isUuid(tid)) throw new DomainError('UNAUTHENTICATED', 'Token has no valid tid claim');
     const placement = await this.placements.get(tid);
     if (placement.status === 'suspended') throw new DomainError('TENANT_SUSPENDED', 'Tenant is suspended');
     if (placement.status !== 'active') throw new DomainError('TENANT_NOT_ACTIVE', 'Tenant is not active');
-    request.tenantId = tid;
+    context.switchToHttp().getRequest<TenantScopedRequest>().tenantId = tid;
     const response = context.switchToHttp().getResponse<Response>();
     response.once('finish', () => this.usage.request(tid, response.statusCode));
     return true;
