@@ -1,12 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@switchyard/auth';
 import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
 import { ControlPlaneModule } from '@switchyard/control-plane';
 import { createOpenApiController, PostgresHealthIndicator } from '@switchyard/http';
 import { MetricsModule } from '@switchyard/metrics';
-import { TenantContextInterceptor } from '@switchyard/tenancy';
 import {
   IdempotencyInterceptor,
   IdempotencyModule,
@@ -76,7 +75,6 @@ export class ApiModule {
         PostgresHealthIndicator,
         PoolMetrics,
         { provide: APP_FILTER, useClass: ApiProblemFilter },
-        { provide: APP_INTERCEPTOR, useExisting: TenantContextInterceptor },
       ],
     };
   }

@@ -1,6 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TenantContext } from './context/tenant-context';
-import { TenantContextInterceptor } from './context/tenant-context.interceptor';
 import { PlacementCache } from './placement/placement-cache';
 import { ConnectionBudgets } from './pools/connection-budgets';
 import { PoolRegistry } from './pools/pool-registry';
@@ -30,20 +29,10 @@ import { assertPgInternals } from './wire/pg-internals';
     PoolRegistry,
     ConnectionResolver,
     TenantContext,
-    TenantContextInterceptor,
     UsageMeter,
     TenantDb,
   ],
-  exports: [
-    TenantDb,
-    TenantContext,
-    TenantContextInterceptor,
-    PlacementCache,
-    PoolRegistry,
-    ConnectionBudgets,
-    ConnectionResolver,
-    UsageMeter,
-  ],
+  exports: [TenantDb, TenantContext, PlacementCache, PoolRegistry, ConnectionBudgets, ConnectionResolver, UsageMeter],
 })
 export class TenancyModule implements OnModuleInit {
   /** The router drives pg internals (see pg-internals.ts): refuse to start on a pg that moved them. */

@@ -2,13 +2,12 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { JwtAuthGuard, TokenVerifier } from '@switchyard/auth';
 import { DomainError } from '@switchyard/errors';
 import { isUuid } from '@switchyard/postgres';
-import { PlacementCache, UsageMeter, type TenantScopedRequest } from '@switchyard/tenancy';
+import { PlacementCache, TenantContext, UsageMeter, type TenantScopedRequest } from '@switchyard/tenancy';
 import type { Response } from 'express';
 
 /**
  * Verifies the token, then admits only a tenant that exists and is active (403 otherwise) — checked on
- * every request, from the placement cache — and ties the request to it; TenantContextInterceptor then
- * scopes the handler to that tenant. The answer is
+ * every request, from the placement cache — and ties the request's tenant scope to it. The answer is
  * counted in the tenant's usage.
  */
 @Injectable()
@@ -16,6 +15,7 @@ export class TenantGuard extends JwtAuthGuard {
   constructor(
     tokens: TokenVerifier,
     private readonly placements: PlacementCache,
+    private readonly context: TenantContext,
     private readonly usage: UsageMeter,
   ) {
     super(tokens);
@@ -27,6 +27,7 @@ export class TenantGuard extends JwtAuthGuard {
     const placement = await this.placements.get(tid);
     if (placement.status === 'suspended') throw new DomainError('TENANT_SUSPENDED', 'Tenant is suspended');
     if (placement.status !== 'active') throw new DomainError('TENANT_NOT_ACTIVE', 'Tenant is not active');
+    this.context.enter(tid);
     context.switchToHttp().getRequest<TenantScopedRequest>().tenantId = tid;
     const response = context.switchToHttp().getResponse<Response>();
     response.once('finish', () => this.usage.request(tid, response.statusCode));
