@@ -5,8 +5,15 @@ import { createHash } from 'node:crypto';
  * unchanged resource give the same tag and any change to what the client sees gives another.
  */
 export function entityTag(representation: unknown): string {
-  return `"${createHash('sha256').update(JSON.stringify(representation)).digest('base64url').slice(0, 27)}"`;
+  return tagOfJson(JSON.stringify(representation));
 }
+
+function tagOfJson(json: string): string {
+  return `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
+}
+
+/** A representation already serialised to the JSON text sent (typed by what it represents). */
+export type SerializedJson<T> = string & { readonly representation?: T };
 
 /**
  * Whether an `If-Match` / `If-None-Match` value names `tag` (RFC 9110 §13.1): `*` names any current
@@ -30,16 +37,21 @@ export function ifMatchPrecondition(header: string | undefined): ((current: unkn
 
 /**
  * Tags a single-resource response with its ETag and answers 304 (no body) when the client's
- * `If-None-Match` already names it. Returns the body to send, or undefined for a 304.
+ * `If-None-Match` already names it. Returns the body to send — serialised here, once, so the tag is the
+ * digest of exactly the bytes sent — or undefined for a 304.
  */
 export function taggedResponse<T>(
   response: { setHeader(name: string, value: string): unknown; status(code: number): unknown },
   representation: T,
   ifNoneMatch: string | undefined,
-): T | undefined {
-  const tag = entityTag(representation);
+): SerializedJson<T> | undefined {
+  const json = JSON.stringify(representation);
+  const tag = tagOfJson(json);
   response.setHeader('ETag', tag);
-  if (ifNoneMatch === undefined || !tagListMatches(ifNoneMatch, tag, true)) return representation;
-  response.status(304);
-  return undefined;
+  if (ifNoneMatch !== undefined && tagListMatches(ifNoneMatch, tag, true)) {
+    response.status(304);
+    return undefined;
+  }
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  return json;
 }

@@ -15,5 +15,6 @@ export type { OpenApiOptions } from './openapi/openapi-document';
 export { createOpenApiController } from './openapi/openapi.controller';
 export { assignRequestId, requestIdOf, REQUEST_ID_HEADER } from './request-id';
 export { entityTag, ifMatchPrecondition, tagListMatches, taggedResponse } from './conditional';
+export type { SerializedJson } from './conditional';
 export { httpLogging, jsonLogger, JsonNestLogger } from './logging/json-logger';
 export { requestLog } from './logging/request-log';

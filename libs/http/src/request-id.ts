@@ -12,13 +12,25 @@ export function requestIdOf(request: Request): string | undefined {
 }
 
 /**
- * Every request gets an id — the caller's `X-Request-Id` when it is a sane token, a new UUID
- * otherwise (32 random hex digits) — echoed in the response header, in problem+json bodies and in the request's log line.
+ * Made ids: 16 random hex digits per process, then a 16-digit counter. Unique across processes without
+ * a random draw per request; a request id names a request, it is not a secret.
+ */
+const PROCESS_PREFIX = randomBytes(8).toString('hex');
+let sequence = 0;
+
+function newRequestId(): string {
+  sequence += 1;
+  return PROCESS_PREFIX + sequence.toString(16).padStart(16, '0');
+}
+
+/**
+ * Every request gets an id — the caller's `X-Request-Id` when it is a sane token, a new one otherwise
+ * (32 hex digits) — echoed in the response header, in problem+json bodies and in the request's log line.
  */
 export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
   const given = req.headers['x-request-id'];
   // 32 hex digits (a W3C trace id's shape): never mistaken for a resource's UUID in a log or a body.
-  const id = typeof given === 'string' && CALLER_ID.test(given) ? given : randomBytes(16).toString('hex');
+  const id = typeof given === 'string' && CALLER_ID.test(given) ? given : newRequestId();
   (req as Request & { requestId?: string }).requestId = id;
   res.setHeader(REQUEST_ID_HEADER, id);
   next();

@@ -14,7 +14,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
-import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe } from '@switchyard/http';
+import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe, type SerializedJson } from '@switchyard/http';
 import { EmployeesService, type Employee, type Page } from '@switchyard/tenant-data';
 import type { Response } from 'express';
 import type { z } from 'zod';
@@ -69,7 +69,7 @@ export class EmployeesController {
     @Param('id', idPipe) id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<Employee | undefined> {
+  ): Promise<SerializedJson<Employee> | undefined> {
     return taggedResponse(response, await this.employees.get(id), ifNoneMatch);
   }
 
@@ -85,7 +85,7 @@ export class EmployeesController {
     @Body(new ZodValidationPipe(updateEmployeeBody, 'body')) body: z.infer<typeof updateEmployeeBody>,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<Employee | undefined> {
+  ): Promise<SerializedJson<Employee> | undefined> {
     return taggedResponse(response, await this.employees.update(id, body, ifMatchPrecondition(ifMatch)), undefined);
   }
 

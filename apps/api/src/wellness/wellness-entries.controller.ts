@@ -13,7 +13,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
-import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe } from '@switchyard/http';
+import { ApiDoc, ifMatchPrecondition, taggedResponse, ZodValidationPipe, type SerializedJson } from '@switchyard/http';
 import { WellnessService, type Page, type WellnessEntry, type WellnessSummaryRow } from '@switchyard/tenant-data';
 import type { Response } from 'express';
 import type { z } from 'zod';
@@ -74,7 +74,7 @@ export class WellnessEntriesController {
     @Param('id', idPipe) id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<WellnessEntry | undefined> {
+  ): Promise<SerializedJson<WellnessEntry> | undefined> {
     return taggedResponse(response, await this.wellness.get(id), ifNoneMatch);
   }
 
