@@ -1,4 +1,4 @@
-import { Client, Query } from 'pg';
+import { Client, Query, type QueryConfig } from 'pg';
 
 /**
  * The parts of node-postgres that `ScopedQuery` drives and that are not in its typed API: the
@@ -25,6 +25,40 @@ export interface QueryInternals {
   handleError(error: Error, connection: WireConnection): void;
 }
 
+interface QueryFields {
+  name?: string;
+  types?: unknown;
+  rows?: number;
+  binary?: boolean;
+  queryMode?: string;
+  portal: string;
+  _rowMode?: string;
+  _result: object;
+  _results: unknown;
+}
+
+/**
+ * Sets on a Query made from text and values (`new Query(text, values, callback)`) the rest of `config`,
+ * as pg's constructor would have from the config object. pg copies a config object descriptor by
+ * descriptor on every query, a measurable share of a routed read; text and values skip that copy.
+ */
+export function adoptQueryConfig(query: Query, queryConfig: QueryConfig): void {
+  const fields = query as unknown as QueryFields;
+  // What pg's constructor reads beyond its typed QueryConfig (QueryArrayConfig's rowMode among them).
+  const config = queryConfig as QueryConfig & { rows?: number; binary?: boolean; queryMode?: string; rowMode?: string };
+  fields.name = config.name;
+  fields.types = config.types;
+  fields.rows = config.rows;
+  fields.binary = config.binary;
+  fields.queryMode = config.queryMode;
+  fields._rowMode = config.rowMode;
+  if (config.rowMode !== undefined || config.types !== undefined) {
+    const Result = fields._result.constructor as new (rowMode?: string, types?: unknown) => object;
+    fields._result = new Result(config.rowMode, config.types);
+    fields._results = fields._result;
+  }
+}
+
 // No types ship for pg/lib/utils; this is the serialiser pg itself binds values with.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const utils = require('pg/lib/utils') as { prepareValue?: unknown };
@@ -49,6 +83,8 @@ export function assertPgInternals(prototype: object = Query.prototype, connectio
   for (const writer of CONNECTION_WRITERS) {
     if (typeof wire[writer] !== 'function') missing.push(`Connection.${writer}`);
   }
+  const result = (new Query('SELECT 1') as unknown as Partial<QueryFields>)._result;
+  if (typeof result?.constructor !== 'function' || !('_parseRowAsArray' in result)) missing.push('Query._result');
   for (const record of ['parsedStatements', 'submittedNamedStatements']) {
     if (typeof wire[record] !== 'object' || wire[record] === null) missing.push(`Connection.${record}`);
   }

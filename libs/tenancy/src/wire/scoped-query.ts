@@ -1,6 +1,12 @@
 import { pgErrorOf, TENANT_CONTEXT_SQL } from '@switchyard/postgres';
 import { Query, type QueryConfig, type QueryResult } from 'pg';
-import { prepareValue, queryInternals, type QueryInternals, type WireConnection } from './pg-internals';
+import {
+  adoptQueryConfig,
+  prepareValue,
+  queryInternals,
+  type QueryInternals,
+  type WireConnection,
+} from './pg-internals';
 
 /** The transaction-local tenant context, bound as parameters (never pasted into SQL). */
 export interface TenantScope {
@@ -81,7 +87,8 @@ export class ScopedQuery extends Query {
     options: ScopedQueryOptions,
     callback: (error: Error | undefined, result: QueryResult) => void,
   ) {
-    super({ ...config, callback } as QueryConfig);
+    super(config.text, config.values, callback);
+    adoptQueryConfig(this, config);
     this.prologue = options.prologue;
     this.closing = options.close ?? [];
     this.contextPending = options.prologue !== undefined;
