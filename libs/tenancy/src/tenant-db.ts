@@ -20,6 +20,7 @@ import { StatementGeneration } from './wire/statement-cache';
  * (SYF02), the write fence of a move (SYF01), and a schema, table or database a finished move removed.
  */
 const STALE_LOCATION = new Set([READ_FENCE_SQLSTATE, 'SYF01', '3D000', '3F000', '42P01']);
+const NO_SHARE = (): void => undefined;
 /** Re-reading the placement converges in one step unless the tenant moves again meanwhile. */
 const MAX_ATTEMPTS = 4;
 
@@ -95,7 +96,9 @@ export class TenantDb {
     if (!tenantId) throw new DomainError('NO_TENANT_CONTEXT', 'No tenant in context');
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.runAt(await this.resolver.resolve(tenantId), tenantId, mode, fn);
+        // A cached placement resolves without a promise; only a miss waits for the control plane.
+        const resolved = this.resolver.resolveCached(tenantId) ?? (await this.resolver.resolve(tenantId));
+        return await this.runAt(resolved, tenantId, mode, fn);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS) throw asPlatformError(error);
         if (isStalePreparedStatement(error)) {
@@ -139,8 +142,9 @@ export class TenantDb {
     const cap = Math.max(1, Math.floor(pools.sharedMax * pools.tenantShare));
     const releaseShare =
       poolKind === 'shared'
-        ? await this.shares.acquire(circuit, tenantId, cap, pools.connectTimeoutMs)
-        : () => undefined;
+        ? (this.shares.tryAcquire(circuit, tenantId, cap) ??
+          (await this.shares.acquire(circuit, tenantId, cap, pools.connectTimeoutMs)))
+        : NO_SHARE;
     try {
       this.breakers.check(circuit);
       const affinity = route.scope.schema === 'public' ? tenantId : route.scope.schema;

@@ -3,6 +3,20 @@ import { isDomainError } from '@switchyard/errors';
 import { TenantShares } from './tenant-shares';
 
 describe('TenantShares', () => {
+  it('takes a free share at once, and none past the cap or ahead of a waiting request', async () => {
+    const shares = new TenantShares();
+    const first = shares.tryAcquire('cell', 'heavy', 1);
+    expect(first).toBeTypeOf('function');
+    expect(shares.tryAcquire('cell', 'heavy', 1)).toBeUndefined();
+    const waiting = shares.acquire('cell', 'heavy', 1, 1_000);
+    first!();
+    const second = await waiting;
+    expect(shares.tryAcquire('cell', 'heavy', 1)).toBeUndefined();
+    expect(shares.tryAcquire('cell', 'neighbour', 1)).toBeTypeOf('function');
+    second();
+    expect(shares.holding('cell', 'heavy')).toBe(0);
+  });
+
   it('lets a tenant hold up to its cap, and its next request wait for its own share', async () => {
     const shares = new TenantShares();
     const first = await shares.acquire('cell', 'heavy', 2, 1_000);

@@ -11,22 +11,23 @@ import { Permits, type Release } from './permits';
 export class TenantShares {
   private readonly lanes = new Map<string, Permits>();
 
+  /** A share taken at once, or undefined when the tenant holds its whole share (then `acquire`). */
+  tryAcquire(pool: string, tenantId: string, cap: number): Release | undefined {
+    const key = `${pool}|${tenantId}`;
+    const lane = this.laneOf(key, cap);
+    const release = lane.tryAcquire();
+    if (release) return this.giveBack(key, lane, release);
+    this.forgetIfIdle(key, lane);
+    return undefined;
+  }
+
   async acquire(pool: string, tenantId: string, cap: number, waitMs: number): Promise<Release> {
     const key = `${pool}|${tenantId}`;
-    let lane = this.lanes.get(key);
-    if (!lane) {
-      lane = new Permits(cap);
-      this.lanes.set(key, lane);
-    }
-    const taken = lane;
+    const lane = this.laneOf(key, cap);
     try {
-      const release = await taken.acquire(waitMs, () => busy());
-      return () => {
-        release();
-        this.forgetIfIdle(key, taken);
-      };
+      return this.giveBack(key, lane, await lane.acquire(waitMs, () => busy()));
     } catch (error) {
-      this.forgetIfIdle(key, taken);
+      this.forgetIfIdle(key, lane);
       throw error;
     }
   }
@@ -34,6 +35,22 @@ export class TenantShares {
   /** Connections a tenant holds now of a pool (for metrics and tests). */
   holding(pool: string, tenantId: string): number {
     return this.lanes.get(`${pool}|${tenantId}`)?.inUse ?? 0;
+  }
+
+  private laneOf(key: string, cap: number): Permits {
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = new Permits(cap);
+      this.lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  private giveBack(key: string, lane: Permits, release: Release): Release {
+    return () => {
+      release();
+      this.forgetIfIdle(key, lane);
+    };
   }
 
   private forgetIfIdle(key: string, lane: Permits): void {

@@ -32,10 +32,20 @@ export class ConnectionResolver {
     this.strategies = new Map(strategies.map((s) => [s.tier, s]));
   }
 
+  /** The route from a cached, unfrozen placement, without waiting; undefined otherwise (then `resolve`). */
+  resolveCached(tenantId: string): ResolvedConnection | undefined {
+    const placement = this.placements.peek(tenantId);
+    return placement && placement.state !== 'frozen' ? this.resolved(placement) : undefined;
+  }
+
   /** Resolves an active tenant; unknown, suspended or offboarding tenants are refused. */
   async resolve(tenantId: string): Promise<ResolvedConnection> {
     let placement = this.placements.peek(tenantId) ?? (await this.placements.get(tenantId));
     if (placement.state === 'frozen') placement = await this.waitWhileFrozen(tenantId);
+    return this.resolved(placement);
+  }
+
+  private resolved(placement: Placement): ResolvedConnection {
     if (placement.status !== 'active') {
       throw new DomainError(
         placement.status === 'suspended' ? 'TENANT_SUSPENDED' : 'TENANT_NOT_ACTIVE',

@@ -16,6 +16,9 @@ const MAX_PENDING = 50_000;
 export class UsageMeter implements OnApplicationShutdown {
   private readonly logger = new Logger(UsageMeter.name);
   private pending = new Map<string, UsageSample>();
+  /** This minute's pending sample per tenant: the per-request path without building a key. */
+  private current = new Map<string, UsageSample>();
+  private currentMinute = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -42,6 +45,7 @@ export class UsageMeter implements OnApplicationShutdown {
     if (!this.pending.size) return;
     const batch = this.pending;
     this.pending = new Map();
+    this.current = new Map();
     const samples = [...batch.values()].map((s) => ({ ...s, dbMs: Math.round(s.dbMs) }));
     const written = await bestEffort(this.logger, 'writing tenant usage', async () => {
       await this.usage.add(samples);
@@ -57,12 +61,19 @@ export class UsageMeter implements OnApplicationShutdown {
 
   private sample(tenantId: string): UsageSample {
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    if (minute !== this.currentMinute) {
+      this.currentMinute = minute;
+      this.current = new Map();
+    }
+    const known = this.current.get(tenantId);
+    if (known) return known;
     const key = `${tenantId}|${minute}`;
     let sample = this.pending.get(key);
     if (!sample) {
       sample = { tenantId, minute: new Date(minute), requests: 0, errors: 0, dbMs: 0, rows: 0 };
       this.pending.set(key, sample);
     }
+    this.current.set(tenantId, sample);
     return sample;
   }
 
@@ -82,5 +93,7 @@ export class UsageMeter implements OnApplicationShutdown {
       if (this.pending.size <= MAX_PENDING) break;
       this.pending.delete(key);
     }
+    // A sample just dropped may be this minute's: look them up again.
+    this.current = new Map();
   }
 }
