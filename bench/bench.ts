@@ -13,11 +13,11 @@ import { EmployeesRepository } from '@switchyard/tenant-data';
 import { dropTestInstallation, freePort } from '@switchyard/testing';
 import { Pool } from 'pg';
 import { buildFixture, FULL_SIZE, QUICK_SIZE, tenantsOf, type BenchTenant } from './fixture';
-import { compare, quantile, type MeasureOptions } from './measure';
+import { compare, type MeasureOptions } from './measure';
 import { machine, renderTable, writeReport, type BenchEntry, type BenchReport } from './report';
 import { DATABASE_SCENARIOS, databaseVariants, type TierSetup } from './scenarios/database-scenarios';
 import { measurePlacement } from './scenarios/placement-scenario';
-import { bareRequests, load, routedRequests, startBareApp } from './scenarios/http-scenario';
+import { bareRequests, comparePaired, routedRequests, startBareApp, warmUp } from './scenarios/http-scenario';
 import { captureSql } from './sql-capture';
 import { fleetBench, type FleetBenchResult } from './scenarios/fleet-scenario';
 import { moveBench, type MoveBenchResult, type MoveLeg } from './scenarios/move-scenario';
@@ -27,6 +27,8 @@ import { budgetBench, noisyNeighbourBench, schemaFleetBench } from './scenarios/
 
 const TIERS: Tier[] = ['shared', 'schema', 'database'];
 const BUDGETS: Record<Tier, number> = { shared: 0.8, schema: 0.8, database: 0.9 };
+/** GET /v1/employees/{id} against a bare endpoint on the same framework running the same query. */
+const HTTP_BUDGET = 0.85;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -297,7 +299,7 @@ async function httpEntries(
   const apiUrl = await api.getUrl();
   const issuer = api.get(TokenIssuer);
   const entries: BenchEntry[] = [];
-  const seconds = quick ? 2 : 4;
+  const seconds = quick ? 2 : 3;
   const statement = singleRow(
     await captureSql('00000000-0000-4000-8000-000000000001', (tx) =>
       api.get(EmployeesRepository).findById(tx, '00000000-0000-4000-8000-000000000002'),
@@ -315,30 +317,20 @@ async function httpEntries(
     try {
       const routed = { url: apiUrl.replace('[::1]', '127.0.0.1'), requests: routedRequests(scope, tokens) };
       const baseline = { url: (await bareApp.getUrl()).replace('[::1]', '127.0.0.1'), requests: bareRequests(scope) };
-      await load(routed, 32, 1);
-      await load(baseline, 32, 1);
-      const routedRuns: number[] = [];
-      const bareRuns: number[] = [];
-      for (let round = 0; round < (quick ? 1 : 3); round++) {
-        const a = await load(routed, 32, seconds);
-        const b = await load(baseline, 32, seconds);
-        if (a.errors || a.non2xx || b.errors || b.non2xx)
-          throw new Error(`HTTP load saw failures: routed ${JSON.stringify(a)}, bare ${JSON.stringify(b)}`);
-        routedRuns.push(a.rps);
-        bareRuns.push(b.rps);
-      }
-      const med = (xs: number[]) => quantile(xs, 0.5);
+      const warmUps = [await warmUp(routed, 32), await warmUp(baseline, 32)];
+      const result = await comparePaired(routed, baseline, { pairs: quick ? 2 : 8, seconds, connections: 32 });
       const entry: BenchEntry = {
         scenario: 'http-get-employee',
         tier,
         concurrency: 32,
-        opsPerSec: med(routedRuns),
-        baselineOpsPerSec: med(bareRuns),
-        ratio: med(routedRuns) / med(bareRuns),
+        opsPerSec: result.routedRps,
+        baselineOpsPerSec: result.bareRps,
+        ratio: result.ratio,
+        budget: HTTP_BUDGET,
       };
       entries.push(entry);
       log(
-        `  ${tier.padEnd(8)} routed ${entry.opsPerSec.toFixed(0)} req/s  bare ${entry.baselineOpsPerSec.toFixed(0)} req/s  ratio ${entry.ratio.toFixed(2)}`,
+        `  ${tier.padEnd(8)} routed ${entry.opsPerSec.toFixed(0)} req/s  bare ${entry.baselineOpsPerSec.toFixed(0)} req/s  ratio ${entry.ratio.toFixed(2)} (warm-up runs ${warmUps.join('/')}; pairs ${result.pairRatios.map((r) => r.toFixed(2)).join(' ')})`,
       );
     } finally {
       await bareApp.close();

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import autocannon from 'autocannon';
 import type { Pool } from 'pg';
 import type { BenchTenant } from '../fixture';
-import { pick } from '../measure';
+import { pick, quantile } from '../measure';
 import { qualify } from '../sql-capture';
 
 export const BARE_POOL = Symbol('BARE_POOL');
@@ -71,6 +71,62 @@ export function bareRequests(tenants: BenchTenant[], count = 2_000): LoadTarget[
       headers: { 'x-tenant-id': t.tenant.id },
     };
   });
+}
+
+/**
+ * Loads `target` in one-second runs until its rate stops climbing (at most ten): the routed path runs
+ * much more code than the bare endpoint, so it takes longer for V8 to optimise, and the rounds that
+ * follow should compare steady states, not JIT warm-up. Returns the number of runs.
+ */
+export async function warmUp(target: LoadTarget, connections: number): Promise<number> {
+  let runs = 1;
+  for (let last = (await load(target, connections, 1)).rps; runs < 10; runs++) {
+    const { rps } = await load(target, connections, 1);
+    if (runs >= 3 && rps < last * 1.05) break;
+    last = Math.max(last, rps);
+  }
+  return runs;
+}
+
+export interface PairedComparison {
+  routedRps: number;
+  bareRps: number;
+  /** Median of the ratios of each pair of runs. */
+  ratio: number;
+  pairRatios: number[];
+}
+
+/**
+ * Routed against bare in back-to-back pairs of runs, the order alternating from pair to pair: on a
+ * shared VM the machine's speed drifts by tens of percent within a minute, and a ratio taken within a
+ * pair (then the median over pairs) cancels what a ratio of two separately taken medians does not.
+ */
+export async function comparePaired(
+  routed: LoadTarget,
+  bare: LoadTarget,
+  options: { pairs: number; seconds: number; connections: number },
+): Promise<PairedComparison> {
+  const routedRuns: number[] = [];
+  const bareRuns: number[] = [];
+  for (let pair = 0; pair < options.pairs; pair++) {
+    const order = pair % 2 === 0 ? [routed, bare] : [bare, routed];
+    const [first, second] = [
+      await load(order[0]!, options.connections, options.seconds),
+      await load(order[1]!, options.connections, options.seconds),
+    ];
+    const [a, b] = pair % 2 === 0 ? [first, second] : [second, first];
+    if (a.errors || a.non2xx || b.errors || b.non2xx)
+      throw new Error(`HTTP load saw failures: routed ${JSON.stringify(a)}, bare ${JSON.stringify(b)}`);
+    routedRuns.push(a.rps);
+    bareRuns.push(b.rps);
+  }
+  const pairRatios = routedRuns.map((r, i) => r / bareRuns[i]!);
+  return {
+    routedRps: quantile(routedRuns, 0.5),
+    bareRps: quantile(bareRuns, 0.5),
+    ratio: quantile(pairRatios, 0.5),
+    pairRatios,
+  };
 }
 
 /** Requests per second of an autocannon run (load generated in a worker thread). */
