@@ -32,8 +32,11 @@ export function configureHttpApp(app: NestExpressApplication, bodyLimit: string)
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   answerSocketErrorsWithProblems(app.getHttpServer() as Server);
-  app.use(assignRequestId);
-  app.use(refuseNonJsonBodies);
+  // One middleware, not two: every layer is a step of Express's router on every request.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    assignRequestId(req, res);
+    if (acceptsBody(req, res)) next();
+  });
   app.use(
     json({
       limit: bodyLimit,
@@ -59,13 +62,14 @@ export function configureHttpApp(app: NestExpressApplication, bodyLimit: string)
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-/** Every body these APIs take is JSON: any other media type is a 415, not a confusing 400. */
-function refuseNonJsonBodies(req: Request, res: Response, next: NextFunction): void {
+/** Every body these APIs take is JSON: any other media type is a 415 (answered here), not a confusing 400. */
+function acceptsBody(req: Request, res: Response): boolean {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || JSON_TYPE.test(req.headers['content-type'] ?? '')) return next();
+  if (!hasBody || JSON_TYPE.test(req.headers['content-type'] ?? '')) return true;
   const detail = `Request bodies must be application/json, not ${req.headers['content-type'] ?? 'untyped'}`;
   res.status(415).setHeader('Accept', 'application/json');
   res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(415, detail, { requestId: requestIdOf(req) })));
+  return false;
 }
 
 /**

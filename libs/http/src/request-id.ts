@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -27,11 +27,10 @@ function newRequestId(): string {
  * Every request gets an id — the caller's `X-Request-Id` when it is a sane token, a new one otherwise
  * (32 hex digits) — echoed in the response header, in problem+json bodies and in the request's log line.
  */
-export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
+export function assignRequestId(req: Request, res: Response): void {
   const given = req.headers['x-request-id'];
   // 32 hex digits (a W3C trace id's shape): never mistaken for a resource's UUID in a log or a body.
   const id = typeof given === 'string' && CALLER_ID.test(given) ? given : newRequestId();
   (req as Request & { requestId?: string }).requestId = id;
   res.setHeader(REQUEST_ID_HEADER, id);
-  next();
 }

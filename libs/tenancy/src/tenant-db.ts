@@ -119,7 +119,10 @@ export class TenantDb {
     mode: ScopeMode,
     fn: (tx: TenantTx) => Promise<T>,
   ): Promise<T> {
-    const { client, releaseShare } = await this.checkout(route, tenantId);
+    const circuit = `${route.server}/${route.database}`;
+    const share = this.takeShare(route, circuit, tenantId);
+    const releaseShare = typeof share === 'function' ? share : await share;
+    const client = await this.checkout(route, circuit, tenantId, releaseShare);
     const started = performance.now();
     try {
       return await this.runOn(client, route.scope, tenantId, mode, fn);
@@ -130,27 +133,35 @@ export class TenantDb {
   }
 
   /**
-   * A connection of the route's pool, within the limits that keep one tenant or one database from
-   * hurting the others: the database's circuit must be closed (a database that cannot be reached fails
-   * its own tenants at once), and in a shared pool the tenant must be within its share of connections
-   * (its excess requests wait in its own queue).
+   * In a shared pool, the tenant's share of its connections: a tenant holds at most its share at once,
+   * and its excess requests wait in its own queue. Taken without a promise when one is free.
    */
-  private async checkout(route: Route, tenantId: string): Promise<{ client: PoolClient; releaseShare: () => void }> {
-    const { server, database, poolKind } = route;
-    const circuit = `${server}/${database}`;
+  private takeShare(route: Route, circuit: string, tenantId: string): (() => void) | Promise<() => void> {
+    if (route.poolKind !== 'shared') return NO_SHARE;
     const { pools } = this.config;
     const cap = Math.max(1, Math.floor(pools.sharedMax * pools.tenantShare));
-    const releaseShare =
-      poolKind === 'shared'
-        ? (this.shares.tryAcquire(circuit, tenantId, cap) ??
-          (await this.shares.acquire(circuit, tenantId, cap, pools.connectTimeoutMs)))
-        : NO_SHARE;
+    return (
+      this.shares.tryAcquire(circuit, tenantId, cap) ??
+      this.shares.acquire(circuit, tenantId, cap, pools.connectTimeoutMs)
+    );
+  }
+
+  /**
+   * A connection of the route's pool, if the database's circuit is closed: a database that cannot be
+   * reached fails its own tenants at once. On failure the tenant's share is given back.
+   */
+  private async checkout(
+    route: Route,
+    circuit: string,
+    tenantId: string,
+    releaseShare: () => void,
+  ): Promise<PoolClient> {
     try {
       this.breakers.check(circuit);
       const affinity = route.scope.schema === 'public' ? tenantId : route.scope.schema;
-      const client = await this.pools.connect(server, database, poolKind, affinity);
+      const client = await this.pools.connect(route.server, route.database, route.poolKind, affinity);
       this.breakers.succeeded(circuit);
-      return { client, releaseShare };
+      return client;
     } catch (error) {
       releaseShare();
       const failure = asPlatformError(error);

@@ -9,53 +9,64 @@ import { Permits, type Release } from './permits';
  * the pool's own queue with at most `cap` requests, so that queue is served fairly too.
  */
 export class TenantShares {
-  private readonly lanes = new Map<string, Permits>();
+  /** Per pool, per tenant: two lookups and no key built on the per-request path. */
+  private readonly lanes = new Map<string, Map<string, Permits>>();
 
   /** A share taken at once, or undefined when the tenant holds its whole share (then `acquire`). */
   tryAcquire(pool: string, tenantId: string, cap: number): Release | undefined {
-    const key = `${pool}|${tenantId}`;
-    const lane = this.laneOf(key, cap);
+    const lanes = this.lanesOf(pool);
+    const lane = laneOf(lanes, tenantId, cap);
     const release = lane.tryAcquire();
-    if (release) return this.giveBack(key, lane, release);
-    this.forgetIfIdle(key, lane);
+    if (release) return giveBack(lanes, tenantId, lane, release);
+    forgetIfIdle(lanes, tenantId, lane);
     return undefined;
   }
 
   async acquire(pool: string, tenantId: string, cap: number, waitMs: number): Promise<Release> {
-    const key = `${pool}|${tenantId}`;
-    const lane = this.laneOf(key, cap);
+    const lanes = this.lanesOf(pool);
+    const lane = laneOf(lanes, tenantId, cap);
     try {
-      return this.giveBack(key, lane, await lane.acquire(waitMs, () => busy()));
+      return giveBack(lanes, tenantId, lane, await lane.acquire(waitMs, () => busy()));
     } catch (error) {
-      this.forgetIfIdle(key, lane);
+      forgetIfIdle(lanes, tenantId, lane);
       throw error;
     }
   }
 
   /** Connections a tenant holds now of a pool (for metrics and tests). */
   holding(pool: string, tenantId: string): number {
-    return this.lanes.get(`${pool}|${tenantId}`)?.inUse ?? 0;
+    return this.lanes.get(pool)?.get(tenantId)?.inUse ?? 0;
   }
 
-  private laneOf(key: string, cap: number): Permits {
-    let lane = this.lanes.get(key);
-    if (!lane) {
-      lane = new Permits(cap);
-      this.lanes.set(key, lane);
+  private lanesOf(pool: string): Map<string, Permits> {
+    let lanes = this.lanes.get(pool);
+    if (!lanes) {
+      lanes = new Map();
+      this.lanes.set(pool, lanes);
     }
-    return lane;
+    return lanes;
   }
+}
 
-  private giveBack(key: string, lane: Permits, release: Release): Release {
-    return () => {
-      release();
-      this.forgetIfIdle(key, lane);
-    };
+function laneOf(lanes: Map<string, Permits>, tenantId: string, cap: number): Permits {
+  let lane = lanes.get(tenantId);
+  if (!lane) {
+    lane = new Permits(cap);
+    lanes.set(tenantId, lane);
   }
+  return lane;
+}
 
-  private forgetIfIdle(key: string, lane: Permits): void {
-    if (lane.inUse === 0 && lane.waiting === 0 && this.lanes.get(key) === lane) this.lanes.delete(key);
-  }
+function giveBack(lanes: Map<string, Permits>, tenantId: string, lane: Permits, release: Release): Release {
+  return () => {
+    release();
+    forgetIfIdle(lanes, tenantId, lane);
+  };
+}
+
+/** An idle tenant keeps no lane: thousands of tenants pass through a cell. */
+function forgetIfIdle(lanes: Map<string, Permits>, tenantId: string, lane: Permits): void {
+  if (lane.inUse === 0 && lane.waiting === 0 && lanes.get(tenantId) === lane) lanes.delete(tenantId);
 }
 
 function busy(): DomainError {

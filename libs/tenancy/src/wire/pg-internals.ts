@@ -39,14 +39,14 @@ interface QueryFields {
 
 /**
  * Sets on a Query made from text and values (`new Query(text, values, callback)`) the rest of `config`,
- * as pg's constructor would have from the config object. pg copies a config object descriptor by
+ * as pg's constructor would have from the config object, under the statement name `name`. pg copies a config object descriptor by
  * descriptor on every query, a measurable share of a routed read; text and values skip that copy.
  */
-export function adoptQueryConfig(query: Query, queryConfig: QueryConfig): void {
+export function adoptQueryConfig(query: Query, queryConfig: QueryConfig, name: string | undefined): void {
   const fields = query as unknown as QueryFields;
   // What pg's constructor reads beyond its typed QueryConfig (QueryArrayConfig's rowMode among them).
   const config = queryConfig as QueryConfig & { rows?: number; binary?: boolean; queryMode?: string; rowMode?: string };
-  fields.name = config.name;
+  fields.name = name;
   fields.types = config.types;
   fields.rows = config.rows;
   fields.binary = config.binary;

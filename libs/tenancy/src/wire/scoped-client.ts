@@ -88,15 +88,12 @@ export class ScopedClient {
       return Promise.reject(
         new DomainError('NO_TENANT_CONTEXT', 'This tenant handle was used after its transaction ended'),
       );
-    const normalized: QueryConfig =
-      typeof config === 'string' ? { text: config, values } : { ...config, values: values ?? config.values };
+    const statement: QueryConfig = typeof config === 'string' ? { text: config } : config;
     // A statement name is a wish: behind a pooler without prepared-statement support it is dropped.
-    const serverName =
-      normalized.name && scope.preparedStatements
-        ? this.statements.serverName(normalized.name, scope.searchPath)
+    const name =
+      statement.name && scope.preparedStatements
+        ? this.statements.serverName(statement.name, scope.searchPath)
         : undefined;
-    if (serverName) normalized.name = serverName;
-    else delete normalized.name;
     const first = this.sent++ === 0;
     if (this.mode === 'statement' && !first) {
       return Promise.reject(
@@ -105,9 +102,9 @@ export class ScopedClient {
     }
     const prologue = first ? { scope, begin: this.mode === 'transaction' } : undefined;
     return new Promise((resolve, reject) => {
-      const options = { prologue, close: this.statements.takeEvicted() };
+      const options = { name, values, prologue, close: this.statements.takeEvicted() };
       this.client.query(
-        new ScopedQuery(normalized, options, (error, result) => {
+        new ScopedQuery(statement, options, (error, result) => {
           if (error) return reject(error);
           this.rows += result.rowCount ?? result.rows.length;
           resolve(result);

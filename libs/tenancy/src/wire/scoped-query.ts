@@ -35,6 +35,10 @@ export interface Prologue {
 }
 
 export interface ScopedQueryOptions {
+  /** The statement's name on this connection (unset: unnamed), in place of the config's own. */
+  name?: string;
+  /** In place of the config's values. */
+  values?: unknown[];
   /** Set on the first statement of a checkout. */
   prologue?: Prologue;
   /** Named statements to close on the server first (evicted from the connection's StatementCache). */
@@ -87,8 +91,8 @@ export class ScopedQuery extends Query {
     options: ScopedQueryOptions,
     callback: (error: Error | undefined, result: QueryResult) => void,
   ) {
-    super(config.text, config.values, callback);
-    adoptQueryConfig(this, config);
+    super(config.text, options.values ?? config.values, callback);
+    adoptQueryConfig(this, config, options.name);
     this.prologue = options.prologue;
     this.closing = options.close ?? [];
     this.contextPending = options.prologue !== undefined;
