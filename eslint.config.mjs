@@ -27,7 +27,7 @@ const LAYERS = {
   'libs/moves': ['config', 'control-plane', 'errors', 'migrations', 'postgres', 'provisioning'],
   'libs/doctor': ['config', 'control-plane', 'migrations', 'postgres'],
   'libs/tenant-data': ['errors', 'postgres', 'tenancy'],
-  'libs/idempotency': ['config', 'control-plane', 'errors', 'tenancy'],
+  'libs/idempotency': ['config', 'control-plane', 'errors', 'postgres', 'tenancy'],
   'libs/testing': ['config', 'embedded', 'postgres'],
   'apps/api': ['*'],
   'apps/control-plane': ['*'],

@@ -107,6 +107,38 @@ describe('Idempotency-Key', () => {
     expect(await employeeCount(auth)).toBe(1);
   });
 
+  it.each<Tier>(['shared', 'schema', 'database'])(
+    'deletes a tenant’s expired keys on its next keyed POST, at most hourly (%s)',
+    async (tier) => {
+      const { h, clientOf, post } = ctx;
+      const { tenant, auth } = await clientOf(`idem-purge-${tier}`, tier);
+      const { database, schema } = tenant.placement;
+      const table = `"${schema}".idempotency_keys`;
+      const insertExpired = (key: string) =>
+        h.ownerQuery(
+          database,
+          `INSERT INTO ${table} (tenant_id, key, request_hash, status, response, created_at)
+           VALUES ($1, $2, 'old', 201, '{}', now() - interval '30 days')`,
+          [tenant.id, key],
+        );
+      const keys = async () =>
+        (
+          await h.ownerQuery<{ key: string }>(database, `SELECT key FROM ${table} WHERE tenant_id = $1 ORDER BY key`, [
+            tenant.id,
+          ])
+        ).map((r) => r.key);
+
+      await insertExpired('expired-1');
+      expect((await post(auth, 'fresh-1', { email: `a-${tier}@purge.io`, fullName: 'A' })).status).toBe(201);
+      expect(await keys()).toEqual(['fresh-1']);
+
+      // Within the hour the next POST does not scan again; the expired key waits for a later one.
+      await insertExpired('expired-2');
+      expect((await post(auth, 'fresh-2', { email: `b-${tier}@purge.io`, fullName: 'B' })).status).toBe(201);
+      expect(await keys()).toEqual(['expired-2', 'fresh-1', 'fresh-2']);
+    },
+  );
+
   it('makes the control plane’s POSTs safe to retry too, per operator', async () => {
     const { h } = ctx;
     const issuer = new TokenIssuer(h.config);
@@ -121,8 +153,17 @@ describe('Idempotency-Key', () => {
         .set('Idempotency-Key', key)
         .send({ slug, name: slug, tier: 'shared' });
 
+    // A key another operator left long ago: the first keyed POST of this process deletes it.
+    const control = h.config.names.controlDatabase;
+    await h.ownerQuery(
+      control,
+      `INSERT INTO ops_idempotency_keys (actor, key, request_hash, status, response, created_at)
+       VALUES ('ops:gone', 'expired', 'old', 201, '{}', now() - interval '30 days')`,
+    );
+
     const first = await create(asOps('ops:ana'), 'create-1', 'idem-cp');
     expect(first.status).toBe(201);
+    expect(await h.ownerQuery(control, "SELECT key FROM ops_idempotency_keys WHERE actor = 'ops:gone'")).toEqual([]);
     const retry = await create(asOps('ops:ana'), 'create-1', 'idem-cp');
     expect(retry.status).toBe(201);
     expect(retry.headers['idempotency-replayed']).toBe('true');

@@ -61,4 +61,13 @@ export class IdempotencyKeysRepository {
         and(eq(idempotencyKeys.tenantId, tx.tenantId), eq(idempotencyKeys.key, key), isNull(idempotencyKeys.status)),
       );
   }
+
+  /** Deletes the tenant's keys created before `expiredBefore`; returns how many. */
+  async purgeExpired(tx: TenantTx, expiredBefore: Date): Promise<number> {
+    const rows = await tx.db
+      .delete(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.tenantId, tx.tenantId), lt(idempotencyKeys.createdAt, expiredBefore)))
+      .returning({ key: idempotencyKeys.key });
+    return rows.length;
+  }
 }

@@ -14,7 +14,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * caller's keys; a retry with the same key and body gets that response again (`Idempotency-Replayed:
  * true`) instead of a second row. A request that fails gives its key back, so a retry runs afresh.
  * The app says where a request's keys live (KEY_STORE_FOR_REQUEST); on the tenant API this runs
- * inside the tenant context (after TenantGuard and the tenant-context interceptor).
+ * inside the tenant's scope (after TenantGuard entered it).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {

@@ -17,6 +17,10 @@ export interface KeyStore {
   complete(key: string, status: number, response: unknown): Promise<void>;
   /** Gives the key back after a failed request, so a retry runs afresh. */
   release(key: string): Promise<void>;
+  /** Whose keys `purgeExpired` deletes: purges are spaced out per owner. */
+  owner(): string;
+  /** Deletes this owner's keys created before `expiredBefore`; returns how many. */
+  purgeExpired(expiredBefore: Date): Promise<number>;
 }
 
 /** The app's choice of store for a request (after its guard ran): provided under this token. */

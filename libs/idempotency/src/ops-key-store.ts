@@ -9,5 +9,8 @@ export function opsKeyStore(keys: OpsIdempotencyKeysRepository, actor: string): 
     find: (key) => keys.find(actor, key),
     complete: (key, status, response) => keys.complete(actor, key, status, response),
     release: (key) => keys.release(actor, key),
+    // One table for every operator: whoever posts purges everyone's expired keys.
+    owner: () => 'operators',
+    purgeExpired: (expiredBefore) => keys.purgeExpired(expiredBefore),
   };
 }

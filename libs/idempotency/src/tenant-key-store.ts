@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TenantDb } from '@switchyard/tenancy';
+import { TenantContext, TenantDb } from '@switchyard/tenancy';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import type { KeyStore } from './key-store';
 
@@ -8,6 +8,7 @@ import type { KeyStore } from './key-store';
 export class TenantKeyStore implements KeyStore {
   constructor(
     private readonly tenantDb: TenantDb,
+    private readonly context: TenantContext,
     private readonly keys: IdempotencyKeysRepository,
   ) {}
 
@@ -25,5 +26,13 @@ export class TenantKeyStore implements KeyStore {
 
   release(key: string): Promise<void> {
     return this.tenantDb.statement((tx) => this.keys.release(tx, key));
+  }
+
+  owner(): string {
+    return `tenant:${this.context.tenantId() ?? ''}`;
+  }
+
+  purgeExpired(expiredBefore: Date): Promise<number> {
+    return this.tenantDb.statement((tx) => this.keys.purgeExpired(tx, expiredBefore));
   }
 }

@@ -57,4 +57,13 @@ export class OpsIdempotencyKeysRepository {
         and(eq(opsIdempotencyKeys.actor, actor), eq(opsIdempotencyKeys.key, key), isNull(opsIdempotencyKeys.status)),
       );
   }
+
+  /** Deletes every operator's keys created before `expiredBefore`; returns how many. */
+  async purgeExpired(expiredBefore: Date): Promise<number> {
+    const rows = await this.database.db
+      .delete(opsIdempotencyKeys)
+      .where(lt(opsIdempotencyKeys.createdAt, expiredBefore))
+      .returning({ key: opsIdempotencyKeys.key });
+    return rows.length;
+  }
 }
