@@ -168,6 +168,8 @@ describe('Idempotency-Key', () => {
     expect(retry.status).toBe(201);
     expect(retry.headers['idempotency-replayed']).toBe('true');
     expect(retry.body.id).toBe(first.body.id);
+    expect(first.headers.location).toBe(`/v1/tenants/${first.body.id}`);
+    expect(retry.headers.location).toBe(first.headers.location);
     expect((await create(asOps('ops:ana'), 'create-1', 'idem-cp-other')).status).toBe(422);
     // Another operator's key of the same name is theirs: it runs.
     const bob = await create(asOps('ops:bob'), 'create-1', 'idem-cp-bob');

@@ -7,6 +7,7 @@ export interface StoredKey {
   requestHash: string;
   status: number | null;
   response: unknown;
+  location: string | null;
   createdAt: Date;
 }
 
@@ -23,7 +24,7 @@ export class IdempotencyKeysRepository {
       .values({ tenantId: tx.tenantId, key, requestHash })
       .onConflictDoUpdate({
         target: [idempotencyKeys.tenantId, idempotencyKeys.key],
-        set: { requestHash, status: null, response: null, createdAt: sql`now()` },
+        set: { requestHash, status: null, response: null, location: null, createdAt: sql`now()` },
         setWhere: or(
           lt(idempotencyKeys.createdAt, expiredBefore),
           and(isNull(idempotencyKeys.status), lt(idempotencyKeys.createdAt, staleBefore)),
@@ -39,6 +40,7 @@ export class IdempotencyKeysRepository {
         requestHash: idempotencyKeys.requestHash,
         status: idempotencyKeys.status,
         response: idempotencyKeys.response,
+        location: idempotencyKeys.location,
         createdAt: idempotencyKeys.createdAt,
       })
       .from(idempotencyKeys)
@@ -46,10 +48,10 @@ export class IdempotencyKeysRepository {
     return row;
   }
 
-  async complete(tx: TenantTx, key: string, status: number, response: unknown): Promise<void> {
+  async complete(tx: TenantTx, key: string, status: number, response: unknown, location?: string): Promise<void> {
     await tx.db
       .update(idempotencyKeys)
-      .set({ status, response: response ?? null })
+      .set({ status, response: response ?? null, location: location ?? null })
       .where(and(eq(idempotencyKeys.tenantId, tx.tenantId), eq(idempotencyKeys.key, key)));
   }
 

@@ -10,9 +10,9 @@ import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * `Idempotency-Key` on a POST: the first request with a key runs and its response is kept with the
- * caller's keys; a retry with the same key and body gets that response again (`Idempotency-Replayed:
- * true`) instead of a second row. A request that fails gives its key back, so a retry runs afresh.
+ * `Idempotency-Key` on a POST: the first request with a key runs and its response (status, body and
+ * Location) is kept with the caller's keys; a retry with the same key and body gets that response again
+ * (`Idempotency-Replayed: true`) instead of a second row. A request that fails gives its key back, so a retry runs afresh.
  * The app says where a request's keys live (KEY_STORE_FOR_REQUEST); on the tenant API this runs
  * inside the tenant's scope (after TenantGuard entered it).
  */
@@ -42,12 +42,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
       mergeMap((decision) => {
         if (!decision.run) {
           response.status(decision.status).setHeader('Idempotency-Replayed', 'true');
+          if (decision.location !== null) response.setHeader('Location', decision.location);
           return of(decision.response);
         }
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
             // Nest set the route's status before interceptors run; the handler may have changed it (200 for a resumed creation).
-            await store.complete(header, response.statusCode, JSON.parse(JSON.stringify(body ?? null)) as unknown);
+            const location = response.getHeader('Location');
+            await store.complete(
+              header,
+              response.statusCode,
+              JSON.parse(JSON.stringify(body ?? null)) as unknown,
+              typeof location === 'string' ? location : undefined,
+            );
             return body;
           }),
           catchError(async (error: unknown) => {

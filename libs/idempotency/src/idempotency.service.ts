@@ -10,7 +10,8 @@ const IN_PROGRESS_STALE_MS = 60_000;
 /** Expired keys are deleted by their owner's next POST, at most this often per owner and process. */
 const PURGE_INTERVAL_MS = 60 * 60_000;
 
-export type IdempotencyDecision = { run: true } | { run: false; status: number; response: unknown };
+export type IdempotencyDecision =
+  { run: true } | { run: false; status: number; response: unknown; location: string | null };
 
 /**
  * Safe retries for one caller's keys: the first request with a key runs and its response is kept; the
@@ -41,7 +42,7 @@ export class IdempotencyService {
         'This Idempotency-Key was used for a different request; use a new key for a new request',
       );
     if (stored.status === null) throw inUse();
-    return { run: false, status: stored.status, response: stored.response };
+    return { run: false, status: stored.status, response: stored.response, location: stored.location };
   }
 
   private async purgeNowAndThen(store: KeyStore, expiredBefore: Date, now: number): Promise<void> {

@@ -4,6 +4,8 @@ export interface StoredKey {
   requestHash: string;
   status: number | null;
   response: unknown;
+  /** The first response's Location header, if it had one. */
+  location: string | null;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface KeyStore {
   /** Takes the key for a new request (new, or past its time); true when this request owns it. */
   claim(key: string, requestHash: string, expiredBefore: Date, staleBefore: Date): Promise<boolean>;
   find(key: string): Promise<StoredKey | undefined>;
-  complete(key: string, status: number, response: unknown): Promise<void>;
+  complete(key: string, status: number, response: unknown, location?: string): Promise<void>;
   /** Gives the key back after a failed request, so a retry runs afresh. */
   release(key: string): Promise<void>;
   /** Whose keys `purgeExpired` deletes: purges are spaced out per owner. */

@@ -7,7 +7,7 @@ export function opsKeyStore(keys: OpsIdempotencyKeysRepository, actor: string): 
     claim: (key, requestHash, expiredBefore, staleBefore) =>
       keys.claim(actor, key, requestHash, expiredBefore, staleBefore),
     find: (key) => keys.find(actor, key),
-    complete: (key, status, response) => keys.complete(actor, key, status, response),
+    complete: (key, status, response, location) => keys.complete(actor, key, status, response, location),
     release: (key) => keys.release(actor, key),
     // One table for every operator: whoever posts purges everyone's expired keys.
     owner: () => 'operators',

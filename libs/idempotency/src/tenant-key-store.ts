@@ -20,8 +20,8 @@ export class TenantKeyStore implements KeyStore {
     return this.tenantDb.statement((tx) => this.keys.find(tx, key));
   }
 
-  complete(key: string, status: number, response: unknown): Promise<void> {
-    return this.tenantDb.statement((tx) => this.keys.complete(tx, key, status, response));
+  complete(key: string, status: number, response: unknown, location?: string): Promise<void> {
+    return this.tenantDb.statement((tx) => this.keys.complete(tx, key, status, response, location));
   }
 
   release(key: string): Promise<void> {

@@ -7,6 +7,7 @@ export interface StoredIdempotencyKey {
   requestHash: string;
   status: number | null;
   response: unknown;
+  location: string | null;
 }
 
 /** All SQL on ops_idempotency_keys: each operator's keys, apart from every other operator's. */
@@ -21,7 +22,7 @@ export class OpsIdempotencyKeysRepository {
       .values({ actor, key, requestHash })
       .onConflictDoUpdate({
         target: [opsIdempotencyKeys.actor, opsIdempotencyKeys.key],
-        set: { requestHash, status: null, response: null, createdAt: sql`now()` },
+        set: { requestHash, status: null, response: null, location: null, createdAt: sql`now()` },
         setWhere: or(
           lt(opsIdempotencyKeys.createdAt, expiredBefore),
           and(isNull(opsIdempotencyKeys.status), lt(opsIdempotencyKeys.createdAt, staleBefore)),
@@ -37,16 +38,17 @@ export class OpsIdempotencyKeysRepository {
         requestHash: opsIdempotencyKeys.requestHash,
         status: opsIdempotencyKeys.status,
         response: opsIdempotencyKeys.response,
+        location: opsIdempotencyKeys.location,
       })
       .from(opsIdempotencyKeys)
       .where(and(eq(opsIdempotencyKeys.actor, actor), eq(opsIdempotencyKeys.key, key)));
     return row;
   }
 
-  async complete(actor: string, key: string, status: number, response: unknown): Promise<void> {
+  async complete(actor: string, key: string, status: number, response: unknown, location?: string): Promise<void> {
     await this.database.db
       .update(opsIdempotencyKeys)
-      .set({ status, response: response ?? null })
+      .set({ status, response: response ?? null, location: location ?? null })
       .where(and(eq(opsIdempotencyKeys.actor, actor), eq(opsIdempotencyKeys.key, key)));
   }
 

@@ -275,6 +275,8 @@ export const opsIdempotencyKeys = pgTable(
     requestHash: text('request_hash').notNull(),
     status: integer('status'),
     response: jsonb('response'),
+    /** The first response's Location header, replayed with it. */
+    location: text('location'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ name: 'ops_idempotency_keys_pkey', columns: [t.actor, t.key] })],

@@ -1,0 +1,1 @@
+ALTER TABLE "ops_idempotency_keys" ADD COLUMN "location" text;
