@@ -8,6 +8,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditPage, moveList, moveResponse, tenantPage, tenantResponse } from '@apps/control-plane';
+import { MoveRunner, MovesService } from '@switchyard/moves';
 import { startHarness } from './support/harness';
 
 /**
@@ -59,6 +61,31 @@ describe('the OpenAPI documents', () => {
     ctx = await setup();
   });
   afterAll(() => ctx?.h.close());
+
+  it('describe the control plane’s responses as they really are', async () => {
+    const { h, tenant } = ctx;
+    const ops = { Authorization: `Bearer ${h.opsToken()}` };
+    const move = await h.controlPlane.get(MovesService).request(tenant.slug, { tier: 'database' });
+    await h.controlPlane.get(MoveRunner).execute(move.id);
+    const answers = [
+      [tenantPage, '/v1/tenants'],
+      [tenantResponse, `/v1/tenants/${tenant.slug}`],
+      [moveList, '/v1/moves'],
+      [moveResponse, `/v1/moves/${move.id}`],
+      [auditPage, '/v1/audit'],
+    ] as const;
+    for (const [schema, path] of answers) {
+      const { body } = await h.cpRequest().get(path).set(ops).expect(200);
+      const parsed = schema.safeParse(body);
+      expect(parsed.error?.issues ?? [], path).toEqual([]);
+    }
+    // The documents carry those schemas: a client sees the fields, not an open object.
+    const get = ctx.cpDoc.paths['/v1/tenants/{ref}']?.get?.responses as Record<
+      string,
+      { content: { 'application/json': { schema: { properties?: object } } } }
+    >;
+    expect(Object.keys(get['200']?.content['application/json'].schema.properties ?? {})).toContain('placement');
+  });
 
   it('are valid OpenAPI 3.1', async () => {
     for (const doc of [ctx.apiDoc, ctx.cpDoc]) {

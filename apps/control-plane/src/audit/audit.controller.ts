@@ -2,7 +2,7 @@ import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { OpsGuard } from '@switchyard/auth';
 import { AuditLogRepository } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { anyObject } from '../control-plane.schemas';
+import { auditPage } from '../control-plane.responses';
 import { ApiDoc, intParam, queryObject, ZodValidationPipe } from '@switchyard/http';
 import { z } from 'zod';
 
@@ -27,7 +27,7 @@ export class AuditController {
 
   /** The audit trail, newest first; `target` matches a tenant id or slug, or a run id. */
   @Get()
-  @ApiDoc({ summary: 'The audit trail, newest first', response: anyObject })
+  @ApiDoc({ summary: 'The audit trail, newest first', response: auditPage })
   async list(@Query(new ZodValidationPipe(auditQuery, 'query')) query: z.infer<typeof auditQuery>) {
     const beforeId = query.cursor ? Number(query.cursor) : undefined;
     if (beforeId !== undefined && !Number.isSafeInteger(beforeId))

@@ -1,4 +1,6 @@
 import type { MoveRecord } from '@switchyard/control-plane';
+import type { z } from 'zod';
+import type { JsonOf, moveResponse } from '../control-plane.responses';
 
 /** The control-plane API's shape of a move (GET /v1/moves). */
 export function moveView(m: MoveRecord) {
@@ -19,3 +21,6 @@ export function moveView(m: MoveRecord) {
     error: m.error,
   };
 }
+
+// The documented schema and the view must agree: this stops compiling when one changes alone.
+export const moveViewMatchesSchema: (v: JsonOf<ReturnType<typeof moveView>>) => z.infer<typeof moveResponse> = (v) => v;

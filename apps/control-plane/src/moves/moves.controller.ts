@@ -2,7 +2,7 @@ import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempot
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, MOVE_STATES, TIERS } from '@switchyard/control-plane';
-import { anyObject } from '../control-plane.schemas';
+import { moveList, moveResponse } from '../control-plane.responses';
 import { ApiDoc, intParam, queryObject, ZodValidationPipe } from '@switchyard/http';
 import { MovesService } from '@switchyard/moves';
 import { z } from 'zod';
@@ -28,7 +28,7 @@ export class MovesController {
   @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Start moving a tenant to another tier, cell or server',
-    response: anyObject,
+    response: moveResponse,
     headers: [IDEMPOTENCY_KEY_DOC],
     errors: [
       'IDEMPOTENCY_KEY_REUSED',
@@ -51,13 +51,17 @@ export class MovesController {
   }
 
   @Get('moves')
-  @ApiDoc({ summary: 'Moves, newest first', response: anyObject })
+  @ApiDoc({ summary: 'Moves, newest first', response: moveList })
   async list(@Query(new ZodValidationPipe(listQuery, 'query')) query: z.infer<typeof listQuery>) {
     return { items: (await this.moves.list(query)).map(moveView) };
   }
 
   @Get('moves/:id')
-  @ApiDoc({ summary: 'One move with its progress and verification', response: anyObject, errors: ['MOVE_NOT_FOUND'] })
+  @ApiDoc({
+    summary: 'One move with its progress and verification',
+    response: moveResponse,
+    errors: ['MOVE_NOT_FOUND'],
+  })
   async get(@Param('id', new ZodValidationPipe(moveId, 'id')) id: string) {
     return moveView(await this.moves.get(id));
   }
@@ -67,7 +71,7 @@ export class MovesController {
   @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Cancel a move before its cutover; the tenant stays where it was',
-    response: anyObject,
+    response: moveResponse,
     headers: [IDEMPOTENCY_KEY_DOC],
     errors: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'MOVE_NOT_FOUND', 'MOVE_NOT_CANCELLABLE'],
   })

@@ -17,7 +17,7 @@ import {
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, SLUG_PATTERN, tenantEditAction, TenantsService } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { anyObject } from '../control-plane.schemas';
+import { tenantPage, tenantResponse } from '../control-plane.responses';
 import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
 import { TenantLifecycleService } from '@switchyard/provisioning';
 import type { Response } from 'express';
@@ -48,7 +48,7 @@ export class TenantsController {
   @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Create a tenant in a tier (201; 200 when an interrupted provisioning was resumed)',
-    response: anyObject,
+    response: tenantResponse,
     headers: [IDEMPOTENCY_KEY_DOC],
     errors: [
       'IDEMPOTENCY_KEY_REUSED',
@@ -71,7 +71,7 @@ export class TenantsController {
   }
 
   @Get()
-  @ApiDoc({ summary: 'Tenants, filtered by tier, status or text, a page at a time', response: anyObject })
+  @ApiDoc({ summary: 'Tenants, filtered by tier, status or text, a page at a time', response: tenantPage })
   async list(@Query(new ZodValidationPipe(listTenantsQuery, 'query')) query: z.infer<typeof listTenantsQuery>) {
     const rows = await this.tenants.list({
       ...query,
@@ -87,7 +87,7 @@ export class TenantsController {
   @Get(':ref')
   @ApiDoc({
     summary: 'One tenant by id or slug, with its placement',
-    response: anyObject,
+    response: tenantResponse,
     errors: ['TENANT_NOT_FOUND'],
   })
   async get(@Param('ref', refPipe) ref: string): Promise<TenantView> {
@@ -97,7 +97,7 @@ export class TenantsController {
   @Patch(':ref')
   @ApiDoc({
     summary: 'Rename, suspend or resume a tenant',
-    response: anyObject,
+    response: tenantResponse,
     errors: ['TENANT_NOT_FOUND', 'TENANT_NOT_ACTIVE'],
   })
   @Audited({
