@@ -26,14 +26,23 @@ describe('TenantContext', () => {
 
   it('keeps concurrent requests apart', async () => {
     const sut = new TenantContext();
-    const request = (tenant: string, delayMs: number) =>
+    // A enters first and reads its tenant only after B has entered and read B's: interleaved requests.
+    let releaseA!: () => void;
+    const bEntered = new Promise<void>((resolve) => (releaseA = resolve));
+    const request = (tenant: string, before: Promise<void>, after: () => void) =>
       new Promise<string | undefined>((done) =>
         sut.requestScope(undefined, undefined, () => {
           sut.enter(tenant);
-          setTimeout(() => done(sut.tenantId()), delayMs);
+          void before.then(() => {
+            const seen = sut.tenantId();
+            after();
+            done(seen);
+          });
         }),
       );
-    expect(await Promise.all([request(A, 20), request(B, 1)])).toEqual([A, B]);
+    const a = request(A, bEntered, () => undefined);
+    const b = request(B, Promise.resolve(), releaseA);
+    expect(await Promise.all([a, b])).toEqual([A, B]);
   });
 
   it('refuses to enter a tenant outside a request scope or over another tenant', () => {
