@@ -3,6 +3,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -25,6 +26,7 @@ const LAYERS = {
   'libs/migrations': ['config', 'control-plane', 'errors', 'postgres'],
   'libs/provisioning': ['config', 'control-plane', 'errors', 'migrations', 'postgres'],
   'libs/moves': ['config', 'control-plane', 'errors', 'migrations', 'postgres', 'provisioning'],
+  'libs/advisor': ['config', 'control-plane', 'postgres', 'provisioning'],
   'libs/doctor': ['config', 'control-plane', 'migrations', 'postgres'],
   'libs/tenant-data': ['errors', 'postgres', 'tenancy'],
   'libs/idempotency': ['config', 'control-plane', 'errors', 'postgres', 'tenancy'],
@@ -32,6 +34,8 @@ const LAYERS = {
   'apps/api': ['*'],
   'apps/control-plane': ['*'],
   'apps/cli': ['*', 'app:api', 'app:control-plane'],
+  // The browser console talks to the control plane over HTTP only: it imports no library and no app.
+  'apps/console': [],
 };
 
 (function refuseCycles() {
@@ -99,7 +103,8 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts', '**/*.mts'],
+    // The console (React, .tsx) is type-checked by its own tsconfig, which the project service finds.
+    files: ['**/*.ts', '**/*.mts', 'apps/console/**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: root } },
     plugins: { switchyard: { rules: { layers } } },
     rules: {
@@ -116,6 +121,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  { ...reactHooks.configs.flat.recommended, files: ['apps/console/**/*.{ts,tsx}'] },
   {
     // Tests, benchmarks and tools may print and may reach anything; the layer rule does not apply there.
     files: ['test/**', 'bench/**', 'tools/**', '**/*.spec.ts', 'apps/cli/**'],
