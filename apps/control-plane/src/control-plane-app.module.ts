@@ -3,15 +3,25 @@ import type { AuthenticatedRequest } from '@switchyard/auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { AuthModule } from '@switchyard/auth';
+import { AuthModule, OPS_SESSIONS } from '@switchyard/auth';
 import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
-import { auditActor, ControlPlaneModule, OpsIdempotencyKeysRepository } from '@switchyard/control-plane';
+import {
+  auditActor,
+  ConsoleSessions,
+  ControlPlaneModule,
+  OpsIdempotencyKeysRepository,
+} from '@switchyard/control-plane';
 import { DoctorModule } from '@switchyard/doctor';
 import { createOpenApiController, PostgresHealthIndicator } from '@switchyard/http';
 import { MovesModule } from '@switchyard/moves';
 import { ProvisioningModule } from '@switchyard/provisioning';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
+import { ConsoleSessionController } from './console/console-session.controller';
+import { OverviewController } from './overview/overview.controller';
+import { AdvisorController } from './advisor/advisor.controller';
+import { AdvisorModule } from '@switchyard/advisor';
+import { DoctorSummary } from './overview/doctor-summary';
 import { CONTROL_PLANE_STATUSES, ControlPlaneProblemFilter } from './control-plane-problem.filter';
 import { DoctorController } from './doctor/doctor.controller';
 import { HealthController } from './health/health.controller';
@@ -34,6 +44,7 @@ export class ControlPlaneAppModule {
         ProvisioningModule,
         MovesModule,
         DoctorModule,
+        AdvisorModule,
         AuthModule,
         TerminusModule,
         IdempotencyModule,
@@ -48,6 +59,9 @@ export class ControlPlaneAppModule {
         AuditController,
         DoctorController,
         HealthController,
+        ConsoleSessionController,
+        OverviewController,
+        AdvisorController,
         createOpenApiController({
           title: 'Switchyard control-plane API',
           version: '1',
@@ -62,6 +76,7 @@ export class ControlPlaneAppModule {
       providers: [
         PostgresHealthIndicator,
         MigrationsReadiness,
+        DoctorSummary,
         IdempotencyInterceptor,
         // An operator's keys are theirs alone (by the verified token's subject), kept in the control plane.
         {
@@ -70,6 +85,8 @@ export class ControlPlaneAppModule {
             opsKeyStore(keys, auditActor(request.user?.sub).actor),
           inject: [OpsIdempotencyKeysRepository],
         },
+        // The console's session cookie is accepted wherever an ops token is (OpsGuard).
+        { provide: OPS_SESSIONS, useExisting: ConsoleSessions },
         { provide: APP_FILTER, useClass: ControlPlaneProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],

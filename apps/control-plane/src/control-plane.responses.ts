@@ -35,6 +35,7 @@ export const tenantResponse = z.strictObject({
 export const tenantPage = z.strictObject({
   items: z.array(tenantResponse),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  total: z.number().int().describe('Tenants matching the filters, on every page'),
 });
 
 const moveEnd = location.extend({ tier: z.enum(TIERS) });
@@ -72,4 +73,10 @@ export const auditEntry = z.strictObject({
 export const auditPage = z.strictObject({
   items: z.array(auditEntry),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for older entries; null on the last page'),
+});
+
+export const consoleSessionResponse = z.strictObject({
+  operator: z.string().describe('Who the session acts as; the audit log records this name'),
+  csrfToken: z.string().describe('Send it as X-CSRF-Token on every POST, PATCH and DELETE of this session'),
+  expiresAt: timestamp,
 });

@@ -1,5 +1,5 @@
 import { intParam, queryObject } from '@switchyard/http';
-import { SLUG_PATTERN, TENANT_STATUSES, TIERS } from '@switchyard/control-plane';
+import { SLUG_PATTERN, TENANT_SORT_KEYS, TENANT_STATUSES, TIERS } from '@switchyard/control-plane';
 import { z } from 'zod';
 
 const slug = z.string().regex(SLUG_PATTERN, 'must match ^[a-z][a-z0-9-]{2,62}$');
@@ -26,7 +26,14 @@ export const listTenantsQuery = queryObject({
   tier: z.enum(TIERS).optional(),
   status: z.enum(TENANT_STATUSES).optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  server: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a registered server name')
+    .optional(),
+  sort: z.enum(TENANT_SORT_KEYS).default('slug'),
+  order: z.enum(['asc', 'desc']).default('asc'),
   limit: intParam(1, 500).default(50),
+  offset: intParam(0, 1_000_000).default(0),
   cursor: z.string().max(128).optional(),
 });
 

@@ -5,6 +5,7 @@ import { configureHttpApp, httpLogging, requestLog } from '@switchyard/http';
 import { InstallationService } from '@switchyard/provisioning';
 import { ControlPlaneAppModule } from './control-plane-app.module';
 import { MigrationsReadiness } from './migrations/migrations-readiness';
+import { serveConsole } from './console/console-assets';
 
 export interface ControlPlaneAppOptions {
   /**
@@ -29,6 +30,7 @@ export async function createControlPlaneApp(
   });
   if (logging.requests) app.use(requestLog(logging.requests));
   configureHttpApp(app, config.httpBodyLimit);
+  serveConsole(app);
   const tenantTargets = options.migrateTenantTargets ? 'latest' : 'bootstrap';
   await app.get(InstallationService).ensureInstalled({ tenantTargets });
   await app.get(MigrationsReadiness).warnIfBehind();

@@ -13,6 +13,33 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 /** Every environment variable Switchyard reads, validated once at start-up. */
+
+const LIMIT_KEYS = ['rows', 'requestsPerHour', 'dbMsPerHour'] as const;
+export type TierLimits = Record<(typeof LIMIT_KEYS)[number], number>;
+
+/** `rows=50000,requestsPerHour=36000,dbMsPerHour=60000`; a key left out keeps its default. */
+function tierLimits(defaults: TierLimits) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const limits = { ...defaults };
+      for (const part of (text ?? '').split(',').filter((p) => p.trim())) {
+        const [key, value] = part.split('=').map((p) => p.trim());
+        const n = Number(value);
+        if (!LIMIT_KEYS.includes(key as (typeof LIMIT_KEYS)[number]) || !Number.isSafeInteger(n) || n <= 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected ${LIMIT_KEYS.join('|')}=<positive integer>, got "${part}"`,
+          });
+          return z.NEVER;
+        }
+        limits[key as (typeof LIMIT_KEYS)[number]] = n;
+      }
+      return limits;
+    });
+}
+
 export const environmentSchema = z.object({
   DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
   REDIS_URL: optionalString.pipe(z.string().url().optional()),
@@ -115,6 +142,10 @@ export const environmentSchema = z.object({
     .transform((v) => v === 'true'),
   /** Chaos/testing knob: pause this long on entering each move phase (0 in production). */
   MOVE_PHASE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** Upgrade candidates: a shared-tier tenant above any of these limits is advised to move to schema. */
+  ADVISOR_SHARED_LIMITS: tierLimits({ rows: 50_000, requestsPerHour: 36_000, dbMsPerHour: 60_000 }),
+  /** Upgrade candidates: a schema-tier tenant above any of these limits is advised to move to database. */
+  ADVISOR_SCHEMA_LIMITS: tierLimits({ rows: 1_000_000, requestsPerHour: 360_000, dbMsPerHour: 600_000 }),
   /** How often each process adds the per-tenant usage it counted to the control plane. */
   USAGE_FLUSH_MS: positiveInt.default(10_000),
   /** How long an Idempotency-Key and the response it got are kept for replay. */

@@ -3,4 +3,4 @@ export type { JwtAlgorithm, JwtSettings, LogLevel, SwitchyardConfigValues } from
 export { SwitchyardConfigModule } from './switchyard-config.module';
 export { buildConfig, embeddedLocation, needsEmbeddedPostgres, parseEnvironment, readEnvironment } from './load-config';
 export type { EmbeddedSupply, EnvironmentSource } from './load-config';
-export type { Environment } from './config.schema';
+export type { Environment, TierLimits } from './config.schema';

@@ -142,6 +142,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
       lockTimeoutMs: env.MOVE_LOCK_TIMEOUT_MS,
       lockRetries: env.MOVE_LOCK_RETRIES,
     },
+    advisor: { shared: env.ADVISOR_SHARED_LIMITS, schema: env.ADVISOR_SCHEMA_LIMITS },
     httpBodyLimit: env.HTTP_BODY_LIMIT,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     usageFlushMs: env.USAGE_FLUSH_MS,

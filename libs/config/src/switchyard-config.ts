@@ -1,3 +1,4 @@
+import type { TierLimits } from './config.schema';
 export type JwtAlgorithm = 'HS256' | 'RS256';
 
 /** Token settings. Which keys are set depends on the algorithm, so they are optional here. */
@@ -108,6 +109,8 @@ export interface SwitchyardConfigValues {
     readonly lockTimeoutMs: number;
     readonly lockRetries: number;
   };
+  /** Upgrade-candidate limits per tier (ADVISOR_SHARED_LIMITS, ADVISOR_SCHEMA_LIMITS). */
+  readonly advisor: { readonly shared: TierLimits; readonly schema: TierLimits };
   readonly httpBodyLimit: string;
   readonly shutdownGraceMs: number;
   /** How often per-tenant usage is written to the control plane (USAGE_FLUSH_MS). */
@@ -134,6 +137,7 @@ export class SwitchyardConfig implements SwitchyardConfigValues {
   readonly jwt!: SwitchyardConfigValues['jwt'];
   readonly ports!: SwitchyardConfigValues['ports'];
   readonly names!: SwitchyardConfigValues['names'];
+  readonly advisor!: SwitchyardConfigValues['advisor'];
   readonly appRolePassword!: string | undefined;
   readonly appEndpoint!: SwitchyardConfigValues['appEndpoint'];
   readonly pools!: SwitchyardConfigValues['pools'];

@@ -16,6 +16,8 @@ import { OpsIdempotencyKeysRepository } from './idempotency/ops-idempotency-keys
 import { ServersRepository } from './servers/servers.repository';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
+import { ConsoleSessions } from './console/console-sessions';
+import { ConsoleSessionsRepository } from './console/console-sessions.repository';
 
 export type ControlPlaneAccess = 'owner' | 'reader';
 
@@ -34,6 +36,8 @@ const SERVICES = [
   RefusalRecorder,
   MovesRepository,
   TenantsService,
+  ConsoleSessionsRepository,
+  ConsoleSessions,
 ];
 
 /** Owner URL of the control-plane database (installation, migrations). */

@@ -9,7 +9,15 @@ export { PLACEMENT_CHANNEL } from './invalidations/postgres-listener';
 export { TenantsRepository } from './tenants/tenants.repository';
 export type { MoveClaim } from './tenants/tenants.repository';
 export { TenantsService, SLUG_PATTERN, tenantEditAction } from './tenants/tenants.service';
-export type { NewTenant, PlacementLocation, TenantEdit, TenantListFilter, TenantRecord } from './tenants/tenant.types';
+export type {
+  NewTenant,
+  PlacementLocation,
+  TenantEdit,
+  TenantListFilter,
+  TenantRecord,
+  TenantSortKey,
+} from './tenants/tenant.types';
+export { TENANT_SORT_KEYS } from './tenants/tenant.types';
 export { CellsRepository, MAIN_CELL } from './cells/cells.repository';
 export type { CellLoad, CellRecord } from './cells/cells.repository';
 export { ServersRepository } from './servers/servers.repository';
@@ -33,3 +41,5 @@ export { TenantUsageRepository, USAGE_METRICS } from './usage/tenant-usage.repos
 export { OpsIdempotencyKeysRepository } from './idempotency/ops-idempotency-keys.repository';
 export type { StoredIdempotencyKey } from './idempotency/ops-idempotency-keys.repository';
 export type { UsageCounts, UsageMetric, UsageSample } from './usage/tenant-usage.repository';
+export { ConsoleSessions, CONSOLE_SESSION_TTL_MS, SIGN_IN_CODE_TTL_MS } from './console/console-sessions';
+export type { ConsoleSession, OpenedConsoleSession } from './console/console-sessions';

@@ -18,3 +18,5 @@ export { entityTag, ifMatchPrecondition, tagListMatches, taggedResponse } from '
 export type { SerializedJson } from './conditional';
 export { httpLogging, jsonLogger, JsonNestLogger } from './logging/json-logger';
 export { requestLog } from './logging/request-log';
+export { streamEvents } from './event-stream';
+export type { EventStreamOptions } from './event-stream';

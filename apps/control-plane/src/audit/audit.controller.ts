@@ -13,6 +13,8 @@ const auditQuery = queryObject({
     .regex(/^[a-z]+\.[a-z-]+$/, 'must look like tenant.create')
     .optional(),
   target: z.string().min(1).max(256).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
   limit: intParam(1, 500).default(100),
   cursor: z
     .string()
@@ -25,7 +27,7 @@ const auditQuery = queryObject({
 export class AuditController {
   constructor(private readonly audit: AuditLogRepository) {}
 
-  /** The audit trail, newest first; `target` matches a tenant id or slug, or a run id. */
+  /** The audit trail, newest first; `target` matches a tenant id or slug, or a run id; `since`/`until` bound `at`. */
   @Get()
   @ApiDoc({ summary: 'The audit trail, newest first', response: auditPage })
   async list(@Query(new ZodValidationPipe(auditQuery, 'query')) query: z.infer<typeof auditQuery>) {
@@ -36,6 +38,8 @@ export class AuditController {
       actor: query.actor,
       action: query.action,
       target: query.target,
+      since: query.since ? new Date(query.since) : undefined,
+      until: query.until ? new Date(query.until) : undefined,
       limit: query.limit + 1,
       beforeId,
     });

@@ -1,9 +1,22 @@
 import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, type MigrationRunRecord } from '@switchyard/control-plane';
 import { anyObject } from '../control-plane.schemas';
-import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
+import { ApiDoc, streamEvents, ZodValidationPipe } from '@switchyard/http';
 import { MigrationRunsService, MigrationStatusService } from '@switchyard/migrations';
 import type { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
@@ -82,5 +95,27 @@ export class MigrationsController {
   })
   async get(@Param('id', new ZodValidationPipe(runId, 'id')) id: string) {
     return runView(await this.runs.get(id));
+  }
+
+  /** Live progress for the console: the run now, then every change, until it has finished. */
+  @Get('runs/:id/events')
+  @ApiDoc({
+    summary: 'A migration run’s progress as Server-Sent Events, until it finishes',
+    response: anyObject,
+    stream: '`event: run` with the run (as GET /v1/migrations/runs/{id}) at every change; `event: end` once finished',
+    errors: ['MIGRATION_RUN_NOT_FOUND'],
+  })
+  async events(
+    @Param('id', new ZodValidationPipe(runId, 'id')) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const read = async () => runView(await this.runs.get(id));
+    await streamEvents(request, response, await read(), {
+      event: 'run',
+      read,
+      finished: (run) => run.status !== 'running',
+      intervalMs: 500,
+    });
   }
 }

@@ -1,9 +1,22 @@
 import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempotency';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
-import { auditActor, MOVE_STATES, TIERS } from '@switchyard/control-plane';
+import { auditActor, MOVE_STATES, TERMINAL_MOVE_STATES, TIERS } from '@switchyard/control-plane';
 import { moveList, moveResponse } from '../control-plane.responses';
-import { ApiDoc, intParam, queryObject, ZodValidationPipe } from '@switchyard/http';
+import { ApiDoc, intParam, queryObject, streamEvents, ZodValidationPipe } from '@switchyard/http';
+import type { Request, Response } from 'express';
 import { MovesService } from '@switchyard/moves';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
@@ -64,6 +77,27 @@ export class MovesController {
   })
   async get(@Param('id', new ZodValidationPipe(moveId, 'id')) id: string) {
     return moveView(await this.moves.get(id));
+  }
+
+  /** Live progress for the console: the move now, then every change, until it ends. */
+  @Get('moves/:id/events')
+  @ApiDoc({
+    summary: 'A move’s progress as Server-Sent Events, until it ends',
+    response: moveResponse,
+    stream: '`event: move` with the move (as GET /v1/moves/{id}) at every change; `event: end` once it has ended',
+    errors: ['MOVE_NOT_FOUND'],
+  })
+  async events(
+    @Param('id', new ZodValidationPipe(moveId, 'id')) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const read = async () => moveView(await this.moves.get(id));
+    await streamEvents(request, response, await read(), {
+      event: 'move',
+      read,
+      finished: (move) => TERMINAL_MOVE_STATES.includes(move.state),
+    });
   }
 
   /** Stops a move before its cutover; the tenant stays where it was and the partial copy is removed. */

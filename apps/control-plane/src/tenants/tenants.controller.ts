@@ -71,17 +71,25 @@ export class TenantsController {
   }
 
   @Get()
-  @ApiDoc({ summary: 'Tenants, filtered by tier, status or text, a page at a time', response: tenantPage })
+  @ApiDoc({
+    summary: 'Tenants, filtered by tier, status, server or text, sorted, a page at a time (cursor or offset)',
+    response: tenantPage,
+  })
   async list(@Query(new ZodValidationPipe(listTenantsQuery, 'query')) query: z.infer<typeof listTenantsQuery>) {
-    const rows = await this.tenants.list({
-      ...query,
-      limit: query.limit + 1,
-      afterSlug: decodeSlugCursor(query.cursor),
-    });
-    const items = rows.slice(0, query.limit);
+    const { cursor, ...filter } = query;
+    const afterSlug = decodeSlugCursor(cursor);
+    if (afterSlug !== undefined && (filter.sort !== 'slug' || filter.order !== 'asc' || filter.offset > 0))
+      throw new DomainError('VALIDATION_FAILED', 'cursor pages the default order only: use offset with sort or order');
+    const [rows, total] = await Promise.all([
+      this.tenants.list({ ...filter, limit: filter.limit + 1, afterSlug }),
+      this.tenants.count(filter),
+    ]);
+    const items = rows.slice(0, filter.limit);
     const last = items.at(-1);
-    const nextCursor = rows.length > query.limit && last ? Buffer.from(last.slug).toString('base64url') : null;
-    return { items: items.map(tenantView), nextCursor };
+    const keyset = filter.sort === 'slug' && filter.order === 'asc' && filter.offset === 0;
+    const nextCursor =
+      keyset && rows.length > filter.limit && last ? Buffer.from(last.slug).toString('base64url') : null;
+    return { items: items.map(tenantView), nextCursor, total };
   }
 
   @Get(':ref')

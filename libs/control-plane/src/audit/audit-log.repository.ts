@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
 import { ControlPlaneDatabase, type ControlPlaneDrizzle } from '../control-plane-database';
 import { auditLog, type AuditOutcome } from '../schema/control-plane.schema';
 import { auditText } from './audit-actor';
@@ -28,6 +28,9 @@ export interface AuditFilter {
   limit: number;
   /** Continue below this id (newest first). */
   beforeId?: number;
+  /** Entries at or after, and before, these times. */
+  since?: Date;
+  until?: Date;
 }
 
 /** The database or a transaction of it: an action's record is written where its effect is. */
@@ -72,6 +75,8 @@ export class AuditLogRepository {
     if (filter.action) conditions.push(eq(auditLog.action, filter.action));
     if (filter.target) conditions.push(or(eq(auditLog.target, filter.target), eq(auditLog.targetSlug, filter.target)));
     if (filter.beforeId) conditions.push(lt(auditLog.id, filter.beforeId));
+    if (filter.since) conditions.push(gte(auditLog.at, filter.since));
+    if (filter.until) conditions.push(lt(auditLog.at, filter.until));
     const rows = await this.database.db
       .select()
       .from(auditLog)

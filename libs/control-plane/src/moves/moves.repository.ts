@@ -91,6 +91,30 @@ export class MovesRepository {
       .limit(filter.limit);
   }
 
+  /** The last `limit` moves that finished well: how long moves of this installation take. */
+  async recentDone(limit: number): Promise<Pick<MoveRecord, 'toTier' | 'rowsTotal' | 'startedAt' | 'finishedAt'>[]> {
+    return this.db
+      .select({
+        toTier: moves.toTier,
+        rowsTotal: moves.rowsTotal,
+        startedAt: moves.startedAt,
+        finishedAt: moves.finishedAt,
+      })
+      .from(moves)
+      .where(eq(moves.state, 'done'))
+      .orderBy(desc(moves.finishedAt))
+      .limit(limit);
+  }
+
+  /** Moves not yet ended, oldest first. */
+  async listActive(): Promise<MoveRecord[]> {
+    return this.db
+      .select()
+      .from(moves)
+      .where(notInArray(moves.state, [...TERMINAL_MOVE_STATES]))
+      .orderBy(moves.startedAt);
+  }
+
   async update(id: string, changes: Partial<Omit<MoveRecord, 'id' | 'tenantId'>>): Promise<void> {
     await this.db.update(moves).set(changes).where(eq(moves.id, id));
   }

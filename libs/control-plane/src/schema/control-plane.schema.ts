@@ -281,3 +281,32 @@ export const opsIdempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ name: 'ops_idempotency_keys_pkey', columns: [t.actor, t.key] })],
 );
+
+/**
+ * One-time console sign-in codes (`switchyard console`): only a digest is kept, so the table never holds
+ * a usable code; a code is spent by the first sign-in that names it, and only until it expires.
+ */
+export const consoleSignInCodes = pgTable('console_sign_in_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  operator: text('operator').notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});
+
+/**
+ * Operators' console sessions: the cookie carries a random token, this table its digest, the operator
+ * it stands for and the CSRF token every state-changing call must echo. Signing out ends it at once.
+ */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    operator: text('operator').notNull(),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('console_sessions_expires_idx').on(t.expiresAt)],
+);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { AuditActor } from '../audit/audit-actor';
 import { appendAudit } from '../audit/audit-log.repository';
 import { ControlPlaneDatabase } from '../control-plane-database';
@@ -12,6 +12,26 @@ import {
   type Tier,
 } from '../schema/control-plane.schema';
 import type { NewTenant, PlacementLocation, TenantEdit, TenantListFilter, TenantRecord } from './tenant.types';
+
+const SORT_COLUMNS = {
+  slug: tenants.slug,
+  name: tenants.name,
+  tier: placements.tier,
+  status: tenants.status,
+  createdAt: tenants.createdAt,
+} as const;
+
+function listConditions(filter: Omit<TenantListFilter, 'limit'>): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.tier) conditions.push(eq(placements.tier, filter.tier));
+  if (filter.status) conditions.push(eq(tenants.status, filter.status));
+  if (filter.server) conditions.push(eq(placements.server, filter.server));
+  if (filter.q) {
+    const pattern = `%${escapeLike(filter.q)}%`;
+    conditions.push(or(ilike(tenants.slug, pattern), ilike(tenants.name, pattern))!);
+  }
+  return conditions;
+}
 
 const selection = {
   id: tenants.id,
@@ -94,19 +114,34 @@ export class TenantsRepository {
   }
 
   async list(filter: TenantListFilter): Promise<TenantRecord[]> {
-    const conditions: SQL[] = [];
-    if (filter.tier) conditions.push(eq(placements.tier, filter.tier));
-    if (filter.status) conditions.push(eq(tenants.status, filter.status));
-    if (filter.q) {
-      const pattern = `%${escapeLike(filter.q)}%`;
-      conditions.push(or(ilike(tenants.slug, pattern), ilike(tenants.name, pattern))!);
-    }
+    const conditions = listConditions(filter);
     if (filter.afterSlug) conditions.push(gt(tenants.slug, filter.afterSlug));
+    const direction = filter.order === 'desc' ? desc : asc;
     const rows = await this.baseQuery()
       .where(and(...conditions))
-      .orderBy(asc(tenants.slug))
-      .limit(filter.limit);
+      .orderBy(direction(SORT_COLUMNS[filter.sort ?? 'slug']), direction(tenants.slug))
+      .limit(filter.limit)
+      .offset(filter.offset ?? 0);
     return rows.map(toRecord);
+  }
+
+  /** Tenants by tier and status, for the fleet overview (one grouped scan). */
+  async census(): Promise<{ tier: Tier; status: TenantStatus; n: number }[]> {
+    return this.db
+      .select({ tier: placements.tier, status: tenants.status, n: count() })
+      .from(tenants)
+      .innerJoin(placements, eq(placements.tenantId, tenants.id))
+      .groupBy(placements.tier, tenants.status);
+  }
+
+  /** How many tenants `list` would page through (its filters, without paging). */
+  async count(filter: Omit<TenantListFilter, 'limit'>): Promise<number> {
+    const [row] = await this.db
+      .select({ n: count() })
+      .from(tenants)
+      .innerJoin(placements, eq(placements.tenantId, tenants.id))
+      .where(and(...listConditions(filter)));
+    return row?.n ?? 0;
   }
 
   /** Inserts the tenant (status `provisioning`) and its placement in one transaction. */

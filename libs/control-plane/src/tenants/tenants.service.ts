@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR, type AuditActor } from '../audit/audit-actor';
 import { PlacementInvalidations } from '../invalidations/placement-invalidations';
 import type { TenantEdit, TenantListFilter, TenantRecord } from './tenant.types';
 import { TenantsRepository } from './tenants.repository';
+import { TENANT_STATUSES, TIERS, type TenantStatus, type Tier } from '../schema/control-plane.schema';
 
 export const SLUG_PATTERN = /^[a-z][a-z0-9-]{2,62}$/;
 
@@ -36,6 +37,23 @@ export class TenantsService {
 
   list(filter: TenantListFilter): Promise<TenantRecord[]> {
     return this.tenants.list(filter);
+  }
+
+  count(filter: Omit<TenantListFilter, 'limit'>): Promise<number> {
+    return this.tenants.count(filter);
+  }
+
+  /** Tenants per tier and per status. */
+  async census(): Promise<{ total: number; byTier: Record<Tier, number>; byStatus: Record<TenantStatus, number> }> {
+    const byTier = Object.fromEntries(TIERS.map((t) => [t, 0])) as Record<Tier, number>;
+    const byStatus = Object.fromEntries(TENANT_STATUSES.map((s) => [s, 0])) as Record<TenantStatus, number>;
+    let total = 0;
+    for (const row of await this.tenants.census()) {
+      byTier[row.tier] += row.n;
+      byStatus[row.status] += row.n;
+      total += row.n;
+    }
+    return { total, byTier, byStatus };
   }
 
   /** Renames, suspends or resumes; the change and its audit record commit together. */

@@ -64,6 +64,16 @@ export class TenantUsageRepository {
     return { total: total ?? { requests: 0, errors: 0, dbMs: 0, rows: 0 }, hours };
   }
 
+  /** Every tenant's usage since `since` (tenants with none are absent). */
+  async totalsSince(since: Date): Promise<Map<string, UsageCounts>> {
+    const rows = await this.database.db
+      .select({ tenantId: tenantUsage.tenantId, ...sums })
+      .from(tenantUsage)
+      .where(gte(tenantUsage.minute, since))
+      .groupBy(tenantUsage.tenantId);
+    return new Map(rows.map(({ tenantId, ...counts }) => [tenantId, counts]));
+  }
+
   /** The tenants using the most of `by` since `since`, heaviest first. */
   async top(
     by: UsageMetric,

@@ -16,6 +16,8 @@ export interface ApiDocMeta {
   public?: boolean;
   /** `read`: ETag and If-None-Match (304); `write`: If-Match (412 when stale). */
   conditional?: 'read' | 'write';
+  /** A Server-Sent Events stream: how its events go; `response` is then the data of each event. */
+  stream?: string;
   /** Headers the route reads, e.g. Idempotency-Key. */
   headers?: { name: string; description: string; required?: boolean }[];
 }

@@ -111,9 +111,11 @@ function operation(
   const responses: Record<string, unknown> = {
     [success]: doc.response
       ? {
-          description: doc.summary,
+          description: doc.stream ? `${doc.summary}: ${doc.stream}` : doc.summary,
           ...etag,
-          content: { 'application/json': { schema: jsonSchema(doc.response, 'output') } },
+          content: {
+            [doc.stream ? 'text/event-stream' : 'application/json']: { schema: jsonSchema(doc.response, 'output') },
+          },
         }
       : { description: doc.summary },
     ...(doc.conditional === 'read' ? { 304: { description: 'Not modified: the If-None-Match ETag is current' } } : {}),
