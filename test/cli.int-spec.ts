@@ -129,10 +129,12 @@ describe('switchyard CLI', () => {
     expect(res.stdout).toMatch(/^SLUG\s+NAME\s+TIER/m);
   });
 
-  it('tenants list --json lists every tenant', async () => {
+  it('tenants list --json lists every tenant, in one page shaped like the API response', async () => {
     const res = await cli('tenants', 'list', '--json');
     expect(res.code).toBe(0);
-    const tenants = JSON.parse(res.stdout) as TenantJson[];
+    const page = JSON.parse(res.stdout) as { items: TenantJson[]; nextCursor: string | null; total: number };
+    expect(page).toMatchObject({ nextCursor: null, total: page.items.length });
+    const tenants = page.items;
     expect(tenants.map((t) => ({ slug: t.slug, name: t.name, tier: t.tier }))).toEqual(await controlPlaneTenants());
     expect(tenants.filter((t) => t.slug.startsWith('cli-s')).map((t) => [t.slug, t.tier, t.status])).toEqual([
       ['cli-schema', 'schema', 'active'],
@@ -154,7 +156,7 @@ describe('switchyard CLI', () => {
     const json = await cli('tenants', 'list', '--tier', 'shared', '--json');
     const shared = (await controlPlaneTenants('shared')).map((t) => t.slug);
     expect(shared).toContain('cli-shared');
-    expect((JSON.parse(json.stdout) as TenantJson[]).map((t) => t.slug)).toEqual(shared);
+    expect((JSON.parse(json.stdout) as { items: TenantJson[] }).items.map((t) => t.slug)).toEqual(shared);
   });
 
   it('tenants show <slug> prints the tenant', async () => {

@@ -152,7 +152,7 @@ describe('moves and suspensions made by another process', () => {
           120_000,
         );
         expect(moved.code, moved.stderr).toBe(0);
-        expect(JSON.parse(moved.stdout)).toMatchObject({ state: 'done', toTier: tier });
+        expect(JSON.parse(moved.stdout)).toMatchObject({ state: 'done', to: { tier } });
         // Another instance writes at the new location: a read answered from retained old data would miss it.
         acknowledged.add(await writeAtPlacement(tenant.id, written));
         // Reads right after the flip are the ones a stale placement would answer.

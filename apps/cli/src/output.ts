@@ -43,16 +43,3 @@ export function tenantRow(t: TenantRecord): Record<string, string | number | nul
     id: t.id,
   };
 }
-
-export function tenantJson(t: TenantRecord) {
-  return {
-    id: t.id,
-    slug: t.slug,
-    name: t.name,
-    status: t.status,
-    tier: t.tier,
-    placement: t.placement,
-    version: t.version,
-    schemaVersion: t.schemaVersion,
-  };
-}

@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { SingleBar } from 'cli-progress';
 import { TIERS, type Tier } from '@switchyard/control-plane';
 import { DomainError, isDomainError } from '@switchyard/errors';
 import {
@@ -7,10 +6,10 @@ import {
   FleetTargets,
   MigrationRunsService,
   MigrationStatusService,
-  type FleetProgress,
   type FleetReport,
 } from '@switchyard/migrations';
 import { audited, cliActor } from '../cli-audit';
+import { fleetProgressReporter } from '../migrate-progress';
 import { printJson, printTable } from '../output';
 import { withCliContext } from '../runtime';
 
@@ -40,44 +39,6 @@ interface MigrateOptions {
   canary?: number;
   dryRun?: boolean;
   json?: boolean;
-}
-
-/** A bar on a terminal, a line per 5% (and per failure) otherwise, nothing with --json. */
-function progressReporter(json: boolean): { update: (p: FleetProgress) => void; stop: () => void } {
-  if (json) return { update: () => undefined, stop: () => undefined };
-  const started = Date.now();
-  const rate = (done: number) => (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1);
-  if (process.stderr.isTTY) {
-    const bar = new SingleBar({
-      format: 'migrating {bar} {value}/{total} targets | {failed} failed | {rate}/s | {wave}',
-      stream: process.stderr,
-      hideCursor: true,
-    });
-    let started_ = false;
-    return {
-      update: (p) => {
-        if (!started_) {
-          bar.start(p.total, 0, { failed: 0, rate: '0', wave: p.wave });
-          started_ = true;
-        }
-        bar.update(p.done, { failed: p.failed, rate: rate(p.done), wave: p.wave });
-      },
-      stop: () => started_ && bar.stop(),
-    };
-  }
-  let lastStep = -1;
-  return {
-    update: (p) => {
-      const step = Math.floor((p.done / Math.max(1, p.total)) * 20);
-      if (p.last?.outcome === 'failed')
-        process.stderr.write(`failed: ${p.last.key} (${p.last.tenant ?? p.last.kind}): ${p.last.error}\n`);
-      if (step !== lastStep || p.done === p.total) {
-        lastStep = step;
-        process.stderr.write(`[${p.wave}] ${p.done}/${p.total} targets, ${p.failed} failed, ${rate(p.done)}/s\n`);
-      }
-    },
-    stop: () => undefined,
-  };
 }
 
 function printReport(report: FleetReport): void {
@@ -149,7 +110,7 @@ export function migrateCommand(): Command {
       const ok = await withCliContext(
         async (context) => {
           await unknownTenantIsUsageError(() => context.get(FleetTargets).assertTenantsExist(options.tenant));
-          const progress = progressReporter(Boolean(options.json));
+          const progress = fleetProgressReporter(Boolean(options.json));
           let report: FleetReport;
           try {
             if (options.dryRun) {

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ServerOverviews, type MoveRecord } from '@switchyard/control-plane';
 import { DrainService, MoveRunner } from '@switchyard/moves';
+import { moveView } from '@apps/control-plane';
 import { audited, cliActor } from '../cli-audit';
 import { printJson, printTable } from '../output';
 import { withCliContext } from '../runtime';
@@ -20,7 +21,7 @@ export function serversCommand(): Command {
   servers
     .command('list')
     .description('servers with their cells, tenants per tier, connections in use and bytes')
-    .option('--json', 'print JSON')
+    .option('--json', 'print { items } as the control-plane API does (GET /v1/servers)')
     .action(async (options: { json?: boolean }) => {
       await withCliContext(async (context) => {
         const items = await context.get(ServerOverviews).list();
@@ -43,7 +44,7 @@ export function serversCommand(): Command {
     .command('drain <name>')
     .description('move every tenant off a server, in its own tier, to the least loaded place elsewhere')
     .option('--concurrency <n>', 'moves at once', positive, 2)
-    .option('--json', 'print JSON')
+    .option('--json', 'print { server, moves, skipped } when done, each move as the control-plane API shows it')
     .action(async (name: string, options: { concurrency: number; json?: boolean }) => {
       const ok = await withCliContext(async (context) => {
         const worker = context.get(MoveRunner).worker;
@@ -61,7 +62,7 @@ export function serversCommand(): Command {
           process.stderr.write(`  ${move.id.slice(0, 8)} ${progress.state}\n`);
         });
         const finished = results.filter((m) => m.state === 'done').length;
-        if (options.json) printJson({ server: name, moves: results, skipped: started.skipped });
+        if (options.json) printJson({ server: name, moves: results.map(moveView), skipped: started.skipped });
         else {
           printTable(
             results.map((m) => ({

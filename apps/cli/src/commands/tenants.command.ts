@@ -1,13 +1,21 @@
 import { Command, Option } from 'commander';
-import { TENANT_STATUSES, TenantsService, TIERS, type TenantStatus, type Tier } from '@switchyard/control-plane';
+import {
+  TENANT_STATUSES,
+  tenantEditAction,
+  TenantsService,
+  TIERS,
+  type TenantStatus,
+  type Tier,
+} from '@switchyard/control-plane';
 import { TenantLifecycleService } from '@switchyard/provisioning';
+import { tenantView } from '@apps/control-plane';
 import { audited, cliActor } from '../cli-audit';
 import { moveCommand } from './move.command';
-import { printJson, printTable, tenantJson, tenantRow } from '../output';
+import { printJson, printTable, tenantRow } from '../output';
 import { withCliContext } from '../runtime';
 
 export function tenantsCommand(): Command {
-  const tenants = new Command('tenants').description('create, list and inspect tenants');
+  const tenants = new Command('tenants').description('create, list, inspect, suspend, resume and move tenants');
 
   tenants
     .command('create <slug>')
@@ -16,7 +24,7 @@ export function tenantsCommand(): Command {
     .addOption(new Option('--tier <tier>', 'isolation tier').choices(TIERS).makeOptionMandatory())
     .option('--server <server>', 'registered server to place it on (default: the least loaded)')
     .option('--cell <cell>', 'shared cell for a shared or schema tenant (default: the least loaded)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print the tenant as the control-plane API does (POST /v1/tenants)')
     .action(
       async (slug: string, options: { name: string; tier: Tier; server?: string; cell?: string; json?: boolean }) => {
         await withCliContext(async (context) => {
@@ -24,7 +32,7 @@ export function tenantsCommand(): Command {
           const { tenant, resumed } = await audited(context, 'tenant.create', { tenant: slug }, () =>
             context.get(TenantLifecycleService).create(input, cliActor()),
           );
-          if (options.json) printJson(tenantJson(tenant));
+          if (options.json) printJson(tenantView(tenant));
           else {
             process.stdout.write(
               `${resumed ? 'resumed and provisioned' : 'created'} ${tenant.slug} (${tenant.tier})\n`,
@@ -37,10 +45,13 @@ export function tenantsCommand(): Command {
 
   tenants
     .command('list')
-    .description('list tenants')
+    .description('list every tenant, by slug, with its tier, status and placement')
     .addOption(new Option('--tier <tier>', 'only this tier').choices(TIERS))
     .addOption(new Option('--status <status>', 'only this status').choices(TENANT_STATUSES))
-    .option('--json', 'print JSON')
+    .option(
+      '--json',
+      'print { items, nextCursor, total } as the control-plane API does (GET /v1/tenants), all in one page',
+    )
     .action(async (options: { tier?: Tier; status?: TenantStatus; json?: boolean }) => {
       await withCliContext(async (context) => {
         const service = context.get(TenantsService);
@@ -52,19 +63,20 @@ export function tenantsCommand(): Command {
           if (page.length < 500 || !last) break;
           afterSlug = last.slug;
         }
-        if (options.json) printJson(all.map(tenantJson));
+        // Every page is read: nothing is left for a next one, and the total is what was listed.
+        if (options.json) printJson({ items: all.map(tenantView), nextCursor: null, total: all.length });
         else printTable(all.map(tenantRow));
       });
     });
 
   tenants
     .command('show <slug>')
-    .description('show one tenant (slug or id)')
-    .option('--json', 'print JSON')
+    .description('show one tenant (slug or id): tier, status, placement, migration version')
+    .option('--json', 'print the tenant as the control-plane API does (GET /v1/tenants/{ref})')
     .action(async (ref: string, options: { json?: boolean }) => {
       await withCliContext(async (context) => {
         const tenant = await context.get(TenantsService).get(ref);
-        if (options.json) printJson(tenantJson(tenant));
+        if (options.json) printJson(tenantView(tenant));
         else {
           for (const [key, value] of Object.entries(tenantRow(tenant)))
             process.stdout.write(`${key.padEnd(9)} ${value}\n`);
@@ -74,20 +86,20 @@ export function tenantsCommand(): Command {
     });
 
   const statusChanges = [
-    ['suspend', 'suspended', 'refuse every request of the tenant (403) until it is resumed'],
-    ['resume', 'active', 'serve a suspended tenant again'],
+    ['suspend', 'suspended', 'refuse every request of the tenant (403) until it is resumed (slug or id)'],
+    ['resume', 'active', 'serve a suspended tenant again (slug or id)'],
   ] as const;
   for (const [verb, status, description] of statusChanges) {
     tenants
       .command(`${verb} <slug>`)
       .description(description)
-      .option('--json', 'print JSON')
+      .option('--json', 'print the tenant as the control-plane API does (PATCH /v1/tenants/{ref})')
       .action(async (ref: string, options: { json?: boolean }) => {
         await withCliContext(async (context) => {
-          const tenant = await audited(context, `tenant.${verb}`, { tenant: ref }, () =>
+          const tenant = await audited(context, tenantEditAction({ status }), { tenant: ref }, () =>
             context.get(TenantsService).update(ref, { status }, cliActor()),
           );
-          if (options.json) printJson(tenantJson(tenant));
+          if (options.json) printJson(tenantView(tenant));
           else process.stdout.write(`${tenant.slug} is ${tenant.status}\n`);
         });
       });

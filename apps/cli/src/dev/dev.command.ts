@@ -3,6 +3,9 @@ import type { INestApplication } from '@nestjs/common';
 import { createApiApp } from '@apps/api';
 import { createControlPlaneApp } from '@apps/control-plane';
 import { TokenIssuer } from '@switchyard/auth';
+import { ConsoleSessions } from '@switchyard/control-plane';
+import { cliActor } from '../cli-audit';
+import { signInLink } from '../commands/console.command';
 import { exitOnSignals } from '@switchyard/http';
 import type { TenantRecord } from '@switchyard/control-plane';
 import { redactUrl } from '@switchyard/postgres';
@@ -16,6 +19,7 @@ function banner(
   tokens: Map<string, string>,
   opsToken: string,
   ports: { api: number; controlPlane: number },
+  consoleCode: string,
 ): string {
   const api = `http://localhost:${ports.api}`;
   const cp = `http://localhost:${ports.controlPlane}`;
@@ -24,6 +28,8 @@ function banner(
     'Switchyard is running.',
     `  tenant API         ${api}   (reference: ${api}/docs)`,
     `  control-plane API  ${cp}   (reference: ${cp}/docs)`,
+    `  operator console   ${signInLink(cp, consoleCode)}`,
+    `                     (a one-time sign-in link; \`npx switchyard console\` prints another)`,
     '',
   ];
   for (const t of tenants) {
@@ -89,7 +95,8 @@ export function devCommand(): Command {
           ]),
         );
         const opsToken = issuer.issue({ sub: 'ops:demo', roles: ['ops'], expiresInSeconds: TOKEN_TTL_SECONDS });
-        console.log(banner(tenants, tokens, opsToken, config.ports));
+        const { code } = await controlPlane.get(ConsoleSessions).issueCode(cliActor().actor);
+        console.log(banner(tenants, tokens, opsToken, config.ports, code));
       } catch (error) {
         await shutdown();
         throw error;
