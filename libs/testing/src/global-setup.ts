@@ -13,6 +13,8 @@ declare module 'vitest' {
     runId: number;
     /** A second PostgreSQL server, for moves between servers (superuser URL). */
     secondDatabaseUrl: string;
+    /** Where the console's browser test saves screenshots (TEST_SCREENSHOTS_DIR), if anywhere. */
+    screenshotsDir: string | null;
   }
 }
 
@@ -47,6 +49,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisReachable ? env.redisUrl : null);
   project.provide('ci', env.ci);
+  project.provide('screenshotsDir', env.screenshotsDir ?? null);
   project.provide('runId', process.pid);
   project.provide('secondDatabaseUrl', secondDatabaseUrl);
 }
