@@ -168,6 +168,12 @@ describe('console data', () => {
     expect(events.at(-1)).toEqual({ event: 'end', data: {} });
     const moves = events.filter((e) => e.event === 'move').map((e) => e.data as { state: string });
     expect(moves.at(-1)?.state).toBe('done');
+    // The result carries what the cutover compared on both sides.
+    const result = (await h.cpRequest().get(`/v1/moves/${move.id}`).set(ops()).expect(200)).body;
+    expect(result.verification.tables).toContainEqual(
+      expect.objectContaining({ table: 'employees', rows: 4, checksum: expect.any(String) }),
+    );
+    expect(result.verification.rowsRecheckedInFreeze).toBeGreaterThanOrEqual(0);
 
     const after = await h.cpRequest().get('/v1/tenants/data-alpha/moves/estimate?tier=database').set(ops()).expect(200);
     expect(after.body.basis.moves).toBe(1);
@@ -201,6 +207,28 @@ describe('console data', () => {
         suggestion: { tier: 'schema', server: null },
       }),
     ]);
+  });
+
+  it('streams a migration run to its end, with each wave’s progress', async () => {
+    const { h } = ctx;
+    const run = await h
+      .cpRequest()
+      .post('/v1/migrations/runs')
+      .set(ops())
+      .send({ dryRun: true, canary: 1 })
+      .expect(202);
+    const stream = await h
+      .cpRequest()
+      .get(`/v1/migrations/runs/${run.body.id}/events`)
+      .set(ops())
+      .buffer(true)
+      .parse(textBody);
+    const runs = parseEvents(stream.body as string).filter((e) => e.event === 'run');
+    const last = runs.at(-1)?.data as { status: string; waves: { wave: string; done: number; total: number }[] };
+    expect(last.status).toBe('succeeded');
+    expect(last.waves.map((w) => w.wave)).toEqual(['shared', 'canary', 'rest']);
+    expect(last.waves.map((w) => w.total)).toEqual([2, 1, 1]);
+    expect(last.waves.every((w) => w.done === w.total)).toBe(true);
   });
 
   it('gives the fleet at a glance and filters the audit trail by time', async () => {

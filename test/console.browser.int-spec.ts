@@ -160,6 +160,7 @@ describe.skipIf(!CHROMIUM)('the operator console in Chromium', () => {
     expect(phases.size).toBeGreaterThan(2);
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s !== 201)).toEqual([]);
+    await expect.poll(() => page.getByTestId('move-verification').textContent()).toContain('employees');
     await expectAccessible(page, 'move');
 
     const ops = { Authorization: `Bearer ${h.opsToken()}` };

@@ -6,7 +6,7 @@ describe('fleetProgressLines', () => {
   it('writes a line when a wave starts, per 5% and at the end, and one per failed target', () => {
     const next = fleetProgressLines(0, () => 2_000);
     const progress = (wave: FleetProgress['wave'], done: number, failed = 0, last?: Partial<TargetReport>) =>
-      next({ wave, done, total: 100, failed, last: last as TargetReport | undefined });
+      next({ wave, done, total: 100, failed, waves: [], last: last as TargetReport | undefined });
     expect(progress('shared', 1)).toEqual(['[shared] 1/100 targets (1%), 0 failed, 0.5/s']);
     expect(progress('shared', 3)).toEqual([]);
     expect(progress('shared', 5)).toEqual(['[shared] 5/100 targets (5%), 0 failed, 2.5/s']);

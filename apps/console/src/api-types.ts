@@ -74,6 +74,12 @@ export interface TenantPage {
   total: number;
 }
 
+export interface MoveVerification {
+  tables: { table: string; rows: number; checksum: string }[];
+  rowsRecheckedBeforeFreeze: number;
+  rowsRecheckedInFreeze: number;
+}
+
 export interface Move {
   id: string;
   tenantId: string;
@@ -90,8 +96,8 @@ export interface Move {
   startedAt: string;
   finishedAt: string | null;
   error: string | null;
-  /** What the verification compared, when the API reports it. */
-  verification?: unknown;
+  /** What the cutover compared on both sides; null until then. */
+  verification: MoveVerification | null;
 }
 
 export interface MoveEstimate {

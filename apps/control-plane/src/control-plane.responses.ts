@@ -55,6 +55,16 @@ export const moveResponse = z.strictObject({
   startedAt: timestamp,
   finishedAt: timestamp.nullable(),
   error: z.string().nullable(),
+  verification: z
+    .strictObject({
+      tables: z.array(z.strictObject({ table: z.string(), rows: z.number().int(), checksum: z.string() })),
+      rowsRecheckedBeforeFreeze: z.number().int(),
+      rowsRecheckedInFreeze: z.number().int(),
+    })
+    .nullable()
+    .describe(
+      'What the cutover compared on both sides: rows and checksum per table at a snapshot, then every row written since',
+    ),
 });
 
 export const moveList = z.strictObject({ items: z.array(moveResponse) });

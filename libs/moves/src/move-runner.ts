@@ -17,6 +17,7 @@ import { MoveEndpoints } from './move-endpoints';
 import { toOf } from './move-location';
 import { MoveStorage } from './move-storage';
 import { applyPending, verifyAtSnapshot, verifyDelta, verifyRowsAtSnapshot, type MoveSides } from './move-sync';
+import type { TableDigest } from './move-verifier';
 
 /** Catch-up rounds end when a round finds fewer changes than this: the cutover then has little to do. */
 const QUIET_ENOUGH = 200;
@@ -213,19 +214,23 @@ export class MoveRunner {
   private async cutover(job: MoveJob): Promise<void> {
     await this.enter(job, 'cutover');
     await this.withSides(job, async (sides) => {
-      await verifyAtSnapshot(sides);
-      const unverified = await this.verifyWhileConverging(job, sides);
-      await this.freezeAndFlip(job, sides, unverified);
+      const tables = await verifyAtSnapshot(sides);
+      const { unverified, rechecked } = await this.verifyWhileConverging(job, sides);
+      await this.freezeAndFlip(job, sides, unverified, { tables, rowsRecheckedBeforeFreeze: rechecked });
     });
   }
 
   /**
    * Writes keep coming after the full verification: they are applied in cheap batches until the queue is
    * quiet, then every row they touched is verified at a new snapshot, each round smaller than the last.
-   * Returns the changes applied since the last verified snapshot.
+   * Returns the changes applied since the last verified snapshot, and how many were verified before it.
    */
-  private async verifyWhileConverging(job: MoveJob, sides: MoveSides): Promise<CapturedChange[]> {
+  private async verifyWhileConverging(
+    job: MoveJob,
+    sides: MoveSides,
+  ): Promise<{ unverified: CapturedChange[]; rechecked: number }> {
     let unverified: CapturedChange[] = [];
+    let rechecked = 0;
     let lastVerified = Number.POSITIVE_INFINITY;
     for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
       await this.checkCancel(job);
@@ -236,13 +241,19 @@ export class MoveRunner {
       if (unverified.length < QUIET_ENOUGH || unverified.length > lastVerified / 2) break;
       lastVerified = unverified.length;
       await verifyRowsAtSnapshot(sides, unverified);
+      rechecked += unverified.length;
       unverified = [];
     }
-    return unverified;
+    return { unverified, rechecked };
   }
 
   /** The freeze: fence the source, drain its writers, apply and verify the last changes, flip. */
-  private async freezeAndFlip(job: MoveJob, sides: MoveSides, unverified: CapturedChange[]): Promise<void> {
+  private async freezeAndFlip(
+    job: MoveJob,
+    sides: MoveSides,
+    unverified: CapturedChange[],
+    verified: { tables: TableDigest[]; rowsRecheckedBeforeFreeze: number },
+  ): Promise<void> {
     const { move, source, target, tables } = sides;
     const frozenAt = Date.now();
     await this.claimed(this.tenants.setPlacementState(move.tenantId, 'frozen', this.claimOf(move)));
@@ -264,7 +275,9 @@ export class MoveRunner {
     const flipped = await this.tenants.flipPlacement(move.tenantId, move.fromVersion, toOf(move), this.claimOf(move));
     if (!flipped) throw new DomainError('TENANT_MOVING', 'the placement changed during the move');
     await this.invalidations.publish(move.tenantId);
-    await this.enter(job, 'cleaning_up', { freezeMs: Date.now() - frozenAt });
+    // The record of what was compared, for whoever reads the move afterwards (API, console, CLI).
+    const verification = { ...verified, rowsRecheckedInFreeze: last.length };
+    await this.enter(job, 'cleaning_up', { freezeMs: Date.now() - frozenAt, verification });
   }
 
   /** A failure or stop before the flip: everything back as it was, then the move ends (or is handed back). */

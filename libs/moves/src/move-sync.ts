@@ -10,6 +10,7 @@ import {
   digestTenant,
   rowDigests,
   rowDigestsInTransaction,
+  type TableDigest,
 } from './move-verifier';
 
 /*
@@ -60,7 +61,8 @@ export async function applyPending(sides: MoveSides): Promise<CapturedChange[]> 
  * queued changes and digest the source; apply exactly those changes (only the move writes the target),
  * then digest the target. A mismatch aborts the move, which is rolled back.
  */
-export async function verifyAtSnapshot(sides: MoveSides): Promise<void> {
+/** Returns what was compared: each table's rows and checksum, alike on both sides. */
+export async function verifyAtSnapshot(sides: MoveSides): Promise<TableDigest[]> {
   const { move, source, target, tables } = sides;
   const { changes, digests } = await inTransaction(
     source,
@@ -81,6 +83,7 @@ export async function verifyAtSnapshot(sides: MoveSides): Promise<void> {
   await dequeue(sides, changes);
   const mismatch = describeMismatch(digests[0], digests[1]);
   if (mismatch) throw new DomainError('MIGRATION_FAILED', `verification failed: ${mismatch}`);
+  return digests[0];
 }
 
 /**

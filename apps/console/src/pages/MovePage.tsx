@@ -1,10 +1,11 @@
-import { Alert, Anchor, Button, Code, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { actions, resources, streams } from '../api';
 import { TERMINAL_MOVE_STATES, type Move, type MoveState } from '../api-types';
 import { Loading } from '../components/Loading';
 import { MovePhaseStepper } from '../components/MovePhaseStepper';
+import { MoveVerificationView } from '../components/MoveVerificationView';
 import { PageHeader } from '../components/PageHeader';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Section } from '../components/Section';
@@ -145,12 +146,7 @@ function LiveMove({ id }: { id: string }) {
                 {move.error}
               </Alert>
             )}
-            {move.verification !== undefined && move.verification !== null && (
-              <Stack gap={4} mt="sm" data-testid="move-verification">
-                <Text fw={600}>Verification</Text>
-                <Code block>{JSON.stringify(move.verification, null, 2)}</Code>
-              </Stack>
-            )}
+            {move.verification && <MoveVerificationView verification={move.verification} />}
           </Section>
         )}
         <Section title="Details">

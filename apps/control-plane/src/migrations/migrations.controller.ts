@@ -35,6 +35,7 @@ function runView(run: MigrationRunRecord) {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     progress: { done: run.targetsDone, total: run.targetsTotal },
+    waves: run.waves ?? [],
     summary: run.summary,
     results: run.results,
     error: run.error,

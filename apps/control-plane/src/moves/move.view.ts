@@ -1,4 +1,11 @@
 import type { MoveRecord } from '@switchyard/control-plane';
+
+/** What a move's cutover compared on both sides (stored by the move runner). */
+interface MoveVerification {
+  tables: { table: string; rows: number; checksum: string }[];
+  rowsRecheckedBeforeFreeze: number;
+  rowsRecheckedInFreeze: number;
+}
 import type { z } from 'zod';
 import type { JsonOf, moveResponse } from '../control-plane.responses';
 
@@ -19,6 +26,7 @@ export function moveView(m: MoveRecord) {
     startedAt: m.startedAt,
     finishedAt: m.finishedAt,
     error: m.error,
+    verification: (m.verification ?? null) as MoveVerification | null,
   };
 }
 

@@ -16,6 +16,7 @@ export interface MigrationRunRecord {
   finishedAt: Date | null;
   targetsTotal: number;
   targetsDone: number;
+  waves: unknown;
   summary: unknown;
   results: unknown;
   error: string | null;
@@ -40,10 +41,10 @@ export class MigrationRunsRepository {
     });
   }
 
-  async progress(id: string, targetsDone: number, targetsTotal: number): Promise<void> {
+  async progress(id: string, targetsDone: number, targetsTotal: number, waves?: unknown): Promise<void> {
     await this.database.db
       .update(migrationRuns)
-      .set({ targetsDone, targetsTotal, heartbeatAt: sql`now()` })
+      .set({ targetsDone, targetsTotal, waves, heartbeatAt: sql`now()` })
       .where(eq(migrationRuns.id, id));
   }
 
@@ -56,6 +57,7 @@ export class MigrationRunsRepository {
       error?: string;
       targetsDone: number;
       targetsTotal: number;
+      waves?: unknown;
     },
   ): Promise<void> {
     await this.database.db

@@ -146,6 +146,8 @@ export const migrationRuns = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     targetsTotal: integer('targets_total').notNull().default(0),
     targetsDone: integer('targets_done').notNull().default(0),
+    /** Each wave's progress (shared, canary, rest): done, total and failed targets. */
+    waves: jsonb('waves'),
     summary: jsonb('summary'),
     results: jsonb('results'),
     error: text('error'),
@@ -232,6 +234,8 @@ export const moves = pgTable(
     cleanupAt: timestamp('cleanup_at', { withTimezone: true }),
     cleanedAt: timestamp('cleaned_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
+    /** What the cutover compared on both sides: each table's rows and checksum, and rows re-checked since. */
+    verification: jsonb('verification'),
     error: text('error'),
   },
   (t) => [

@@ -54,9 +54,10 @@ export class FleetMigrationService {
       ['rest', tenantTargets.slice(canarySize)],
     ];
     const reports: TargetReport[] = [];
+    const progress = waves.map(([wave, targets]) => ({ wave, done: 0, total: targets.length, failed: 0 }));
     let failed = 0;
     let stoppedByCanary = false;
-    for (const [wave, targets] of waves) {
+    for (const [index, [wave, targets]] of waves.entries()) {
       if (stoppedByCanary) {
         reports.push(...targets.map((t) => this.report(t, 'skipped', { applied: [], pending: [], version: null })));
         continue;
@@ -73,8 +74,20 @@ export class FleetMigrationService {
             ? this.fromPlan(target, await this.runner.planTarget(target, set))
             : await this.migrate(target, set);
           reports.push(report);
-          if (report.outcome === 'failed') failed++;
-          onProgress({ wave, done: reports.length, total: all.length, failed, last: report });
+          const counts = progress[index]!;
+          counts.done++;
+          if (report.outcome === 'failed') {
+            failed++;
+            counts.failed++;
+          }
+          onProgress({
+            wave,
+            done: reports.length,
+            total: all.length,
+            failed,
+            waves: progress.map((w) => ({ ...w })),
+            last: report,
+          });
           return report;
         },
       );

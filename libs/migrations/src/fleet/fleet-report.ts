@@ -39,7 +39,16 @@ export interface FleetProgress {
   done: number;
   total: number;
   failed: number;
+  /** Each wave's own count, in order (a wave skipped after a failed canary stays at done 0). */
+  waves: WaveProgress[];
   last?: TargetReport;
+}
+
+export interface WaveProgress {
+  wave: FleetProgress['wave'];
+  done: number;
+  total: number;
+  failed: number;
 }
 
 const emptyCounts = (): OutcomeCounts => ({ applied: 0, current: 0, failed: 0, skipped: 0, planned: 0 });

@@ -71,7 +71,7 @@ export class MigrationRunsService {
     onProgress?: (p: FleetProgress) => void,
   ): Promise<FleetReport> {
     let lastWrite = 0;
-    let latest: FleetProgress = { wave: 'shared', done: 0, total: 0, failed: 0 };
+    let latest: FleetProgress = { wave: 'shared', done: 0, total: 0, failed: 0, waves: [] };
     try {
       const report = await this.fleet.run(options, (progress) => {
         latest = progress;
@@ -79,7 +79,7 @@ export class MigrationRunsService {
         if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) {
           lastWrite = Date.now();
           void bestEffort(this.logger, `progress of migration run ${id}`, () =>
-            this.runs.progress(id, progress.done, progress.total),
+            this.runs.progress(id, progress.done, progress.total, progress.waves),
           );
         }
       });
@@ -95,6 +95,7 @@ export class MigrationRunsService {
         results: report.targets,
         targetsDone: report.targets.length,
         targetsTotal: report.targets.length,
+        waves: latest.waves,
       });
       return report;
     } catch (error) {
@@ -103,6 +104,7 @@ export class MigrationRunsService {
         error: error instanceof Error ? error.message : String(error),
         targetsDone: latest.done,
         targetsTotal: latest.total,
+        waves: latest.waves,
       });
       throw error;
     }
