@@ -24,6 +24,7 @@ import { moveBench, type MoveBenchResult, type MoveLeg } from './scenarios/move-
 import { measureFenceCost, type FenceCost } from './scenarios/fence-scenario';
 import { measureInvalidation } from './scenarios/invalidation-scenario';
 import { budgetBench, noisyNeighbourBench, schemaFleetBench } from './scenarios/capacity-scenario';
+import { consoleBench } from './scenarios/console-scenario';
 
 const TIERS: Tier[] = ['shared', 'schema', 'database'];
 const BUDGETS: Record<Tier, number> = { shared: 0.8, schema: 0.8, database: 0.9 };
@@ -217,6 +218,12 @@ async function main(): Promise<void> {
       capacity = { budget, noisy, schemas };
     }
 
+    let consoleScale: BenchReport['console'];
+    if (wanted('console')) {
+      log('console: what its pages ask, over 10,000 tenants');
+      consoleScale = await consoleBench(config, controlPlane, { tenants: 10_000, requests: quick ? 20 : 50 }, log);
+    }
+
     const command = [
       'npm run bench',
       ...(quick || only ? ['--'] : []),
@@ -242,6 +249,7 @@ async function main(): Promise<void> {
         fleet,
         moves,
         capacity,
+        console: consoleScale,
         notes: [
           'Budgets apply to the routed point read: shared ≥ 0.80×, schema ≥ 0.80×, database ≥ 0.90× of bare.',
           'Routed = the real repository (drizzle builds the SQL) through TenantDb; bare and naive run the identical SQL text, captured from that repository.',

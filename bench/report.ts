@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { BudgetBenchResult, NoisyBenchResult, SchemaFleetBenchResult } from './scenarios/capacity-scenario';
 import type { MoveBenchResult } from './scenarios/move-scenario';
+import type { ConsoleBenchResult } from './scenarios/console-scenario';
 
 export interface BenchEntry {
   scenario: string;
@@ -36,6 +37,8 @@ export interface BenchReport {
   moves: MoveBenchResult[];
   /** Many tenant databases on one connection budget, and a noisy neighbour in a shared cell. */
   capacity?: { budget: BudgetBenchResult; noisy: NoisyBenchResult; schemas: SchemaFleetBenchResult };
+  /** The operator console's questions over many tenants. */
+  console?: ConsoleBenchResult;
   notes: string[];
 }
 
@@ -151,6 +154,7 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
         ]
       : []),
     ...(report.capacity ? capacitySection(report.capacity) : []),
+    ...(report.console ? consoleSection(report.console) : []),
     ...(report.notes.length ? ['## Notes', '', ...report.notes.map((n) => `- ${n}`), ''] : []),
     'Machine-readable figures: `BENCHMARKS.json` (one entry per scenario × tier × concurrency with `opsPerSec`,',
     '`baselineOpsPerSec` and `ratio`).',
@@ -188,6 +192,24 @@ function capacitySection({ budget: b, noisy: n, schemas: s }: NonNullable<BenchR
       `of the ${s.backends} application backends: ${fmt(s.manyBackendMiB)} MiB after the round-robin against ` +
       `${fmt(s.fewBackendMiB)} MiB after the 10-tenant load (connections are replaced after ` +
       `${s.maxSchemasPerConnection} schemas).`,
+    '',
+  ];
+}
+
+function consoleSection(c: ConsoleBenchResult): string[] {
+  return [
+    '## The operator console at scale',
+    '',
+    `What the console's pages ask of the control-plane API over ${fmt(c.tenants)} tenants (control-plane rows of the ` +
+      `shared tier; one in ten suspended, one in ten with a day of usage), ${c.requests} requests each, one at a time, ` +
+      'through the control-plane app; budget on p95.',
+    '',
+    '| question | request | p50 ms | p95 ms | budget |',
+    '| --- | --- | ---: | ---: | --- |',
+    ...c.queries.map(
+      (q) =>
+        `| ${q.name} | \`${q.path}\` | ${fmt(q.p50Ms, 1)} | ${fmt(q.p95Ms, 1)} | ≤ ${fmt(q.budgetMs)} ms ${q.p95Ms <= q.budgetMs ? '✓' : '✗'} |`,
+    ),
     '',
   ];
 }
