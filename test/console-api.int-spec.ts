@@ -78,7 +78,12 @@ describe('console sessions', () => {
     expect(otherOrigin.status).toBe(403);
     expect((await h.cpRequest().get(`/v1/tenants/${tenant.slug}`).set('Cookie', cookie)).body.status).toBe('active');
 
-    const done = await suspend().set('X-CSRF-Token', csrf).send({ status: 'suspended' });
+    // Behind a proxy that ends TLS the browser's Origin says https: the same host is what counts.
+    const proxied = suspend()
+      .set('X-CSRF-Token', csrf)
+      .set('Host', 'ops.example.com')
+      .set('Origin', 'https://ops.example.com');
+    const done = await proxied.send({ status: 'suspended' });
     expect(done.status).toBe(200);
     expect(done.body.status).toBe('suspended');
     await suspend().set('X-CSRF-Token', csrf).send({ status: 'active' }).expect(200);

@@ -5,7 +5,7 @@ import type { AuthenticatedRequest, VerifiedClaims } from './claims';
 import { consoleCookieOf, OPS_SESSIONS, refuseCrossSiteWrite, type OpsSessionLookup } from './ops-sessions';
 import { TokenVerifier } from './token-verifier';
 
-type HeaderedRequest = AuthenticatedRequest & { headers: IncomingHttpHeaders; method: string; protocol?: string };
+type HeaderedRequest = AuthenticatedRequest & { headers: IncomingHttpHeaders; method: string };
 
 /** Verifies the bearer token; every failure becomes UNAUTHENTICATED (401), never an HTTP exception. */
 @Injectable()

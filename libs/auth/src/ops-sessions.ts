@@ -21,7 +21,6 @@ export interface OpsSessionLookup {
 
 export interface SessionRequest {
   method: string;
-  protocol?: string;
   headers: IncomingHttpHeaders;
 }
 
@@ -42,13 +41,27 @@ export function refuseCrossSiteWrite(request: SessionRequest, csrfToken: string 
   if (SAFE_METHODS.has(request.method)) return;
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
-  const own = `${request.protocol ?? 'http'}://${request.headers.host ?? ''}`;
-  if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== own))
+  if (
+    (site !== undefined && site !== 'same-origin') ||
+    (origin !== undefined && !sameHost(origin, request.headers.host))
+  )
     throw new DomainError('FORBIDDEN', 'Cross-site request refused');
   if (csrfToken === undefined) return;
   const echoed = request.headers['x-csrf-token'];
   if (typeof echoed !== 'string' || !sameSecret(echoed, csrfToken))
     throw new DomainError('FORBIDDEN', 'This call needs the X-CSRF-Token of your console session');
+}
+
+/**
+ * The Origin's host against the Host the request was sent to. The scheme is left out on purpose: behind
+ * a proxy that ends TLS the app sees http while the browser's Origin says https.
+ */
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 function sameSecret(a: string, b: string): boolean {

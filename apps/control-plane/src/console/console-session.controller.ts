@@ -25,7 +25,8 @@ function setSessionCookie(request: Request, response: Response, value: string, m
     stringifySetCookie(CONSOLE_COOKIE, value, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: request.protocol === 'https',
+      // Over HTTPS, directly or behind a proxy that ends TLS (a client can only add the flag this way).
+      secure: request.secure || request.headers['x-forwarded-proto'] === 'https',
       path: '/',
       maxAge: maxAgeSeconds,
     }),
