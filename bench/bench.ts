@@ -25,6 +25,7 @@ import { measureFenceCost, type FenceCost } from './scenarios/fence-scenario';
 import { measureInvalidation } from './scenarios/invalidation-scenario';
 import { budgetBench, noisyNeighbourBench, schemaFleetBench } from './scenarios/capacity-scenario';
 import { consoleBench } from './scenarios/console-scenario';
+import { archiveBench, type ArchiveBenchResult } from './scenarios/archive-scenario';
 
 const TIERS: Tier[] = ['shared', 'schema', 'database'];
 const BUDGETS: Record<Tier, number> = { shared: 0.8, schema: 0.8, database: 0.9 };
@@ -224,6 +225,12 @@ async function main(): Promise<void> {
       consoleScale = await consoleBench(config, controlPlane, { tenants: 10_000, requests: quick ? 20 : 50 }, log);
     }
 
+    let archive: ArchiveBenchResult[] = [];
+    if (wanted('archive')) {
+      log('archive: a large tenant exported and imported, against a bare COPY of the same rows');
+      archive = await archiveBench(databaseUrl, quick ? 100_000 : 1_000_000, log);
+    }
+
     const command = [
       'npm run bench',
       ...(quick || only ? ['--'] : []),
@@ -250,6 +257,7 @@ async function main(): Promise<void> {
         moves,
         capacity,
         console: consoleScale,
+        archive,
         notes: [
           'Budgets apply to the routed point read: shared ≥ 0.80×, schema ≥ 0.80×, database ≥ 0.90× of bare.',
           'Routed = the real repository (drizzle builds the SQL) through TenantDb; bare and naive run the identical SQL text, captured from that repository.',

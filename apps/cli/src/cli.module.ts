@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@switchyard/auth';
 import { SwitchyardConfig, SwitchyardConfigModule } from '@switchyard/config';
+import { ArchiveModule } from '@switchyard/archive';
 import { ControlPlaneModule } from '@switchyard/control-plane';
 import { DoctorModule } from '@switchyard/doctor';
 import { MovesModule } from '@switchyard/moves';
+import { OffboardingModule } from '@switchyard/offboarding';
 import { ProvisioningModule } from '@switchyard/provisioning';
 
 /** What CLI commands work with: owner access to the control plane, provisioning, the doctor, token minting. */
@@ -17,6 +19,8 @@ export class CliModule {
         ControlPlaneModule.forRoot('owner'),
         ProvisioningModule,
         MovesModule,
+        ArchiveModule,
+        OffboardingModule,
         DoctorModule,
         AuthModule,
       ],

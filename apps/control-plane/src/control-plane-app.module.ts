@@ -21,6 +21,10 @@ import { ConsoleSessionController } from './console/console-session.controller';
 import { OverviewController } from './overview/overview.controller';
 import { AdvisorController } from './advisor/advisor.controller';
 import { AdvisorModule } from '@switchyard/advisor';
+import { ArchiveModule } from '@switchyard/archive';
+import { ArchiveController } from './archive/archive.controller';
+import { BreakGlassModule } from '@switchyard/break-glass';
+import { BreakGlassController } from './break-glass/break-glass.controller';
 import { DoctorSummary } from './overview/doctor-summary';
 import { CONTROL_PLANE_STATUSES, ControlPlaneProblemFilter } from './control-plane-problem.filter';
 import { DoctorController } from './doctor/doctor.controller';
@@ -32,6 +36,8 @@ import { CellsController } from './servers/cells.controller';
 import { UsageController } from './tenants/usage.controller';
 import { ServersController } from './servers/servers.controller';
 import { TenantsController } from './tenants/tenants.controller';
+import { OffboardingModule } from '@switchyard/offboarding';
+import { OffboardingController } from './offboarding/offboarding.controller';
 
 @Module({})
 export class ControlPlaneAppModule {
@@ -43,8 +49,11 @@ export class ControlPlaneAppModule {
         ControlPlaneModule.forRoot('owner'),
         ProvisioningModule,
         MovesModule,
+        OffboardingModule,
         DoctorModule,
         AdvisorModule,
+        ArchiveModule,
+        BreakGlassModule,
         AuthModule,
         TerminusModule,
         IdempotencyModule,
@@ -56,12 +65,15 @@ export class ControlPlaneAppModule {
         UsageController,
         MigrationsController,
         MovesController,
+        OffboardingController,
         AuditController,
         DoctorController,
         HealthController,
         ConsoleSessionController,
         OverviewController,
         AdvisorController,
+        ArchiveController,
+        BreakGlassController,
         createOpenApiController({
           title: 'Switchyard control-plane API',
           version: '1',

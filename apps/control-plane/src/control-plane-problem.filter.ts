@@ -31,6 +31,13 @@ export const CONTROL_PLANE_STATUSES: StatusMap = {
   MIGRATION_FAILED: 500,
   PROVISIONING_FAILED: 500,
   CONFIG_INVALID: 500,
+  // A damaged, truncated or edited archive: nothing was changed.
+  ARCHIVE_INVALID: 422,
+  OFFBOARDING_NOT_FOUND: 404,
+  OFFBOARDING_NOT_CANCELLABLE: 409,
+  // Break-glass reads: not one read-only statement of this tenant's, or the statement itself failed.
+  QUERY_REFUSED: 422,
+  QUERY_FAILED: 422,
   // The platform failed, not the request: retry after Retry-After.
   DATABASE_UNAVAILABLE: 503,
   STATEMENT_TIMEOUT: 503,

@@ -6,6 +6,7 @@ import { InstallationService } from '@switchyard/provisioning';
 import { ControlPlaneAppModule } from './control-plane-app.module';
 import { MigrationsReadiness } from './migrations/migrations-readiness';
 import { serveConsole } from './console/console-assets';
+import { ARCHIVE_IMPORT_BODY } from './archive/archive.schemas';
 
 export interface ControlPlaneAppOptions {
   /**
@@ -29,7 +30,7 @@ export async function createControlPlaneApp(
     logger: logging.logger,
   });
   if (logging.requests) app.use(requestLog(logging.requests));
-  configureHttpApp(app, config.httpBodyLimit);
+  configureHttpApp(app, config.httpBodyLimit, [ARCHIVE_IMPORT_BODY]);
   serveConsole(app);
   const tenantTargets = options.migrateTenantTargets ? 'latest' : 'bootstrap';
   await app.get(InstallationService).ensureInstalled({ tenantTargets });

@@ -146,10 +146,14 @@ export const environmentSchema = z.object({
   ADVISOR_SHARED_LIMITS: tierLimits({ rows: 50_000, requestsPerHour: 36_000, dbMsPerHour: 60_000 }),
   /** Upgrade candidates: a schema-tier tenant above any of these limits is advised to move to database. */
   ADVISOR_SCHEMA_LIMITS: tierLimits({ rows: 1_000_000, requestsPerHour: 360_000, dbMsPerHour: 600_000 }),
+  /** statement_timeout of an audited break-glass read (`switchyard tenants query`, POST /v1/tenants/{ref}/query). */
+  BREAK_GLASS_TIMEOUT_MS: positiveInt.max(600_000).default(5_000),
   /** How often each process adds the per-tenant usage it counted to the control plane. */
   USAGE_FLUSH_MS: positiveInt.default(10_000),
   /** How long an Idempotency-Key and the response it got are kept for replay. */
   IDEMPOTENCY_RETENTION_H: positiveInt.max(24 * 30).default(24),
+  /** Folder the control plane writes an offboarded tenant's archive to (API `export: true`); unset: no export over the API. */
+  OFFBOARDING_EXPORT_DIR: optionalString,
   /** On SIGTERM/SIGINT: how long in-flight requests (and a running move's hand-back) may take. */
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   HTTP_BODY_LIMIT: z

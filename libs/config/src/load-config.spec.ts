@@ -22,6 +22,7 @@ describe('configuration', () => {
       sharedDatabase: 'switchyard_shared',
       templateDatabase: 'switchyard_template',
       appRole: 'switchyard_app',
+      breakGlassRole: 'switchyard_breakglass',
     });
   });
 

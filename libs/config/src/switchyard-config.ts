@@ -44,6 +44,8 @@ export interface SwitchyardConfigValues {
     readonly sharedDatabase: string;
     readonly templateDatabase: string;
     readonly appRole: string;
+    /** `<prefix>_breakglass`: NOLOGIN, SELECT on tenant tables only; break-glass reads SET LOCAL ROLE to it. */
+    readonly breakGlassRole: string;
   };
   /** APP_DB_PASSWORD (or the embedded server's generated one); undefined: the role has no password. */
   readonly appRolePassword: string | undefined;
@@ -111,12 +113,16 @@ export interface SwitchyardConfigValues {
   };
   /** Upgrade-candidate limits per tier (ADVISOR_SHARED_LIMITS, ADVISOR_SCHEMA_LIMITS). */
   readonly advisor: { readonly shared: TierLimits; readonly schema: TierLimits };
+  /** statement_timeout of a break-glass read, in milliseconds (BREAK_GLASS_TIMEOUT_MS). */
+  readonly breakGlassTimeoutMs: number;
   readonly httpBodyLimit: string;
   readonly shutdownGraceMs: number;
   /** How often per-tenant usage is written to the control plane (USAGE_FLUSH_MS). */
   readonly usageFlushMs: number;
   /** How long an Idempotency-Key's response is kept for replay (IDEMPOTENCY_RETENTION_H). */
   readonly idempotencyRetentionMs: number;
+  /** Absolute folder for offboarding archives written by the control plane (OFFBOARDING_EXPORT_DIR). */
+  readonly offboardingExportDir: string | undefined;
   readonly logLevel: LogLevel;
   /** json: structured lines (with one per request); pretty: readable lines (LOG_FORMAT). */
   readonly logFormat: 'json' | 'pretty';
@@ -138,6 +144,7 @@ export class SwitchyardConfig implements SwitchyardConfigValues {
   readonly ports!: SwitchyardConfigValues['ports'];
   readonly names!: SwitchyardConfigValues['names'];
   readonly advisor!: SwitchyardConfigValues['advisor'];
+  readonly breakGlassTimeoutMs!: number;
   readonly appRolePassword!: string | undefined;
   readonly appEndpoint!: SwitchyardConfigValues['appEndpoint'];
   readonly pools!: SwitchyardConfigValues['pools'];
@@ -150,6 +157,7 @@ export class SwitchyardConfig implements SwitchyardConfigValues {
   readonly shutdownGraceMs!: number;
   readonly usageFlushMs!: number;
   readonly idempotencyRetentionMs!: number;
+  readonly offboardingExportDir!: string | undefined;
   readonly logLevel!: LogLevel;
   readonly logFormat!: 'json' | 'pretty';
 

@@ -18,6 +18,7 @@ import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
 import { ConsoleSessions } from './console/console-sessions';
 import { ConsoleSessionsRepository } from './console/console-sessions.repository';
+import { OffboardingsRepository } from './offboarding/offboardings.repository';
 
 export type ControlPlaneAccess = 'owner' | 'reader';
 
@@ -38,6 +39,7 @@ const SERVICES = [
   TenantsService,
   ConsoleSessionsRepository,
   ConsoleSessions,
+  OffboardingsRepository,
 ];
 
 /** Owner URL of the control-plane database (installation, migrations). */

@@ -43,3 +43,5 @@ export type { StoredIdempotencyKey } from './idempotency/ops-idempotency-keys.re
 export type { UsageCounts, UsageMetric, UsageSample } from './usage/tenant-usage.repository';
 export { ConsoleSessions, CONSOLE_SESSION_TTL_MS, SIGN_IN_CODE_TTL_MS } from './console/console-sessions';
 export type { ConsoleSession, OpenedConsoleSession } from './console/console-sessions';
+export { ACTIVE_OFFBOARDING_STATES, OffboardingsRepository } from './offboarding/offboardings.repository';
+export type { NewOffboarding, OffboardingEnd, OffboardingRecord } from './offboarding/offboardings.repository';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { inTransaction, OwnerPools } from '@switchyard/postgres';
 import type { PoolClient } from 'pg';
+import { readBreakGlassServer, readBreakGlassWrites } from './break-glass.catalog';
 import type {
   AppRoleAttributes,
   DatabaseCatalog,
@@ -187,16 +188,22 @@ export class CatalogRepository {
   constructor(private readonly pools: OwnerPools) {}
 
   /** Cluster-wide facts of one server, through its maintenance database: the role and the databases. */
-  async readServer(maintenanceUrl: string, appRole: string): Promise<ServerCatalog> {
+  async readServer(maintenanceUrl: string, appRole: string, breakGlassRole?: string): Promise<ServerCatalog> {
     return this.readOnly(maintenanceUrl, async (client) => {
       const role = (await client.query<AppRoleAttributes>(ROLE_SQL, [appRole])).rows[0] ?? null;
       const memberships = (await client.query<{ name: string }>(MEMBERSHIPS_SQL, [appRole])).rows.map((r) => r.name);
       const databases = (await client.query<DatabaseRow>(DATABASES_SQL, [appRole])).rows;
-      return { role, memberships, databases };
+      const breakGlass = breakGlassRole ? await readBreakGlassServer(client, breakGlassRole) : undefined;
+      return { role, memberships, databases, ...(breakGlass ? { breakGlass } : {}) };
     });
   }
 
-  async readDatabase(url: string, appRole: string, purpose: DatabasePurpose): Promise<DatabaseCatalog> {
+  async readDatabase(
+    url: string,
+    appRole: string,
+    purpose: DatabasePurpose,
+    breakGlassRole?: string,
+  ): Promise<DatabaseCatalog> {
     return this.readOnly(url, async (client) => {
       const rows = async <R extends object>(sql: string) => (await client.query<R>(sql, [appRole])).rows;
       const tenantData = purpose === 'tenant-data';
@@ -211,6 +218,9 @@ export class CatalogRepository {
         schemaReferences: tenantData ? (await client.query<SchemaReferenceRow>(SCHEMA_REFERENCES_SQL)).rows : [],
         fence: tenantData ? ((await rows<FenceRow>(FENCE_SQL))[0] ?? null) : null,
         controlPlaneWrites: tenantData ? [] : await rows<PrivilegeRow>(CONTROL_PLANE_WRITES_SQL),
+        ...(tenantData && breakGlassRole
+          ? { breakGlassWrites: await readBreakGlassWrites(client, breakGlassRole) }
+          : {}),
       };
     });
   }

@@ -83,6 +83,8 @@ export interface DatabaseCatalog {
   fence: FenceRow | null;
   /** Control-plane database only: what the application role may change there. */
   controlPlaneWrites: PrivilegeRow[];
+  /** Tenant-data databases, when the break-glass role's name is given: what it may write or create there. */
+  breakGlassWrites?: PrivilegeRow[];
 }
 
 export interface AppRoleAttributes {
@@ -106,6 +108,16 @@ export interface ServerCatalog {
   role: AppRoleAttributes | null;
   memberships: string[];
   databases: DatabaseRow[];
+  /** The break-glass role on this server (read when its name is given); see checks/break-glass.checks.ts. */
+  breakGlass?: BreakGlassServerCatalog;
+}
+
+/** The break-glass role's attributes (null when it does not exist), memberships and database privileges. */
+export interface BreakGlassServerCatalog {
+  role: (AppRoleAttributes & { login: boolean }) | null;
+  memberships: string[];
+  /** Databases in which it may CREATE schemas or TEMPORARY tables. */
+  databaseGrants: PrivilegeRow[];
 }
 
 export type DatabasePurpose = 'tenant-data' | 'control-plane';

@@ -16,6 +16,7 @@ import {
 } from '@switchyard/migrations';
 import { CatalogRepository } from './catalog.repository';
 import type { DatabaseCatalog, DatabasePurpose, ServerCatalog } from './catalog.types';
+import { breakGlassDatabaseFindings, breakGlassServerFindings } from './checks/break-glass.checks';
 import { fenceFindings } from './checks/fence.checks';
 import { databasePrivilegeFindings, definerRightsFindings, serverFindings } from './checks/privileges.checks';
 import { rlsFindings } from './checks/rls.checks';
@@ -73,16 +74,17 @@ export class DoctorService {
   ) {}
 
   async run(): Promise<DoctorReport> {
-    const { appRole } = this.config.names;
+    const { appRole, breakGlassRole } = this.config.names;
     const [targets, tenants] = await Promise.all([this.fleet.list(), this.tenants.all()]);
     const findings: Finding[] = [];
 
     const servers = new Map<string, ServerCatalog>();
     for (const server of this.servers.names()) {
       try {
-        const catalog = await this.catalog.readServer(this.servers.maintenanceUrl(server), appRole);
+        const catalog = await this.catalog.readServer(this.servers.maintenanceUrl(server), appRole, breakGlassRole);
         servers.set(server, catalog);
         findings.push(...serverFindings(server, catalog, appRole));
+        findings.push(...breakGlassServerFindings(server, catalog, breakGlassRole));
       } catch (e) {
         findings.push(
           error(
@@ -178,6 +180,7 @@ export class DoctorService {
         ...rlsFindings(catalog, targetOf),
         ...schemaReferenceFindings(catalog, targetOf),
         ...fenceFindings(catalog, targetOf),
+        ...breakGlassDatabaseFindings(catalog, targetOf),
       ];
       return { scan, catalog, findings };
     } catch (e) {
@@ -197,10 +200,11 @@ export class DoctorService {
 
   /** A template is read under the installation lock and left with no connection: cloning it needs it idle. */
   private async read(scan: DatabaseScan, appRole: string): Promise<DatabaseCatalog> {
-    if (!scan.template) return this.catalog.readDatabase(scan.url, appRole, scan.purpose);
+    const breakGlassRole = this.config.names.breakGlassRole;
+    if (!scan.template) return this.catalog.readDatabase(scan.url, appRole, scan.purpose, breakGlassRole);
     return withInstallationLock(this.servers.maintenanceUrl(scan.server), 'exclusive', async () => {
       try {
-        return await this.catalog.readDatabase(scan.url, appRole, scan.purpose);
+        return await this.catalog.readDatabase(scan.url, appRole, scan.purpose, breakGlassRole);
       } finally {
         await this.catalog.release(scan.url);
       }

@@ -22,6 +22,10 @@ export const FINDING_CODES = [
   'APP_ROLE_CREATE_PRIVILEGE',
   'APP_ROLE_META_ACCESS',
   'CONTROL_PLANE_WRITABLE',
+  // I2: the break-glass role only reads, under RLS, and nobody logs in as it.
+  'BREAK_GLASS_ROLE_PRIVILEGED',
+  'BREAK_GLASS_ROLE_MEMBERSHIP',
+  'BREAK_GLASS_ROLE_WRITABLE',
   // I1: no way around RLS through objects that run with someone else's rights.
   'SECURITY_DEFINER_REACHABLE',
   'VIEW_NOT_SECURITY_INVOKER',

@@ -28,14 +28,18 @@ const BODY_ERRORS: Record<string, [number, string]> = {
  * signal (status 143) and close an app a second time.
  * The app is created with `bodyParser: false` so Nest does not install its own parser.
  */
-export function configureHttpApp(app: NestExpressApplication, bodyLimit: string): void {
+export function configureHttpApp(
+  app: NestExpressApplication,
+  bodyLimit: string,
+  streamedBodies: readonly StreamedBodyRoute[] = [],
+): void {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   answerSocketErrorsWithProblems(app.getHttpServer() as Server);
   // One middleware, not two: every layer is a step of Express's router on every request.
   app.use((req: Request, res: Response, next: NextFunction) => {
     assignRequestId(req, res);
-    if (acceptsBody(req, res)) next();
+    if (acceptsBody(req, res, streamedBodies)) next();
   });
   app.use(
     json({
@@ -62,12 +66,29 @@ export function configureHttpApp(app: NestExpressApplication, bodyLimit: string)
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-/** Every body these APIs take is JSON: any other media type is a 415 (answered here), not a confusing 400. */
-function acceptsBody(req: Request, res: Response): boolean {
+/**
+ * A route whose body is not JSON but one media type, left unparsed for its handler to stream (a tenant
+ * archive): only that type is accepted there, and the JSON parser skips it.
+ */
+export interface StreamedBodyRoute {
+  method: string;
+  path: string;
+  mediaType: string;
+}
+
+/**
+ * Every body these APIs take is JSON, or a streamed route's own type: any other media type is a 415
+ * (answered here), not a confusing 400.
+ */
+function acceptsBody(req: Request, res: Response, streamed: readonly StreamedBodyRoute[]): boolean {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || JSON_TYPE.test(req.headers['content-type'] ?? '')) return true;
-  const detail = `Request bodies must be application/json, not ${req.headers['content-type'] ?? 'untyped'}`;
-  res.status(415).setHeader('Accept', 'application/json');
+  const route = streamed.find((r) => r.method === req.method && r.path === req.path);
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (route ? mediaType === route.mediaType : !hasBody || JSON_TYPE.test(req.headers['content-type'] ?? ''))
+    return true;
+  const expected = route?.mediaType ?? 'application/json';
+  const detail = `Request bodies ${route ? 'here ' : ''}must be ${expected}, not ${req.headers['content-type'] ?? 'untyped'}`;
+  res.status(415).setHeader('Accept', expected);
   res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(415, detail, { requestId: requestIdOf(req) })));
   return false;
 }

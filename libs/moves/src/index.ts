@@ -7,3 +7,7 @@ export { MoveRunner } from './move-runner';
 export type { MoveProgress } from './move-runner';
 export { MoveWorker } from './move-worker';
 export type { MoveLocation } from './move-location';
+export { fromOf, toOf } from './move-location';
+export { MoveStorage } from './move-storage';
+export { MoveEndpoints } from './move-endpoints';
+export { removeCapture, removeFence } from './capture.sql';

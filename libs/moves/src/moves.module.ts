@@ -22,6 +22,7 @@ import { SchemaVersions } from './schema-versions';
     MoveWorker,
     SchemaVersions,
   ],
-  exports: [MovesService, DrainService, MoveRunner, MoveWorker],
+  // MoveStorage and MoveEndpoints: offboarding removes what moves left behind, the way moves do.
+  exports: [MovesService, DrainService, MoveRunner, MoveWorker, MoveStorage, MoveEndpoints],
 })
 export class MovesModule {}

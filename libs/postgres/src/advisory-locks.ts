@@ -16,6 +16,8 @@ export const AdvisoryLock = {
   fenceSchema: 0x5359_4644,
   /** Creating the target-local migration ledger in one database ("SYLG"). */
   ledger: 0x5359_4c47,
+  /** Restoring an archive over one tenant, held by the session for the whole replace ("SYAR"). */
+  archiveReplace: 0x5359_4152,
 } as const;
 
 export type AdvisoryLockName = keyof typeof AdvisoryLock;

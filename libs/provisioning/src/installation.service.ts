@@ -19,6 +19,7 @@ import {
 } from '@switchyard/migrations';
 import { ensureFenceSchema, isPgError, PgErrorCode, quoteIdent, withOwnerClient } from '@switchyard/postgres';
 import type { Client } from 'pg';
+import { ensureBreakGlassRole, grantBreakGlassRead } from './break-glass-grants';
 
 /**
  * What installation does with the tenant migration set in the shared and template databases.
@@ -144,6 +145,8 @@ export class InstallationService {
     }
     if (rows.length) await client.query(`ALTER ROLE ${role} ${attributes}`);
     else await client.query(`CREATE ROLE ${role} ${attributes}`);
+    // Wherever the application role is, so is the (read-only, NOLOGIN) break-glass role.
+    await ensureBreakGlassRole(client, this.config.names.breakGlassRole, this.logger);
   }
 
   private async ensureDatabase(client: Client, database: string): Promise<void> {
@@ -198,13 +201,15 @@ export class InstallationService {
   }
 
   /**
-   * Closes the public schema to PUBLIC and installs the read fence (tenant databases cloned from a
-   * template inherit it); true when the target holds no tenant migration at all.
+   * Closes the public schema to PUBLIC, installs the read fence and lets the break-glass role read the
+   * tenant tables (tenant databases cloned from a template inherit both); true when the target holds no
+   * tenant migration at all.
    */
   private async prepareTarget(target: MigrationTarget): Promise<boolean> {
     return withOwnerClient(target.url, async (client) => {
       await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
       await ensureFenceSchema(client, this.config.names.appRole);
+      await grantBreakGlassRead(client, 'public', this.config.names.breakGlassRole);
       return (await readLocalLedger(client, target.schema, 'tenant')).size === 0;
     });
   }

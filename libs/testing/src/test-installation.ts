@@ -23,7 +23,7 @@ export function testConfig(databaseUrl: string, runId: number, overrides: Enviro
 
 /** Drops every database and the role of a test installation, on every server it uses. */
 export async function dropTestInstallation(config: SwitchyardConfig): Promise<void> {
-  const { controlDatabase, sharedDatabase, templateDatabase, appRole } = config.names;
+  const { controlDatabase, sharedDatabase, templateDatabase, appRole, breakGlassRole } = config.names;
   const placedOn = new Map<string, string[]>();
   await withOwnerClient(config.databaseUrl, async (client) => {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [controlDatabase]);
@@ -47,14 +47,14 @@ export async function dropTestInstallation(config: SwitchyardConfig): Promise<vo
     for (const database of [...tenantDatabases, controlDatabase, sharedDatabase, templateDatabase]) {
       await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
     }
-    await client.query(`DROP ROLE IF EXISTS ${quoteIdent(appRole)}`);
+    for (const role of [appRole, breakGlassRole]) await client.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
   });
   for (const extra of config.extraServers) {
     await withOwnerClient(extra.url, async (client) => {
       for (const database of [...(placedOn.get(extra.name) ?? []), templateDatabase]) {
         await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
       }
-      await client.query(`DROP ROLE IF EXISTS ${quoteIdent(appRole)}`);
+      for (const role of [appRole, breakGlassRole]) await client.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
     });
   }
 }

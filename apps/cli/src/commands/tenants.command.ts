@@ -11,6 +11,9 @@ import { TenantLifecycleService } from '@switchyard/provisioning';
 import { tenantView } from '@apps/control-plane';
 import { audited, cliActor } from '../cli-audit';
 import { moveCommand } from './move.command';
+import { exportCommand, importCommand } from './tenants-archive.command';
+import { tenantsQueryCommand } from './tenants-query.command';
+import { offboardCommand } from './tenants-offboard.command';
 import { printJson, printTable, tenantRow } from '../output';
 import { withCliContext } from '../runtime';
 
@@ -106,5 +109,9 @@ export function tenantsCommand(): Command {
   }
 
   tenants.addCommand(moveCommand());
+  tenants.addCommand(exportCommand());
+  tenants.addCommand(importCommand());
+  tenants.addCommand(tenantsQueryCommand());
+  tenants.addCommand(offboardCommand());
   return tenants;
 }

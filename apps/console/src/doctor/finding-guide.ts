@@ -64,6 +64,21 @@ export const FINDING_GUIDES: Record<string, FindingGuide> = {
     meaning: 'With BYPASSRLS every policy is skipped for the role the API uses.',
     fix: 'ALTER ROLE <app role> NOBYPASSRLS.',
   },
+  BREAK_GLASS_ROLE_PRIVILEGED: {
+    title: 'The break-glass role is privileged',
+    meaning: 'The role support reads tenant data with can log in, is a superuser or bypasses RLS.',
+    fix: 'ALTER ROLE <break-glass role> NOLOGIN NOSUPERUSER NOBYPASSRLS (the installation re-narrows it).',
+  },
+  BREAK_GLASS_ROLE_MEMBERSHIP: {
+    title: 'The break-glass role is a member of another role',
+    meaning: 'Through that membership it may gain rights beyond reading tenant tables.',
+    fix: 'REVOKE <other role> FROM <break-glass role>.',
+  },
+  BREAK_GLASS_ROLE_WRITABLE: {
+    title: 'The break-glass role may write',
+    meaning: 'Audited support reads must not be able to change data; this role holds a write privilege.',
+    fix: 'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON the named table FROM <break-glass role>.',
+  },
   APP_ROLE_CREATEDB: {
     title: 'The application role may create databases',
     meaning: 'The API’s role has CREATEDB, more than it needs.',

@@ -314,3 +314,51 @@ export const consoleSessions = pgTable(
   },
   (t) => [index('console_sessions_expires_idx').on(t.expiresAt)],
 );
+
+export const OFFBOARDING_STATES = ['scheduled', 'erasing', 'done', 'cancelled', 'failed'] as const;
+export type OffboardingState = (typeof OFFBOARDING_STATES)[number];
+
+/**
+ * A tenant's offboarding: suspended when requested, erased everywhere once `erase_after` has passed,
+ * with the proof (`result`). Outlives the tenant (no foreign key): with the audit log it is the record
+ * of the erasure. Claimed by one worker at a time (`worker`, `heartbeat_at`); one active per tenant.
+ */
+export const offboardings = pgTable(
+  'offboardings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull(),
+    tenantSlug: text('tenant_slug').notNull(),
+    state: text('state').$type<OffboardingState>().notNull(),
+    /** The tenant's status before the offboarding suspended it: what a cancel restores. */
+    previousStatus: text('previous_status').$type<TenantStatus>().notNull(),
+    graceMs: bigint('grace_ms', { mode: 'number' }).notNull(),
+    eraseAfter: timestamp('erase_after', { withTimezone: true }).notNull(),
+    exportRequested: boolean('export_requested').notNull().default(false),
+    /** Where the archive was written before erasing: file, bytes, sha256. */
+    export: jsonb('export'),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Every location the tenant's data was known at, and its moves: kept across attempts of the erasure. */
+    plan: jsonb('plan'),
+    worker: text('worker'),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    cancelledBy: text('cancelled_by'),
+    /** The proof: databases and tables checked, rows found, leftovers. */
+    result: jsonb('result'),
+    error: text('error'),
+  },
+  (t) => [
+    check('offboardings_state_check', sql`${t.state} in ('scheduled', 'erasing', 'done', 'cancelled', 'failed')`),
+    uniqueIndex('offboardings_one_active_per_tenant')
+      .on(t.tenantId)
+      .where(sql`state in ('scheduled', 'erasing')`),
+    index('offboardings_due_idx')
+      .on(t.eraseAfter)
+      .where(sql`state in ('scheduled', 'erasing')`),
+    index('offboardings_requested_idx').on(t.requestedAt),
+  ],
+);

@@ -20,6 +20,10 @@ export interface ApiDocMeta {
   stream?: string;
   /** Headers the route reads, e.g. Idempotency-Key. */
   headers?: { name: string; description: string; required?: boolean }[];
+  /** A request body that is not JSON but a file of this media type, streamed to the handler. */
+  requestMediaType?: string;
+  /** A success body that is not JSON but a file of this media type (a download). */
+  responseMediaType?: string;
 }
 
 /** Documents a route; request parameters and bodies come from its ZodValidationPipes, not from here. */

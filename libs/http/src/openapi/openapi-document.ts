@@ -117,7 +117,12 @@ function operation(
             [doc.stream ? 'text/event-stream' : 'application/json']: { schema: jsonSchema(doc.response, 'output') },
           },
         }
-      : { description: doc.summary },
+      : doc.responseMediaType
+        ? {
+            description: doc.summary,
+            content: { [doc.responseMediaType]: { schema: fileSchema(doc.responseMediaType) } },
+          }
+        : { description: doc.summary },
     ...(doc.conditional === 'read' ? { 304: { description: 'Not modified: the If-None-Match ETag is current' } } : {}),
   };
   const codes: string[] = [...(doc.errors ?? [])];
@@ -127,6 +132,7 @@ function operation(
   const add = (status: number, code: string) => byStatus.set(status, (byStatus.get(status) ?? new Set()).add(code));
   for (const code of codes) add(options.statuses[code as ErrorCode] ?? 500, code);
   if (body) for (const status of [400, 413, 415]) add(status, HTTP_PROBLEM_CODES[status]!);
+  if (doc.requestMediaType) add(415, HTTP_PROBLEM_CODES[415]!);
   for (const [status, set] of [...byStatus].sort(([a], [b]) => a - b))
     responses[status] = problemResponse(status, [...set].sort());
 
@@ -137,6 +143,14 @@ function operation(
     ...(parameters.length ? { parameters } : {}),
     ...(body
       ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } }
+      : {}),
+    ...(doc.requestMediaType
+      ? {
+          requestBody: {
+            required: true,
+            content: { [doc.requestMediaType]: { schema: fileSchema(doc.requestMediaType) } },
+          },
+        }
       : {}),
     responses,
     ...(doc.public ? { security: [] } : { security: [{ bearer: [] }] }),
@@ -155,6 +169,9 @@ function queryParameters(schema: z.ZodType): JsonSchema[] {
     schema: property,
   }));
 }
+
+/** A body that is a file, not JSON (OpenAPI 3.1: a string of that media type). */
+const fileSchema = (mediaType: string): JsonSchema => ({ type: 'string', contentMediaType: mediaType });
 
 function jsonSchema(schema: z.ZodType | undefined, io: 'input' | 'output'): JsonSchema {
   if (!schema) return { type: 'string' };

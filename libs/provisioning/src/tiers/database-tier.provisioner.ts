@@ -4,6 +4,7 @@ import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyar
 import { DomainError } from '@switchyard/errors';
 import { MigrationSets, MigrationRunner, tenantTargetKey, withInstallationLock } from '@switchyard/migrations';
 import { isPgError, PgErrorCode, quoteIdent, tenantStorageNames, withOwnerClient } from '@switchyard/postgres';
+import { grantBreakGlassRead } from '../break-glass-grants';
 import type { Site, TierProvisioner } from './tier-provisioner';
 
 @Injectable()
@@ -52,6 +53,10 @@ export class DatabaseTierProvisioner implements TierProvisioner {
       this.sets.get('tenant'),
     );
     if (result.error) throw new DomainError('PROVISIONING_FAILED', result.error.message);
+    // The clone carries the template's grants and defaults; a template from before they existed does not.
+    await withOwnerClient(this.servers.ownerUrl(server, database), (client) =>
+      grantBreakGlassRead(client, 'public', this.config.names.breakGlassRole),
+    );
     return result.version;
   }
 

@@ -4,6 +4,7 @@ import { LedgerRepository, ServerDirectory, type TenantRecord } from '@switchyar
 import { DomainError } from '@switchyard/errors';
 import { MigrationSets, MigrationRunner, tenantTargetKey } from '@switchyard/migrations';
 import { OwnerPools, quoteIdent, tenantStorageNames } from '@switchyard/postgres';
+import { grantBreakGlassRead } from '../break-glass-grants';
 import type { Site, TierProvisioner } from './tier-provisioner';
 
 @Injectable()
@@ -27,7 +28,11 @@ export class SchemaTierProvisioner implements TierProvisioner {
     const { server, database } = tenant.placement;
     const schema = tenantStorageNames(tenant.id).schema;
     const url = this.servers.ownerUrl(server, database);
-    await this.pools.withClient(url, (client) => client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`));
+    await this.pools.withClient(url, async (client) => {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      // Before the migrations: the tables they create are readable by the break-glass role by default.
+      await grantBreakGlassRead(client, schema, this.config.names.breakGlassRole);
+    });
     const result = await this.runner.migrateTarget(
       {
         key: tenantTargetKey('schema', tenant.id),
