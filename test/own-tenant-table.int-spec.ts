@@ -7,9 +7,8 @@ import { FleetMigrationService } from '@switchyard/migrations';
 import { MoveRunner, MovesService } from '@switchyard/moves';
 import { TenantLifecycleService } from '@switchyard/provisioning';
 import { TenantDb } from '@switchyard/tenancy';
-// @ts-expect-error -- a plain ES module of the generator, without type declarations
-import { completeTenantMigration } from '../tools/tenant-migration-sql.mjs';
 import { startHarness, type Harness } from './support/harness';
+import { BADGES } from './support/badges-table';
 import { MigrationsDir } from './support/migrations-dir';
 
 /**
@@ -18,21 +17,6 @@ import { MigrationsDir } from './support/migrations-dir';
  * workflow (drizzle-kit's SQL, completed by the generator), then migrates, writes, moves, offboards and
  * asks the doctor. Nothing in the core knows the table's name.
  */
-const BADGES = (completeTenantMigration as (sql: string) => string)(
-  [
-    `CREATE TABLE "badges" (
-	"tenant_id" uuid DEFAULT nullif(current_setting('switchyard.tenant_id', true), '')::uuid NOT NULL,
-	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
-	"employee_id" uuid NOT NULL,
-	"title" text NOT NULL,
-	CONSTRAINT "badges_pkey" PRIMARY KEY("tenant_id","id")
-);`,
-    `ALTER TABLE "badges" ENABLE ROW LEVEL SECURITY;`,
-    `ALTER TABLE "badges" ADD CONSTRAINT "badges_employee_fkey" FOREIGN KEY ("tenant_id","employee_id") REFERENCES "public"."employees"("tenant_id","id") ON DELETE cascade ON UPDATE no action;`,
-    `CREATE POLICY "badges_tenant_isolation" ON "badges" AS PERMISSIVE FOR ALL TO public USING (tenant_id = nullif(current_setting('switchyard.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('switchyard.tenant_id', true), '')::uuid);`,
-  ].join('--> statement-breakpoint\n'),
-);
-
 describe('a tenant table the core has never heard of', () => {
   let h: Harness;
   let dir: MigrationsDir;
