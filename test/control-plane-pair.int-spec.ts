@@ -11,6 +11,7 @@ interface MoveView {
   id: string;
   tenantId: string;
   state: string;
+  error: string | null;
   from: { server: string };
 }
 
@@ -84,7 +85,7 @@ describe('two control planes', () => {
       expect(res.status).toBe(202);
     }
     const moves = await allDone(tenants.map((t) => t.id));
-    expect(moves.map((m) => m.state)).toEqual(tenants.map(() => 'done'));
+    expect(moves.map((m) => `${m.state} ${m.error ?? ''}`.trim())).toEqual(tenants.map(() => 'done'));
     const finishes = (await http('GET', `${planes[1]}/v1/audit?action=move.finish&limit=100`, ops())).body.items as {
       target: string;
       details: { moveId?: string };
