@@ -14,6 +14,9 @@ interface Outcome {
   /** How long the request took, and when its answer arrived. */
   ms: number;
   at: number;
+  url: string;
+  /** Why there was no answer (status 0): refused, reset, timed out. */
+  error?: string;
 }
 
 /**
@@ -85,9 +88,12 @@ describe('database faults under load', () => {
         code,
         ms: Date.now() - started,
         at: Date.now(),
+        url,
       };
-    } catch {
-      return { status: 0, retryAfter: null, ms: Date.now() - started, at: Date.now() }; // no answer: hung or refused
+    } catch (error) {
+      // No answer: hung, refused or reset. The cause says which process and how.
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      return { status: 0, retryAfter: null, ms: Date.now() - started, at: Date.now(), url, error: cause };
     }
   }
 
@@ -141,12 +147,17 @@ describe('database faults under load', () => {
     expect((await timed('GET', `${cpBase}/v1/tenants?limit=1`, ops())).status).toBe(200);
   };
 
+  /** A process that died or hung says so with its exit and its last output, not only with status 0. */
+  const processes = () =>
+    Object.entries({ api, 'control plane': controlPlane })
+      .filter(([, p]) => p.child.exitCode !== null)
+      .map(([name, p]) => `${name} exited ${p.child.exitCode}:\n${p.output().slice(-4000)}`);
+
   const judge = (outcomes: Outcome[]) => {
-    expect(
-      outcomes
-        .filter((o) => ![200, 201, 503].includes(o.status))
-        .map((o) => `${o.status} ${o.code ?? ''} after ${o.ms} ms`),
-    ).toEqual([]);
+    const wrong = outcomes
+      .filter((o) => ![200, 201, 503].includes(o.status))
+      .map((o) => `${o.status} ${o.code ?? o.error ?? ''} from ${o.url} after ${o.ms} ms`);
+    expect(wrong.length ? [...new Set(wrong.slice(0, 20)), ...processes()] : []).toEqual([]);
     const unavailable = outcomes.filter((o) => o.status === 503);
     expect(
       unavailable.filter(

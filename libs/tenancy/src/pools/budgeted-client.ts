@@ -28,6 +28,11 @@ export function budgetedClient(source: BudgetSource): new (config?: string | Cli
   return class BudgetedClient extends Client {
     constructor(config?: string | ClientConfig) {
       super(typeof config === 'string' ? config : { ...config, connectionTimeoutMillis: half });
+      // pg-pool hears a client's errors only from its connect callback on, and this connect answers it a
+      // few microtasks after the server's ReadyForQuery. A server that ends the connection right then
+      // (pg_terminate_backend, shutdown) can put its FATAL in the same packet: unheard, that 'error'
+      // would end the process. Hearing it is enough: the client is marked dead and pg-pool drops it.
+      this.on('error', () => undefined);
     }
 
     override connect(): Promise<Client>;
