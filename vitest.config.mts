@@ -31,6 +31,9 @@ export default defineConfig({
     globalSetup: ['libs/testing/src/global-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,
+    // A condition awaited with expect.poll may take a while on a loaded CI machine (a first doctor run, a
+    // page's first render); waiting longer costs nothing when it holds sooner.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 120_000,
     reporters: ['default'],
   },
