@@ -28,6 +28,7 @@ export const API_STATUSES: StatusMap = {
   MOVE_NOT_CANCELLABLE: 409,
   // Control-plane only (tenant data lifecycle); listed because the map is total.
   ARCHIVE_INVALID: 422,
+  ARCHIVE_TOO_LARGE: 413,
   OFFBOARDING_NOT_FOUND: 404,
   OFFBOARDING_NOT_CANCELLABLE: 409,
   QUERY_REFUSED: 422,

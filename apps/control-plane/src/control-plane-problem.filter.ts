@@ -33,6 +33,7 @@ export const CONTROL_PLANE_STATUSES: StatusMap = {
   CONFIG_INVALID: 500,
   // A damaged, truncated or edited archive: nothing was changed.
   ARCHIVE_INVALID: 422,
+  ARCHIVE_TOO_LARGE: 413,
   OFFBOARDING_NOT_FOUND: 404,
   OFFBOARDING_NOT_CANCELLABLE: 409,
   // Break-glass reads: not one read-only statement of this tenant's, or the statement itself failed.

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import {
@@ -14,6 +14,7 @@ import {
   type TenantRecord,
   type Tier,
 } from '@switchyard/control-plane';
+import { SwitchyardConfig } from '@switchyard/config';
 import { DomainError } from '@switchyard/errors';
 import { MigrationSets } from '@switchyard/migrations';
 import { bestEffort } from '@switchyard/postgres';
@@ -54,6 +55,11 @@ export interface ArchiveOptions {
   onProgress?: ProgressListener;
 }
 
+export interface StreamedArchiveOptions extends ArchiveOptions {
+  /** The size the sender announced (Content-Length), when it did: too large is refused before reading. */
+  declaredBytes?: number;
+}
+
 /** A placement fenced by a cutover is flipped within milliseconds; a replace's lasts as long as its load. */
 const SNAPSHOT_ATTEMPTS = 5;
 
@@ -75,6 +81,7 @@ export class ArchiveService {
     private readonly fence: ReplaceFence,
     private readonly audit: AuditLogRepository,
     private readonly sets: MigrationSets,
+    private readonly config: SwitchyardConfig,
   ) {}
 
   /**
@@ -148,12 +155,22 @@ export class ArchiveService {
     return result;
   }
 
-  /** `import` of an archive arriving as a stream (an HTTP body): spooled to a temporary file first. */
-  async importStream(body: Readable, request: ImportRequest, options: ArchiveOptions = {}): Promise<ImportResult> {
+  /**
+   * `import` of an archive arriving as a stream (an HTTP body): spooled to a temporary file first, at
+   * most ARCHIVE_MAX_BYTES of it, so a sender cannot fill the disk.
+   */
+  async importStream(
+    body: Readable,
+    request: ImportRequest,
+    options: StreamedArchiveOptions = {},
+  ): Promise<ImportResult> {
+    const limit = this.config.archiveMaxBytes;
+    if ((options.declaredBytes ?? 0) > limit) throw tooLarge(limit);
     const dir = await mkdtemp(join(tmpdir(), 'switchyard-import-'));
     try {
       const file = join(dir, 'archive.tar');
-      await pipeline(body, createWriteStream(file)).catch((error: unknown) => {
+      await pipeline(body, atMost(limit), createWriteStream(file)).catch((error: unknown) => {
+        if (error instanceof DomainError) throw error;
         const reason = error instanceof Error ? error.message : String(error);
         throw new DomainError('ARCHIVE_INVALID', `The archive did not arrive whole: ${reason}`);
       });
@@ -244,4 +261,21 @@ export class ArchiveService {
       retryAfterSeconds: 5,
     });
   }
+}
+
+function tooLarge(limit: number): DomainError {
+  return new DomainError('ARCHIVE_TOO_LARGE', `The archive is larger than ARCHIVE_MAX_BYTES (${limit} bytes)`, {
+    maxBytes: limit,
+  });
+}
+
+/** Passes bytes through until more than `limit` have passed, then fails the pipeline. */
+function atMost(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(seen > limit ? tooLarge(limit) : null, chunk);
+    },
+  });
 }

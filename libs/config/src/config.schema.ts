@@ -154,6 +154,8 @@ export const environmentSchema = z.object({
   IDEMPOTENCY_RETENTION_H: positiveInt.max(24 * 30).default(24),
   /** Folder the control plane writes an offboarded tenant's archive to (API `export: true`); unset: no export over the API. */
   OFFBOARDING_EXPORT_DIR: optionalString,
+  /** The largest tenant archive POST /v1/tenants/import accepts, in bytes (it is spooled to disk first). */
+  ARCHIVE_MAX_BYTES: positiveInt.default(10 * 1024 ** 3),
   /** On SIGTERM/SIGINT: how long in-flight requests (and a running move's hand-back) may take. */
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   HTTP_BODY_LIMIT: z

@@ -150,6 +150,7 @@ export function buildConfig(env: Environment, embedded?: EmbeddedSupply): Switch
     usageFlushMs: env.USAGE_FLUSH_MS,
     idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_H * 3_600_000,
     offboardingExportDir: env.OFFBOARDING_EXPORT_DIR ? resolve(process.cwd(), env.OFFBOARDING_EXPORT_DIR) : undefined,
+    archiveMaxBytes: env.ARCHIVE_MAX_BYTES,
     logLevel: env.LOG_LEVEL ?? (logFormat === 'json' ? 'log' : 'warn'),
     logFormat,
   };

@@ -123,6 +123,8 @@ export interface SwitchyardConfigValues {
   readonly idempotencyRetentionMs: number;
   /** Absolute folder for offboarding archives written by the control plane (OFFBOARDING_EXPORT_DIR). */
   readonly offboardingExportDir: string | undefined;
+  /** The largest archive the import endpoint accepts, in bytes (ARCHIVE_MAX_BYTES). */
+  readonly archiveMaxBytes: number;
   readonly logLevel: LogLevel;
   /** json: structured lines (with one per request); pretty: readable lines (LOG_FORMAT). */
   readonly logFormat: 'json' | 'pretty';
@@ -158,6 +160,7 @@ export class SwitchyardConfig implements SwitchyardConfigValues {
   readonly usageFlushMs!: number;
   readonly idempotencyRetentionMs!: number;
   readonly offboardingExportDir!: string | undefined;
+  readonly archiveMaxBytes!: number;
   readonly logLevel!: LogLevel;
   readonly logFormat!: 'json' | 'pretty';
 

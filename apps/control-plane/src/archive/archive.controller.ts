@@ -67,12 +67,13 @@ export class ArchiveController {
     description:
       'The archive is verified whole (format, schema version, every table’s rows and SHA-256) before anything ' +
       'changes, and loaded in one transaction: a damaged archive is ARCHIVE_INVALID and nothing is created or ' +
-      'replaced. Row ids are kept. A replace holds the tenant’s requests (503 with Retry-After past ' +
+      'replaced. An archive over ARCHIVE_MAX_BYTES is ARCHIVE_TOO_LARGE (413). Row ids are kept. A replace holds the tenant’s requests (503 with Retry-After past ' +
       'TENANT_FREEZE_WAIT_MS) while it swaps the rows.',
     requestMediaType: ARCHIVE_MEDIA_TYPE,
     response: importResponse,
     errors: [
       'ARCHIVE_INVALID',
+      'ARCHIVE_TOO_LARGE',
       'TENANT_EXISTS',
       'TENANT_NOT_FOUND',
       'TENANT_NOT_ACTIVE',
@@ -92,8 +93,10 @@ export class ArchiveController {
     @Req() request: AuthenticatedRequest & Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ImportView> {
+    const declared = Number(request.headers['content-length']);
     const result = await this.archives.importStream(request, importRequest(query), {
       by: auditActor(request.user?.sub),
+      declaredBytes: Number.isFinite(declared) ? declared : undefined,
     });
     response.status(result.replaced ? 200 : 201);
     if (!result.replaced) response.location(`/v1/tenants/${result.tenant.id}`);
