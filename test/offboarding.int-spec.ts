@@ -87,7 +87,10 @@ interface OffboardingBody {
   export: { requested: boolean; file: string | null; bytes: number | null; sha256: string | null };
   eraseAfter: string;
   startedAt: string | null;
-  result: { proof: Record<string, unknown>; erased: { retainedRemoved: number } } | null;
+  result: {
+    proof: Record<string, unknown>;
+    erased: { retainedRemoved: number; controlPlane: { usageRows: number; moves: number } };
+  } | null;
 }
 
 describe('offboarding with proof', () => {
@@ -206,6 +209,9 @@ describe('offboarding with proof', () => {
     expect(done).toMatchObject({ state: 'done', error: null });
     expect(done.result?.proof).toMatchObject({ rowsFound: 0, leftovers: [], servers: ['primary', 'east'] });
     expect(done.result?.erased.retainedRemoved).toBe(4);
+    // What the control plane held under its id is counted, though the tenant row's cascade would take it.
+    expect(done.result?.erased.controlPlane).toMatchObject({ moves: 4, usageRows: expect.any(Number) });
+    expect(done.result?.erased.controlPlane.usageRows).toBeGreaterThan(0);
 
     // The test's own search finds nothing left but the offboarding record itself.
     const after = await searchEverywhere(leaver.id);

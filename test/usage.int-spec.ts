@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantUsageRepository, type TenantRecord } from '@switchyard/control-plane';
+import { TenantLifecycleService } from '@switchyard/provisioning';
 import { UsageMeter } from '@switchyard/tenancy';
 import { startHarness, type Harness } from './support/harness';
 import { waitFor } from './support/wait';
@@ -83,5 +84,23 @@ describe('per-tenant usage', () => {
     for (const bad of ['window=2h', 'by=cpu', 'limit=0', 'other=1'])
       expect((await h.cpRequest().get(`/v1/usage/top?${bad}`).set(ops())).status).toBe(400);
     expect((await h.cpRequest().get('/v1/tenants/nobody/usage').set(ops())).status).toBe(404);
+  });
+
+  it('drops what a process counted for a tenant that has been erased since, and keeps the rest', async () => {
+    const gone = await h.createTenant('usage-gone', 'shared');
+    const meter = new UsageMeter(h.config, h.controlPlane.get(TenantUsageRepository));
+    meter.request(gone.id, 200);
+    meter.request(light.id, 200);
+    await h.controlPlane.get(TenantLifecycleService).delete(gone.id);
+    const before = (await h.cpRequest().get(`/v1/tenants/${light.id}/usage?window=1h`).set(ops())).body;
+    await meter.onApplicationShutdown();
+    const after = (await h.cpRequest().get(`/v1/tenants/${light.id}/usage?window=1h`).set(ops())).body;
+    expect(after.total.requests).toBe(before.total.requests + 1);
+    const left = await h.ownerQuery(
+      h.config.names.controlDatabase,
+      'SELECT count(*)::int AS n FROM tenant_usage WHERE tenant_id = $1',
+      [gone.id],
+    );
+    expect(left).toEqual([{ n: 0 }]);
   });
 });

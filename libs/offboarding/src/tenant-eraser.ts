@@ -9,7 +9,6 @@ import {
   type MoveRecord,
   type OffboardingRecord,
 } from '@switchyard/control-plane';
-import { SwitchyardConfig } from '@switchyard/config';
 import { isDomainError } from '@switchyard/errors';
 import {
   fromOf,
@@ -48,8 +47,6 @@ export interface ErasureSteps {
 
 /** How long the erasure waits for the tenant's moves to end (cancelled, or past their flip, finished). */
 const SETTLE_MS = 60_000;
-/** Beyond USAGE_FLUSH_MS: a flush under way when the interval ends. */
-const USAGE_FLUSH_MARGIN_MS = 1_000;
 const CANCELLABLE = new Set<MoveRecord['state']>(['pending', 'copying', 'catching_up', 'cutover']);
 
 /**
@@ -64,7 +61,6 @@ export class TenantEraser {
   private readonly logger = new Logger(TenantEraser.name);
 
   constructor(
-    private readonly config: SwitchyardConfig,
     private readonly tenants: TenantsRepository,
     private readonly moves: MovesRepository,
     private readonly movesService: MovesService,
@@ -105,6 +101,10 @@ export class TenantEraser {
       retainedRemoved++;
     }
 
+    // Counted here: the tenant row's cascade would remove them unseen.
+    step('removing its usage, migration-ledger rows and moves from the control plane');
+    const traces = await this.offboardings.eraseTenantTraces(tenantId);
+
     step('removing the live placement');
     if (tenant) await this.lifecycle.delete(tenantId, by);
 
@@ -116,14 +116,13 @@ export class TenantEraser {
       if (reason) unreachable.push({ server: location.server, database: location.database, reason });
       else locationsCleared++;
     }
-    // API processes add the usage they counted every USAGE_FLUSH_MS; what they counted before the
-    // suspension (refused requests are not counted) has landed once that has passed since the request.
-    const flushed = record.requestedAt.getTime() + this.config.usageFlushMs + USAGE_FLUSH_MARGIN_MS;
-    if (Date.now() < flushed) {
-      step('waiting for usage counted before the suspension');
-      await new Promise((resolve) => setTimeout(resolve, flushed - Date.now()));
-    }
-    const controlPlane = await this.offboardings.eraseTenantTraces(tenantId);
+    // Usage an API process flushed meanwhile went with the tenant row; later flushes are dropped.
+    const late = await this.offboardings.eraseTenantTraces(tenantId);
+    const controlPlane = {
+      usageRows: traces.usageRows + late.usageRows,
+      ledgerRows: traces.ledgerRows + late.ledgerRows,
+      moves: traces.moves + late.moves,
+    };
 
     step('proving it: looking for the tenant in every database of every server');
     const proof = await this.prover.prove(tenantId, plan.moveIds);

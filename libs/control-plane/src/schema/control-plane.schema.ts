@@ -257,7 +257,10 @@ export const moves = pgTable(
 export const tenantUsage = pgTable(
   'tenant_usage',
   {
-    tenantId: uuid('tenant_id').notNull(),
+    // Cascades: erasing a tenant removes its usage; a late flush for it fails instead of leaving a row.
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
     minute: timestamp('minute', { withTimezone: true }).notNull(),
     requests: bigint('requests', { mode: 'number' }).notNull().default(0),
     errors: bigint('errors', { mode: 'number' }).notNull().default(0),

@@ -30,21 +30,28 @@ const sums = {
 export class TenantUsageRepository {
   constructor(private readonly database: ControlPlaneDatabase) {}
 
-  /** Adds samples; samples of the same tenant and minute (from several processes) are summed. */
+  /**
+   * Adds samples; samples of the same tenant and minute (from several processes) are summed. Samples of
+   * a tenant that no longer exists are dropped: a process may flush what it counted after the tenant was
+   * erased. The foreign key settles a race with the erasure: it fails the batch (the meter keeps it and
+   * the next flush drops the sample) or the erasure's cascade removes the row.
+   */
   async add(samples: UsageSample[]): Promise<void> {
     if (!samples.length) return;
-    await this.database.db
-      .insert(tenantUsage)
-      .values(samples)
-      .onConflictDoUpdate({
-        target: [tenantUsage.tenantId, tenantUsage.minute],
-        set: {
-          requests: sql`${tenantUsage.requests} + excluded.requests`,
-          errors: sql`${tenantUsage.errors} + excluded.errors`,
-          dbMs: sql`${tenantUsage.dbMs} + excluded.db_ms`,
-          rows: sql`${tenantUsage.rows} + excluded.rows`,
-        },
-      });
+    const values = sql.join(
+      samples.map(
+        (s) =>
+          sql`(${s.tenantId}::uuid, ${s.minute.toISOString()}::timestamptz, ${s.requests}::bigint, ${s.errors}::bigint, ${s.dbMs}::bigint, ${s.rows}::bigint)`,
+      ),
+      sql`, `,
+    );
+    await this.database.db.execute(sql`
+      INSERT INTO ${tenantUsage} AS u (tenant_id, minute, requests, errors, db_ms, rows)
+      SELECT s.* FROM (VALUES ${values}) AS s (tenant_id, minute, requests, errors, db_ms, rows)
+       WHERE EXISTS (SELECT 1 FROM ${tenants} t WHERE t.id = s.tenant_id)
+      ON CONFLICT (tenant_id, minute) DO UPDATE
+        SET requests = u.requests + excluded.requests, errors = u.errors + excluded.errors,
+            db_ms = u.db_ms + excluded.db_ms, rows = u.rows + excluded.rows`);
   }
 
   /** A tenant's totals since `since`, and per hour. */
