@@ -253,6 +253,11 @@ describe('offboarding with proof', () => {
     expect(refused.body.code).toBe('TENANT_SUSPENDED');
     const twice = await h.cpRequest().post(`/v1/tenants/${tenant.id}/offboarding`).set(ops()).send({});
     expect(twice.status).toBe(409);
+    // Resuming it by hand would serve it until its erasure: only the cancel resumes it.
+    const resumed = await h.cpRequest().patch(`/v1/tenants/${tenant.id}`).set(ops()).send({ status: 'active' });
+    expect([resumed.status, resumed.body.code]).toEqual([409, 'TENANT_NOT_ACTIVE']);
+    expect(resumed.body.detail).toMatch(/being offboarded; cancel the offboarding/);
+    expect((await h.apiRequest().get('/v1/employees').set(as(tenant))).status).toBe(403);
 
     const cancelled = await h.cpRequest().post(`/v1/offboardings/${accepted.body.id}/cancel`).set(ops());
     expect(cancelled.status).toBe(200);

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, count, desc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, ilike, inArray, notExists, or, sql, type SQL } from 'drizzle-orm';
 import type { AuditActor } from '../audit/audit-actor';
 import { appendAudit } from '../audit/audit-log.repository';
 import { ControlPlaneDatabase } from '../control-plane-database';
+import { ACTIVE_OFFBOARDING_STATES } from '../offboarding/offboardings.repository';
 import {
   moves,
+  offboardings,
   placements,
   tenants,
   type PlacementState,
@@ -164,12 +166,20 @@ export class TenantsRepository {
    * An operator's edit (name, suspend, resume), recorded as `action` in the same transaction: the
    * change does not happen unless its record is written. Undefined when there is no such tenant.
    */
+  /**
+   * A tenant being offboarded is not resumed here (only a cancel of the offboarding resumes it): it would
+   * serve again until its erasure.
+   */
   async edit(id: string, changes: TenantEdit, by: AuditActor, action: string): Promise<TenantRecord | undefined> {
+    const offboarding = this.db
+      .select({ one: sql`1` })
+      .from(offboardings)
+      .where(and(eq(offboardings.tenantId, id), inArray(offboardings.state, [...ACTIVE_OFFBOARDING_STATES])));
     const edited = await this.db.transaction(async (tx) => {
       const [row] = await tx
         .update(tenants)
         .set({ ...changes, updatedAt: sql`now()` })
-        .where(eq(tenants.id, id))
+        .where(and(eq(tenants.id, id), changes.status === 'active' ? notExists(offboarding) : undefined))
         .returning({ slug: tenants.slug });
       if (!row) return false;
       const entry = { actor: by.actor, action, target: id, targetSlug: row.slug, details: { changes } };

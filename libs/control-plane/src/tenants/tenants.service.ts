@@ -66,6 +66,11 @@ export class TenantsService {
       );
     }
     const updated = await this.tenants.edit(tenant.id, changes, by, tenantEditAction(changes));
+    if (!updated && changes.status === 'active' && (await this.tenants.findById(tenant.id)))
+      throw new DomainError(
+        'TENANT_NOT_ACTIVE',
+        `Tenant ${tenant.slug} is being offboarded; cancel the offboarding to resume it (it stays suspended)`,
+      );
     if (!updated) throw new DomainError('TENANT_NOT_FOUND', `No tenant ${JSON.stringify(idOrSlug)}`);
     await this.invalidations.publish(tenant.id);
     return updated;
