@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -235,6 +236,57 @@ describe.skipIf(!CHROMIUM)('the operator console in Chromium', () => {
     await expect.poll(() => table.textContent()).toContain('browser-hooli');
     expect(await table.textContent()).toMatch(/rows 4 > 3/);
     await expectAccessible(page, 'candidates');
+    await context.close();
+  });
+
+  it('shows an offboarding and its erasure date, downloads the archive, lists the entries, and cancels it', async () => {
+    const leaver = await ctx.h.createTenant('browser-leaver', 'schema');
+    await seed(ctx.h, leaver, 3, 'l');
+    const ops = { Authorization: `Bearer ${ctx.h.opsToken()}` };
+    const reason = 'ticket 4711: an employee is missing';
+    const read = await ctx.h
+      .cpRequest()
+      .post(`/v1/tenants/${leaver.slug}/query`)
+      .set(ops)
+      .send({ reason, sql: 'SELECT email FROM employees ORDER BY email' });
+    expect([read.status, read.body.rowCount]).toEqual([200, 3]);
+    const scheduled = await ctx.h
+      .cpRequest()
+      .post(`/v1/tenants/${leaver.slug}/offboarding`)
+      .set(ops)
+      .send({ grace: '7d' });
+    expect(scheduled.status).toBe(202);
+
+    const { context, page } = await signedIn(ctx);
+    await page.goto(`${ctx.base}/console/tenants/${leaver.slug}`);
+    await expect.poll(() => page.getByTestId('offboarding-state').getAttribute('data-value')).toBe('scheduled');
+    expect(await page.getByTestId('offboarding-erase-after').textContent()).toMatch(/Erased everywhere after/);
+    // Only the cancel resumes it: no Resume button while the erasure is scheduled.
+    expect(await page.getByTestId('tenant-resume').count()).toBe(0);
+    await expectAccessible(page, 'tenant being offboarded');
+
+    // The archive, downloaded with the session (a tar whose first entry is its manifest).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('tenant-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/^browser-leaver-\d{8}T\d{6}Z\.tar$/);
+    const archive = await readFile(await download.path());
+    expect(archive.subarray(0, 13).toString()).toBe('manifest.json');
+
+    // The trail shows the break-glass read with its reason, the offboarding and the export.
+    await page.reload();
+    const trail = page.getByTestId('tenant-audit');
+    await expect.poll(async () => (await trail.textContent()) ?? '').toContain('tenant.export');
+    const text = (await trail.textContent()) ?? '';
+    for (const entry of ['tenant.query', reason, 'tenant.offboard']) expect(text).toContain(entry);
+
+    await page.getByTestId('offboarding-cancel').click();
+    await page.getByTestId('offboarding-cancel-confirm').click();
+    await expect.poll(() => page.getByTestId('offboarding-state').getAttribute('data-value')).toBe('cancelled');
+    await expect.poll(() => page.getByTestId('tenant-status').getAttribute('data-value')).toBe('active');
+    const served = await ctx.h
+      .apiRequest()
+      .get('/v1/employees')
+      .set('Authorization', `Bearer ${ctx.h.tokenFor(leaver.id)}`);
+    expect([served.status, served.body.items.length]).toEqual([200, 3]);
     await context.close();
   });
 

@@ -29,6 +29,9 @@ export type UsageWindow = (typeof USAGE_WINDOWS)[number];
 export const TARGET_STATES = ['current', 'behind', 'failed', 'running'] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
 
+export const OFFBOARDING_STATES = ['scheduled', 'erasing', 'done', 'cancelled', 'failed'] as const;
+export type OffboardingState = (typeof OFFBOARDING_STATES)[number];
+
 /** RFC 9457 problem details, as every error of the API is sent. */
 export interface Problem {
   type?: string;
@@ -312,4 +315,20 @@ export interface AuditEntry {
 export interface AuditPage {
   items: AuditEntry[];
   nextCursor: string | null;
+}
+
+/** A tenant's offboarding (the fields the console shows; the proof stays in the API and audit log). */
+export interface Offboarding {
+  id: string;
+  tenantSlug: string;
+  state: OffboardingState;
+  grace: string;
+  eraseAfter: string;
+  export: { requested: boolean; file: string | null };
+  requestedBy: string;
+  requestedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  cancelledBy: string | null;
+  error: string | null;
 }

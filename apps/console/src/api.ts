@@ -8,6 +8,7 @@ import type {
   Move,
   MoveEstimate,
   MoveState,
+  Offboarding,
   Overview,
   Problem,
   RunOptions,
@@ -187,6 +188,14 @@ export const resources = {
   candidates: (limit = 50) => resource<Candidates>(`/v1/advisor/candidates${query({ limit })}`),
   doctor: () => resource<DoctorReport>('/v1/doctor'),
   audit: (q: AuditQuery) => resource<AuditPage>(`/v1/audit${query({ ...q })}`),
+  offboardings: (tenant: string) =>
+    resource<{ items: Offboarding[] }>(`/v1/offboardings${query({ tenant, limit: 5 })}`),
+};
+
+/** Files the browser downloads itself (a link: the session cookie goes along, same origin). */
+export const downloads = {
+  /** The tenant's archive, one consistent snapshot; audited as tenant.export under the operator. */
+  tenantArchive: (slug: string) => `/v1/tenants/${ref(slug)}/export`,
 };
 
 /** Server-Sent Events streams (EventSource sends the session cookie: same origin). */
@@ -209,4 +218,5 @@ export const actions = {
     request<Move>('POST', `/v1/tenants/${ref(slug)}/moves`, { body: target }),
   cancelMove: (id: string) => request<Move>('POST', `/v1/moves/${ref(id)}/cancel`),
   startRun: (options: RunOptions) => request<MigrationRun>('POST', '/v1/migrations/runs', { body: options }),
+  cancelOffboarding: (id: string) => request<Offboarding>('POST', `/v1/offboardings/${ref(id)}/cancel`),
 };

@@ -20,6 +20,7 @@ const COLORS: Record<string, string> = {
   cleaning_up: 'blue',
   running: 'blue',
   planned: 'blue',
+  scheduled: 'blue',
   // needs attention
   suspended: 'grape',
   behind: 'grape',
@@ -31,6 +32,7 @@ const COLORS: Record<string, string> = {
   failed: 'red',
   error: 'red',
   deleting: 'red',
+  erasing: 'red',
   // tiers
   shared: 'indigo',
   schema: 'violet',

@@ -1,13 +1,14 @@
 import { Button, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { useParams } from 'react-router';
-import { actions, resources } from '../api';
+import { actions, downloads, resources } from '../api';
 import type { UsageWindow } from '../api-types';
 import { AuditTable } from '../components/AuditTable';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { Loading } from '../components/Loading';
 import { MoveDialog } from '../components/MoveDialog';
 import { MovesTable } from '../components/MovesTable';
+import { ACTIVE_OFFBOARDING, OffboardingPanel } from '../components/OffboardingPanel';
 import { PageHeader } from '../components/PageHeader';
 import { PlacementCard } from '../components/PlacementCard';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -30,6 +31,7 @@ function TenantDetails({ slug }: { slug: string }) {
   const usage = useResource(resources.usage(slug, usageWindow));
   const moves = useResource(resources.moves({ tenant: slug, limit: 20 }));
   const audit = useResource(resources.audit({ target: slug, limit: 20 }));
+  const offboardings = useResource(resources.offboardings(slug));
 
   if (!tenant.data)
     return (
@@ -44,7 +46,10 @@ function TenantDetails({ slug }: { slug: string }) {
   const afterChange = () => {
     tenant.reload();
     audit.reload();
+    offboardings.reload();
   };
+  const latestOffboarding = offboardings.data?.items[0];
+  const offboarding = latestOffboarding && ACTIVE_OFFBOARDING.includes(latestOffboarding.state);
 
   return (
     <>
@@ -67,7 +72,7 @@ function TenantDetails({ slug }: { slug: string }) {
                 Suspend
               </ConfirmButton>
             )}
-            {t.status === 'suspended' && (
+            {t.status === 'suspended' && !offboarding && (
               <ConfirmButton
                 question={`Resume ${t.slug}?`}
                 explanation="Its requests are served again."
@@ -78,6 +83,15 @@ function TenantDetails({ slug }: { slug: string }) {
                 Resume
               </ConfirmButton>
             )}
+            <Button
+              component="a"
+              variant="default"
+              href={downloads.tenantArchive(t.slug)}
+              download
+              data-testid="tenant-export"
+            >
+              Download archive
+            </Button>
             <Button onClick={() => setMoving(true)} data-testid="tenant-move">
               Upgrade / move
             </Button>
@@ -86,6 +100,15 @@ function TenantDetails({ slug }: { slug: string }) {
       />
       <ProblemAlert error={tenant.error} onRetry={tenant.reload} />
       <Stack>
+        {latestOffboarding && (
+          <Section title="Offboarding">
+            <OffboardingPanel
+              offboarding={latestOffboarding}
+              onCancel={(id) => actions.cancelOffboarding(id).then(afterChange)}
+            />
+          </Section>
+        )}
+        <ProblemAlert error={offboardings.error} onRetry={offboardings.reload} />
         <Section title="Placement and size">
           <PlacementCard tenant={t} storage={usage.data?.storage} />
         </Section>
