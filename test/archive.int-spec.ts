@@ -372,6 +372,7 @@ describe('tenant archives', () => {
 
     const usage = [
       ['tenants', 'export', tenant.slug],
+      ['tenants', 'export', tenant.slug, '--out', join(dir, 'no-such-folder', 'arc.tar')],
       ['tenants', 'import', file, '--slug', 'arc-cli-bad', '--tier', 'bogus'],
       ['tenants', 'import', file],
       ['tenants', 'import', file, '--replace', tenant.slug, '--tier', 'shared'],

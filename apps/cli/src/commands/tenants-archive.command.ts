@@ -1,5 +1,5 @@
-import { createWriteStream, existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { ArchiveService, type ArchiveManifest, type ImportRequest, type ImportResult } from '@switchyard/archive';
 import { SLUG_PATTERN, TIERS, type Tier } from '@switchyard/control-plane';
@@ -43,25 +43,30 @@ export function exportCommand(): Command {
     .addHelpText('after', '\nExample:\n  switchyard tenants export acme --out acme.tar')
     .action(async (ref: string, options: { out: string; json?: boolean }) => {
       // Written beside the target and renamed at the end: a failed export leaves no file that looks whole.
+      // Opened first: an --out nobody can write to is a usage error, not a stream error after the snapshot.
       const partial = `${options.out}.partial`;
-      await withCliContext(async (context) => {
-        const progress = archiveProgressReporter(Boolean(options.json));
-        try {
+      const handle = await open(partial, 'w').catch((error: NodeJS.ErrnoException) => {
+        throw usage(`Cannot write ${options.out}: ${error.code ?? error.message}`);
+      });
+      const progress = archiveProgressReporter(Boolean(options.json));
+      try {
+        await withCliContext(async (context) => {
           const manifest = await audited(context, 'tenant.export', { tenant: ref }, () =>
             context
               .get(ArchiveService)
-              .export(ref, createWriteStream(partial), { by: cliActor(), onProgress: progress.update }),
+              .export(ref, handle.createWriteStream(), { by: cliActor(), onProgress: progress.update }),
           );
           progress.stop();
           await rename(partial, options.out);
           if (options.json) printJson(manifest);
           else process.stdout.write(describeExport(manifest, options.out));
-        } catch (error) {
-          progress.stop();
-          await rm(partial, { force: true });
-          throw error;
-        }
-      });
+        });
+      } catch (error) {
+        progress.stop();
+        await handle.close().catch(() => undefined);
+        await rm(partial, { force: true });
+        throw error;
+      }
     });
 }
 
