@@ -49,6 +49,7 @@ const POSTGRES_FLAGS = [
 
 async function answers(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  client.on('error', () => undefined); // a reset socket fails the query below; unheard, it would end the CLI
   try {
     await client.connect();
     await client.query('SELECT 1');

@@ -51,6 +51,8 @@ export async function exportToFile(
   });
   const out = handle.createWriteStream(); // closes the handle once finished, or destroyed
   const written = pipeline(counter, out);
+  // Heard now: the file may fail (ENOSPC) while the export is still running, before it is awaited.
+  written.catch(() => undefined);
   let summary: Record<string, unknown> | void;
   try {
     summary = await exporter.exportTenant(tenantId, counter, by);
