@@ -44,6 +44,7 @@ export class ReplaceFreezeRepository {
   /** Runs `fn` holding the tenant's replace lock; a second replace of the same tenant is refused meanwhile. */
   async withReplaceLock<T>(tenantId: string, slug: string, fn: () => Promise<T>): Promise<T> {
     const client = await this.database.pool.connect();
+    let unlocked = true;
     try {
       const { rows } = await client.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
@@ -54,10 +55,15 @@ export class ReplaceFreezeRepository {
       try {
         return await fn();
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [REPLACE_LOCK, tenantId]);
+        // The replace's outcome stands whatever the unlock does; a connection that could not unlock is
+        // closed instead of pooled, which ends its session and its lock.
+        unlocked = await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [REPLACE_LOCK, tenantId]).then(
+          () => true,
+          () => false,
+        );
       }
     } finally {
-      client.release();
+      client.release(!unlocked);
     }
   }
 

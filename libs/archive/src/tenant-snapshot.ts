@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { ServerDirectory, type TenantRecord } from '@switchyard/control-plane';
 import { MigrationSets, newestApplied, readLocalLedger } from '@switchyard/migrations';
-import { inTransaction, tenantTables, withOwnerClient } from '@switchyard/postgres';
+import { destroyConnection, inTransaction, tenantTables, withOwnerClient } from '@switchyard/postgres';
 import type { ClientBase } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, type ManifestTable } from './archive-format';
@@ -94,7 +94,12 @@ export class TenantSnapshots {
       const digest = new CopyDigest((rows) =>
         report({ phase: 'snapshot', table: shape.name, rows: done + rows, totalRows }),
       );
-      await pipeline(client.query(copyTo(copyOutSql(schema, shape, tenant.id))), digest, createWriteStream(file));
+      const copy = client.query(copyTo(copyOutSql(schema, shape, tenant.id)));
+      await pipeline(copy, digest, createWriteStream(file)).catch((error: unknown) => {
+        // A COPY TO stopped half-way (the spool file or the progress failed) cannot be rolled back.
+        destroyConnection(client);
+        throw error;
+      });
       const result = digest.result()!;
       if (counts[i] !== undefined && result.rows !== counts[i])
         throw new Error(`${shape.name}: COPY read ${result.rows} rows where the same snapshot counted ${counts[i]}`);

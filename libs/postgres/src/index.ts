@@ -3,7 +3,7 @@ export { redactUrl, serverAddress, withCredentials, withDatabase } from './conne
 export { PgErrorCode, isPgError, pgErrorOf } from './pg-errors';
 export type { PgError } from './pg-errors';
 export { withOwnerClient } from './owner-connection';
-export { inTransaction, rollbackOrDestroy } from './transaction';
+export { destroyConnection, inTransaction, rollbackOrDestroy } from './transaction';
 export type { IsolationLevel, TransactionOptions } from './transaction';
 export { AdvisoryLock, advisoryXactLock } from './advisory-locks';
 export type { AdvisoryLockName } from './advisory-locks';

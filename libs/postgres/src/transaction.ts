@@ -49,3 +49,12 @@ export async function rollbackOrDestroy(client: ClientBase): Promise<void> {
     await (client as ClientBase & { end(): Promise<void> }).end().catch(() => undefined);
   }
 }
+
+/**
+ * Closes a connection's socket at once. For a connection left in the middle of a COPY TO that nothing
+ * reads any more (its stream was destroyed): the server waits to send the rest, so neither a ROLLBACK
+ * nor end() would ever be answered. The server ends the backend when it finds the socket closed.
+ */
+export function destroyConnection(client: ClientBase): void {
+  (client as ClientBase & { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+}
