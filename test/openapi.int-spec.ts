@@ -8,7 +8,25 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditPage, moveList, moveResponse, tenantPage, tenantResponse } from '@apps/control-plane';
+import {
+  auditPage,
+  candidateReport,
+  cellList,
+  doctorReport,
+  fleetStatus,
+  migrationRun,
+  migrationRunList,
+  moveEstimate,
+  moveList,
+  moveResponse,
+  overviewResponse,
+  serverList,
+  tenantPage,
+  tenantResponse,
+  tenantUsage,
+  usageTop,
+} from '@apps/control-plane';
+import { MigrationRunsService } from '@switchyard/migrations';
 import { MoveRunner, MovesService } from '@switchyard/moves';
 import { startHarness } from './support/harness';
 
@@ -67,12 +85,25 @@ describe('the OpenAPI documents', () => {
     const ops = { Authorization: `Bearer ${h.opsToken()}` };
     const move = await h.controlPlane.get(MovesService).request(tenant.slug, { tier: 'database' });
     await h.controlPlane.get(MoveRunner).execute(move.id);
+    const runs = h.controlPlane.get(MigrationRunsService);
+    const { run } = await runs.execute(await runs.accept({ dryRun: true }), { dryRun: true });
     const answers = [
       [tenantPage, '/v1/tenants'],
       [tenantResponse, `/v1/tenants/${tenant.slug}`],
       [moveList, '/v1/moves'],
       [moveResponse, `/v1/moves/${move.id}`],
       [auditPage, '/v1/audit'],
+      [serverList, '/v1/servers'],
+      [cellList, '/v1/cells'],
+      [overviewResponse, '/v1/overview'],
+      [doctorReport, '/v1/doctor'],
+      [fleetStatus, '/v1/migrations'],
+      [migrationRunList, '/v1/migrations/runs'],
+      [migrationRun, `/v1/migrations/runs/${run.id}`],
+      [candidateReport, '/v1/advisor/candidates'],
+      [moveEstimate, `/v1/tenants/${tenant.slug}/moves/estimate?tier=shared`],
+      [tenantUsage, `/v1/tenants/${tenant.slug}/usage`],
+      [usageTop, '/v1/usage/top'],
     ] as const;
     for (const [schema, path] of answers) {
       const { body } = await h.cpRequest().get(path).set(ops).expect(200);

@@ -16,8 +16,14 @@ export type JsonOf<T> = T extends Date
       ? { [K in keyof T]: JsonOf<T[K]> }
       : T;
 
-const timestamp = z.iso.datetime({ offset: true });
+export const timestamp = z.iso.datetime({ offset: true });
 const location = z.strictObject({ server: z.string(), database: z.string(), schema: z.string() });
+/** A count per tier. */
+export const perTier = z.strictObject({
+  shared: z.number().int(),
+  schema: z.number().int(),
+  database: z.number().int(),
+});
 
 export const tenantResponse = z.strictObject({
   id: z.uuid(),

@@ -39,6 +39,3 @@ export const listTenantsQuery = queryObject({
 
 /** Path parameter naming a tenant by UUID or slug. */
 export const tenantRef = z.string().min(1).max(64);
-
-/** A JSON object response; its fields are described in the route's summary and docs/ (typed next). */
-export const anyObject = z.looseObject({});

@@ -1,6 +1,12 @@
 export { createControlPlaneApp } from './create-control-plane-app';
 export { ControlPlaneAppModule } from './control-plane-app.module';
 export { auditPage, moveList, moveResponse, tenantPage, tenantResponse } from './control-plane.responses';
+export { candidateReport, moveEstimate } from './advisor/advisor.responses';
+export { doctorReport } from './doctor/doctor.responses';
+export { fleetStatus, migrationRun, migrationRunList } from './migrations/migrations.responses';
+export { overviewResponse } from './overview/overview.responses';
+export { cellList, serverList } from './servers/servers.responses';
+export { tenantUsage, usageTop } from './tenants/usage.responses';
 export { moveView } from './moves/move.view';
 export { importView } from './archive/import.view';
 export { offboardingView } from './offboarding/offboarding.view';

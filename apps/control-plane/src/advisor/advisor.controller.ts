@@ -4,7 +4,9 @@ import { OpsGuard } from '@switchyard/auth';
 import { TenantsService, TIERS } from '@switchyard/control-plane';
 import { ApiDoc, intParam, queryObject, ZodValidationPipe } from '@switchyard/http';
 import { z } from 'zod';
-import { anyObject, serverName, tenantRef } from '../control-plane.schemas';
+import { serverName, tenantRef } from '../control-plane.schemas';
+import type { JsonOf } from '../control-plane.responses';
+import { candidateReport, moveEstimate } from './advisor.responses';
 
 const WINDOW_HOURS = { '1h': 1, '24h': 24, '7d': 168 } as const;
 const candidatesQuery = queryObject({
@@ -26,7 +28,7 @@ export class AdvisorController {
   @Get('advisor/candidates')
   @ApiDoc({
     summary: 'Upgrade candidates: tenants above their tier’s limits, worst first, each with the move that fixes it',
-    response: anyObject,
+    response: candidateReport,
   })
   async candidates(@Query(new ZodValidationPipe(candidatesQuery, 'query')) query: z.infer<typeof candidatesQuery>) {
     return this.advisor.candidates(WINDOW_HOURS[query.window], query.limit);
@@ -35,7 +37,7 @@ export class AdvisorController {
   @Get('tenants/:ref/moves/estimate')
   @ApiDoc({
     summary: 'What moving a tenant would carry (rows, bytes) and take (from this installation’s past moves)',
-    response: anyObject,
+    response: moveEstimate,
     errors: ['TENANT_NOT_FOUND'],
   })
   async estimate(
@@ -52,3 +54,10 @@ export class AdvisorController {
     };
   }
 }
+
+// The documented schemas and the handlers must agree: this stops compiling when one changes alone.
+type Served<K extends keyof AdvisorController> = JsonOf<Awaited<ReturnType<AdvisorController[K]>>>;
+export const advisorMatchesSchemas: [
+  (v: Served<'candidates'>) => z.infer<typeof candidateReport>,
+  (v: Served<'estimate'>) => z.infer<typeof moveEstimate>,
+] = [(v) => v, (v) => v];

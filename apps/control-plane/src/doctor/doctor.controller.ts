@@ -1,8 +1,10 @@
-import { anyObject } from '../control-plane.schemas';
 import { ApiDoc } from '@switchyard/http';
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { OpsGuard } from '@switchyard/auth';
 import { DoctorService, type DoctorReport } from '@switchyard/doctor';
+import type { z } from 'zod';
+import type { JsonOf } from '../control-plane.responses';
+import { doctorReport } from './doctor.responses';
 
 @Controller('v1/doctor')
 @UseGuards(OpsGuard)
@@ -13,9 +15,12 @@ export class DoctorController {
   @Get()
   @ApiDoc({
     summary: 'Every broken invariant the catalogs show (200 even with findings: it is a report)',
-    response: anyObject,
+    response: doctorReport,
   })
   async report(): Promise<DoctorReport> {
     return this.doctor.run();
   }
 }
+
+// The documented schemas and the handlers must agree: this stops compiling when one changes alone.
+export const doctorMatchesSchema: (v: JsonOf<DoctorReport>) => z.infer<typeof doctorReport> = (v) => v;

@@ -15,29 +15,40 @@ import {
 import type { Request, Response } from 'express';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, type MigrationRunRecord } from '@switchyard/control-plane';
-import { anyObject } from '../control-plane.schemas';
 import { ApiDoc, streamEvents, ZodValidationPipe } from '@switchyard/http';
-import { MigrationRunsService, MigrationStatusService } from '@switchyard/migrations';
+import {
+  MigrationRunsService,
+  MigrationStatusService,
+  type FleetRunOptions,
+  type FleetProgress,
+  type FleetReport,
+  type TargetReport,
+} from '@switchyard/migrations';
+import type { JsonOf } from '../control-plane.responses';
+import { fleetStatus, migrationRun, migrationRunList } from './migrations.responses';
 import type { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
 import { runId, startRunBody, statusQuery } from './migrations.schemas';
+
+type RunSummary = FleetReport['summary'] & Pick<FleetReport, 'stoppedByCanary' | 'latest' | 'controlPlane' | 'dryRun'>;
 
 /** A run whose heartbeat stopped was interrupted (its process died); a re-run finishes the work. */
 const HEARTBEAT_GRACE_MS = 30_000;
 
 function runView(run: MigrationRunRecord) {
   const interrupted = run.status === 'running' && Date.now() - run.heartbeatAt.getTime() > HEARTBEAT_GRACE_MS;
+  // The JSON columns hold what MigrationRunsService wrote: the options, the waves and the report.
   return {
     id: run.id,
-    status: interrupted ? 'interrupted' : run.status,
-    options: run.options,
+    status: interrupted ? ('interrupted' as const) : run.status,
+    options: run.options as FleetRunOptions,
     requestedBy: run.requestedBy,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     progress: { done: run.targetsDone, total: run.targetsTotal },
-    waves: run.waves ?? [],
-    summary: run.summary,
-    results: run.results,
+    waves: (run.waves ?? []) as FleetProgress['waves'],
+    summary: run.summary as RunSummary | null,
+    results: run.results as TargetReport[] | null,
     error: run.error,
   };
 }
@@ -54,7 +65,7 @@ export class MigrationsController {
   @Get()
   @ApiDoc({
     summary: 'Every migration target with its applied and latest version, and a summary per tier',
-    response: anyObject,
+    response: fleetStatus,
     errors: ['TENANT_NOT_FOUND'],
   })
   async list(@Query(new ZodValidationPipe(statusQuery, 'query')) query: z.infer<typeof statusQuery>) {
@@ -69,7 +80,7 @@ export class MigrationsController {
   @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Start a fleet migration run (tiers, canary, concurrency, dry run)',
-    response: anyObject,
+    response: migrationRun,
     headers: [IDEMPOTENCY_KEY_DOC],
     errors: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'MIGRATION_DRIFT', 'MIGRATION_OUT_OF_ORDER'],
   })
@@ -83,7 +94,7 @@ export class MigrationsController {
   }
 
   @Get('runs')
-  @ApiDoc({ summary: 'Recent migration runs', response: anyObject })
+  @ApiDoc({ summary: 'Recent migration runs', response: migrationRunList })
   async recent() {
     return { items: (await this.runs.recent()).map((r) => ({ ...runView(r), results: undefined })) };
   }
@@ -91,7 +102,7 @@ export class MigrationsController {
   @Get('runs/:id')
   @ApiDoc({
     summary: 'One migration run with its results per target',
-    response: anyObject,
+    response: migrationRun,
     errors: ['MIGRATION_RUN_NOT_FOUND'],
   })
   async get(@Param('id', new ZodValidationPipe(runId, 'id')) id: string) {
@@ -102,7 +113,7 @@ export class MigrationsController {
   @Get('runs/:id/events')
   @ApiDoc({
     summary: 'A migration run’s progress as Server-Sent Events, until it finishes',
-    response: anyObject,
+    response: migrationRun,
     stream: '`event: run` with the run (as GET /v1/migrations/runs/{id}) at every change; `event: end` once finished',
     errors: ['MIGRATION_RUN_NOT_FOUND'],
   })
@@ -120,3 +131,12 @@ export class MigrationsController {
     });
   }
 }
+
+// The documented schemas and the handlers must agree: this stops compiling when one changes alone.
+type Served<K extends keyof MigrationsController> = JsonOf<Awaited<ReturnType<MigrationsController[K]>>>;
+export const migrationsMatchSchemas: [
+  (v: Served<'list'>) => z.infer<typeof fleetStatus>,
+  (v: Served<'start'>) => z.infer<typeof migrationRun>,
+  (v: Served<'recent'>) => z.infer<typeof migrationRunList>,
+  (v: Served<'get'>) => z.infer<typeof migrationRun>,
+] = [(v) => v, (v) => v, (v) => v, (v) => v];

@@ -3,9 +3,11 @@ import { OpsGuard } from '@switchyard/auth';
 import { MovesRepository, ServerOverviews, TenantsService } from '@switchyard/control-plane';
 import { ApiDoc } from '@switchyard/http';
 import { MigrationStatusService } from '@switchyard/migrations';
-import { anyObject } from '../control-plane.schemas';
 import { moveView } from '../moves/move.view';
 import { DoctorSummary } from './doctor-summary';
+import type { z } from 'zod';
+import type { JsonOf } from '../control-plane.responses';
+import { overviewResponse } from './overview.responses';
 
 /** The fleet at a glance, in one call: what the console's first page shows. */
 @Controller('v1/overview')
@@ -22,7 +24,7 @@ export class OverviewController {
   @Get()
   @ApiDoc({
     summary: 'Tenants per tier and status, servers, migration status per tier, running moves, doctor status',
-    response: anyObject,
+    response: overviewResponse,
   })
   async overview() {
     const [tenants, servers, migrations, running, doctor] = await Promise.all([
@@ -41,3 +43,8 @@ export class OverviewController {
     };
   }
 }
+
+// The documented schemas and the handlers must agree: this stops compiling when one changes alone.
+export const overviewMatchesSchema: (
+  v: JsonOf<Awaited<ReturnType<OverviewController['overview']>>>,
+) => z.infer<typeof overviewResponse> = (v) => v;

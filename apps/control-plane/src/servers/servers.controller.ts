@@ -2,12 +2,14 @@ import { IDEMPOTENCY_KEY_DOC, IdempotencyInterceptor } from '@switchyard/idempot
 import { Controller, Get, HttpCode, Param, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { OpsGuard, type AuthenticatedRequest } from '@switchyard/auth';
 import { auditActor, ServerOverviews, type ServerOverview } from '@switchyard/control-plane';
-import { anyObject } from '../control-plane.schemas';
 import { ApiDoc, ZodValidationPipe } from '@switchyard/http';
 import { DrainService } from '@switchyard/moves';
+import type { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
 import { serverName } from '../control-plane.schemas';
 import { moveView } from '../moves/move.view';
+import type { JsonOf } from '../control-plane.responses';
+import { drainResponse, serverList } from './servers.responses';
 
 @Controller('v1/servers')
 @UseGuards(OpsGuard)
@@ -19,7 +21,7 @@ export class ServersController {
 
   /** Registered PostgreSQL servers: cells, tenants per tier, connections in use and bytes. */
   @Get()
-  @ApiDoc({ summary: 'Registered servers: cells, tenants per tier, connections and bytes', response: anyObject })
+  @ApiDoc({ summary: 'Registered servers: cells, tenants per tier, connections and bytes', response: serverList })
   async list(): Promise<{ items: ServerOverview[] }> {
     return { items: await this.overviews.list() };
   }
@@ -32,7 +34,7 @@ export class ServersController {
   @UseInterceptors(IdempotencyInterceptor)
   @ApiDoc({
     summary: 'Move every tenant off a server, a few at a time, and report',
-    response: anyObject,
+    response: drainResponse,
     headers: [IDEMPOTENCY_KEY_DOC],
     errors: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'SERVER_NOT_FOUND'],
   })
@@ -46,3 +48,10 @@ export class ServersController {
     return { ...started, moves: started.moves.map(moveView) };
   }
 }
+
+// The documented schemas and the handlers must agree: this stops compiling when one changes alone.
+type Served<K extends keyof ServersController> = JsonOf<Awaited<ReturnType<ServersController[K]>>>;
+export const serversMatchSchemas: [
+  (v: Served<'list'>) => z.infer<typeof serverList>,
+  (v: Served<'drain'>) => z.infer<typeof drainResponse>,
+] = [(v) => v, (v) => v];

@@ -1,14 +1,21 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { OpsGuard } from '@switchyard/auth';
 import { TenantsService, TenantUsageRepository, USAGE_METRICS } from '@switchyard/control-plane';
-import { anyObject } from '../control-plane.schemas';
 import { ApiDoc, intParam, queryObject, ZodValidationPipe } from '@switchyard/http';
 import { TenantFootprint } from '@switchyard/provisioning';
 import { z } from 'zod';
 import { tenantRef } from '../control-plane.schemas';
+import type { JsonOf } from '../control-plane.responses';
+import { tenantUsage, USAGE_WINDOWS, usageTop } from './usage.responses';
 
-const WINDOWS = { '1h': 3_600_000, '6h': 21_600_000, '24h': 86_400_000, '7d': 604_800_000, '30d': 2_592_000_000 };
-const windowParam = z.enum(Object.keys(WINDOWS) as [keyof typeof WINDOWS, ...(keyof typeof WINDOWS)[]]);
+const WINDOWS: Record<(typeof USAGE_WINDOWS)[number], number> = {
+  '1h': 3_600_000,
+  '6h': 21_600_000,
+  '24h': 86_400_000,
+  '7d': 604_800_000,
+  '30d': 2_592_000_000,
+};
+const windowParam = z.enum(USAGE_WINDOWS);
 const usageQuery = queryObject({ window: windowParam.default('24h') });
 const topQuery = queryObject({
   window: windowParam.default('1h'),
@@ -34,7 +41,7 @@ export class UsageController {
   @Get('tenants/:ref/usage')
   @ApiDoc({
     summary: 'A tenant’s requests, errors, database time, rows and storage over a window',
-    response: anyObject,
+    response: tenantUsage,
     errors: ['TENANT_NOT_FOUND'],
   })
   async tenant(
@@ -56,7 +63,7 @@ export class UsageController {
   }
 
   @Get('usage/top')
-  @ApiDoc({ summary: 'The heaviest tenants over a window, by one measure', response: anyObject })
+  @ApiDoc({ summary: 'The heaviest tenants over a window, by one measure', response: usageTop })
   async top(@Query(new ZodValidationPipe(topQuery, 'query')) query: z.infer<typeof topQuery>) {
     const from = since(query.window);
     return {
@@ -67,3 +74,10 @@ export class UsageController {
     };
   }
 }
+
+// The documented schemas and the handlers must agree: this stops compiling when one changes alone.
+type Served<K extends keyof UsageController> = JsonOf<Awaited<ReturnType<UsageController[K]>>>;
+export const usageMatchesSchemas: [
+  (v: Served<'tenant'>) => z.infer<typeof tenantUsage>,
+  (v: Served<'top'>) => z.infer<typeof usageTop>,
+] = [(v) => v, (v) => v];
