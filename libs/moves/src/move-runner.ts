@@ -9,7 +9,7 @@ import {
   type TenantRecord,
 } from '@switchyard/control-plane';
 import { DomainError } from '@switchyard/errors';
-import { bestEffort, inTransaction, lowerReadFence } from '@switchyard/postgres';
+import { bestEffort, inTransaction, lowerReadFence, platformFailureOf } from '@switchyard/postgres';
 import { drainWriters, installCapture, installFence, removeWriteFence, type CapturedChange } from './capture.sql';
 import { MoveCleanup } from './move-cleanup';
 import { analyzeTables, copyTenantRows, countTenantRows } from './move-copier';
@@ -24,6 +24,9 @@ const QUIET_ENOUGH = 200;
 const MAX_CATCH_UP_ROUNDS = 50;
 /** After an abort, the work has this long to unwind before its claim is let go (its heartbeat stops). */
 const UNWIND_MS = 30_000;
+/** A move that meets contention (deadlock, lock or connection not had in time) runs at most this often. */
+const CONTENTION_ATTEMPTS = 3;
+const CONTENTION_BACKOFF_MS = 500;
 
 class MoveCancelled extends Error {}
 /** Another worker took the move over (this one stalled past MOVE_STALE_MS): hands off, it is theirs. */
@@ -123,13 +126,21 @@ export class MoveRunner {
     }
 
     const job: MoveJob = { move, signal, report, tables: await this.endpoints.tenantTables(move) };
-    try {
-      await this.prepare(job, tenant);
-      await this.copy(job);
-      await this.catchUp(job);
-      await this.cutover(job);
-    } catch (error) {
-      return this.stop(job, error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.prepare(job, tenant);
+        await this.copy(job);
+        await this.catchUp(job);
+        await this.cutover(job);
+        break;
+      } catch (error) {
+        if (!(await this.worthRetrying(job, error, attempt))) return this.stop(job, error);
+        // Contention with other moves or writers on shared tables (a deadlock, a lock or a connection not
+        // had in time) says nothing about the move: undone, it is simply run again.
+        this.logger.warn(`move ${move.id}: ${messageOf(error)}; rolling back to run it again (${attempt})`);
+        await this.cleanup.rollback(move);
+        await new Promise((resolve) => setTimeout(resolve, CONTENTION_BACKOFF_MS * attempt));
+      }
     }
 
     report({ state: 'cleaning_up', rowsCopied: (await this.record(move.id)).rowsCopied, rowsTotal: 0 });
@@ -278,6 +289,15 @@ export class MoveRunner {
     // The record of what was compared, for whoever reads the move afterwards (API, console, CLI).
     const verification = { ...verified, rowsRecheckedInFreeze: last.length };
     await this.enter(job, 'cleaning_up', { freezeMs: Date.now() - frozenAt, verification });
+  }
+
+  /** Transient contention before the flip, not stopped or taken over, with attempts left. */
+  private async worthRetrying({ move, signal }: MoveJob, error: unknown, attempt: number): Promise<boolean> {
+    if (attempt >= CONTENTION_ATTEMPTS || signal.aborted) return false;
+    if (error instanceof ClaimLost || error instanceof MoveCancelled) return false;
+    if (platformFailureOf(error)?.code !== 'DATABASE_BUSY') return false;
+    const tenant = await this.tenants.findById(move.tenantId);
+    return tenant?.version === move.fromVersion;
   }
 
   /** A failure or stop before the flip: everything back as it was, then the move ends (or is handed back). */
